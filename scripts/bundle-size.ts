@@ -1,0 +1,43 @@
+// Prints dist/index.js raw and gzip sizes against the budget (150 KB gzip), and the largest
+// contributors when dist/stats.json (npm run build:report) exists. Exits 1 over budget.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BUDGET_GZIP = 150 * 1024;
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const bundle = readFileSync(join(root, 'dist', 'index.js'));
+const gz = gzipSync(bundle, { level: 9 }).length;
+console.log(`dist/index.js  raw ${kb(bundle.length)}  gzip ${kb(gz)}  (budget ${kb(BUDGET_GZIP)} gzip)`);
+
+const statsPath = join(root, 'dist', 'stats.json');
+if (existsSync(statsPath)) {
+  // rollup-plugin-visualizer raw-data: nodeParts[uid] = { renderedLength, gzipLength }, nodeMetas[uid] = { id, moduleParts }.
+  const stats = JSON.parse(readFileSync(statsPath, 'utf8')) as {
+    nodeParts: Record<string, { renderedLength: number; gzipLength: number }>;
+    nodeMetas: Record<string, { id: string; moduleParts: Record<string, string> }>;
+  };
+  const byPackage = new Map<string, { raw: number; gzip: number }>();
+  for (const meta of Object.values(stats.nodeMetas)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(meta.id);
+    const key = m ? m[1] : meta.id.startsWith('/src/') || meta.id.includes('/src/') ? 'src (Harbor Connect)' : meta.id.includes('/locales/') ? 'locales' : 'other';
+    const acc = byPackage.get(key) ?? { raw: 0, gzip: 0 };
+    for (const uid of Object.values(meta.moduleParts)) {
+      acc.raw += stats.nodeParts[uid]?.renderedLength ?? 0;
+      acc.gzip += stats.nodeParts[uid]?.gzipLength ?? 0;
+    }
+    byPackage.set(key, acc);
+  }
+  console.log('largest contributors (rendered, before minification; gzip per module):');
+  for (const [k, v] of [...byPackage].sort((a, b) => b[1].raw - a[1].raw).slice(0, 10)) {
+    console.log(`  ${k.padEnd(32)} ${kb(v.raw).padStart(9)}  gzip ${kb(v.gzip).padStart(8)}`);
+  }
+}
+
+if (gz > BUDGET_GZIP) {
+  console.error(`over budget by ${kb(gz - BUDGET_GZIP)}`);
+  process.exit(1);
+}

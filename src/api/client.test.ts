@@ -1,0 +1,237 @@
+// The client against a real HTTP server (axios' Node adapter), so headers, bodies, timeouts and
+// cancellation are what goes over the wire.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { http, request } from './client';
+import { clusterContext } from './cluster';
+import { isCanceled, isConflict, isNotFound, isTimeout, ApiError } from './errors';
+import { canI, clientFor, configMaps, namespaces, secrets, serviceAccounts, listWorkspaceProjects } from './resources';
+import { executeWrite } from './write';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+let server: Server;
+let seen: Seen[] = [];
+let handler: (req: Seen, res: ServerResponse) => void;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      seen.push(s);
+      handler(s, res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  http().defaults.baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  http().defaults.baseURL = undefined;
+  await new Promise((r) => server.close(r));
+});
+
+beforeEach(() => {
+  seen = [];
+  handler = (_req, res) => json(res, 200, {});
+});
+
+function json(res: ServerResponse, code: number, body: unknown) {
+  res.writeHead(code, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+const host = clusterContext('host', false);
+const member = clusterContext('m1', true);
+
+describe('request', () => {
+  it('sends JSON with the no-toast header and same-origin relative paths only', async () => {
+    handler = (_r, res) => json(res, 200, { ok: true });
+    await expect(request('POST', '/api/v1/namespaces', { body: { a: 1 } })).resolves.toEqual({ ok: true });
+    expect(seen[0].headers['x-ignore-error-notify']).toBe('true');
+    expect(seen[0].headers['content-type']).toBe('application/json');
+    expect(seen[0].headers.accept).toContain('application/json');
+    expect(JSON.parse(seen[0].body)).toEqual({ a: 1 });
+    await expect(request('GET', 'https://evil.example/api')).rejects.toThrow(/same-origin/);
+    await expect(request('GET', '//evil.example/api')).rejects.toThrow(/same-origin/);
+  });
+
+  it('turns Status bodies into ApiError', async () => {
+    handler = (_r, res) =>
+      json(res, 404, { kind: 'Status', code: 404, reason: 'NotFound', message: 'secrets "x" not found', details: { name: 'x', kind: 'secrets' } });
+    const err = await secrets.get(host, 'x', { namespace: 'demo' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(isNotFound(err)).toBe(true);
+    expect(err.method).toBe('GET');
+    expect(err.path).toBe('/api/v1/namespaces/demo/secrets/x');
+  });
+
+  it('keeps KubeSphere plain-text errors', async () => {
+    handler = (_r, res) => {
+      res.writeHead(400, { 'Content-Type': 'text/plain' });
+      res.end('registry auth failed with err: unauthorized');
+    };
+    const err = (await request('POST', '/kapis/resources.kubesphere.io/v1alpha3/namespaces/d/registrysecrets/x/verify', { body: {} }).catch((e) => e)) as ApiError;
+    expect(err.code).toBe(400);
+    expect(err.message).toBe('registry auth failed with err: unauthorized');
+  });
+
+  it('times out per call', async () => {
+    handler = (_r, res) => setTimeout(() => json(res, 200, {}), 500);
+    const err = (await request('GET', '/api/v1/nodes', { timeout: 50 }).catch((e) => e)) as ApiError;
+    expect(isTimeout(err)).toBe(true);
+    expect(err.timeoutMs).toBe(50);
+  });
+
+  it('cancels through an AbortSignal', async () => {
+    handler = (_r, res) => setTimeout(() => json(res, 200, {}), 500);
+    const ac = new AbortController();
+    const p = request('GET', '/api/v1/nodes', { signal: ac.signal });
+    setTimeout(() => ac.abort(), 20);
+    expect(isCanceled(await p.catch((e) => e))).toBe(true);
+  });
+});
+
+describe('resource client', () => {
+  it('lists with selectors, and follows continue to the end', async () => {
+    handler = (r, res) => {
+      const u = new URL(r.url, 'http://x');
+      const cont = u.searchParams.get('continue');
+      if (!cont) return json(res, 200, { metadata: { continue: 'p2', resourceVersion: '5' }, items: [{ metadata: { name: 'a' } }] });
+      if (cont === 'p2') return json(res, 200, { metadata: { continue: 'p3' }, items: [{ metadata: { name: 'b' } }] });
+      return json(res, 200, { metadata: { resourceVersion: '7' }, items: [{ metadata: { name: 'c' } }] });
+    };
+    const all = await secrets.listAll(member, { namespace: 'demo', labelSelector: 'app.kubernetes.io/managed-by=harbor-connect', limit: 1 });
+    expect(all.items.map((i) => i.metadata?.name)).toEqual(['a', 'b', 'c']);
+    expect(all.metadata.continue).toBeUndefined();
+    expect(seen).toHaveLength(3);
+    expect(seen[0].url).toBe('/clusters/m1/api/v1/namespaces/demo/secrets?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dharbor-connect&limit=1');
+    expect(seen[2].url).toContain('continue=p3');
+  });
+
+  it('lists through KubeSphere paging', async () => {
+    handler = (_r, res) => json(res, 200, { items: [{ metadata: { name: 'a' } }], totalItems: 11 });
+    const page = await secrets.ksList(host, { namespace: 'demo', page: 2, limit: 10, sortBy: 'createTime', ascending: false });
+    expect(page.totalItems).toBe(11);
+    expect(seen[0].url).toBe('/kapis/resources.kubesphere.io/v1alpha3/namespaces/demo/secrets?page=2&limit=10&sortBy=createTime&ascending=false');
+  });
+
+  it('creates with apiVersion/kind filled in and the field manager', async () => {
+    handler = (r, res) => json(res, 201, JSON.parse(r.body));
+    await configMaps.create(host, { metadata: { name: 'c', namespace: 'demo' }, data: { a: 'b' } }, { dryRun: true });
+    expect(seen[0].method).toBe('POST');
+    expect(seen[0].url).toBe('/api/v1/namespaces/demo/configmaps?dryRun=All&fieldManager=harbor-connect');
+    expect(JSON.parse(seen[0].body)).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
+  });
+
+  it('refuses a replace without resourceVersion, and surfaces 409 on a stale one', async () => {
+    expect(() => serviceAccounts.replace(host, { metadata: { name: 'default', namespace: 'demo' } })).toThrow(/resourceVersion/);
+    handler = (_r, res) => json(res, 409, { kind: 'Status', code: 409, reason: 'Conflict', message: 'modified', details: { name: 'default', kind: 'serviceaccounts' } });
+    const err = await serviceAccounts.replace(host, { metadata: { name: 'default', namespace: 'demo', resourceVersion: '3' } }).catch((e) => e);
+    expect(isConflict(err)).toBe(true);
+    expect(seen[0].method).toBe('PUT');
+  });
+
+  it('sends each patch type with its content type', async () => {
+    for (const [type, ct] of [
+      ['json', 'application/json-patch+json'],
+      ['merge', 'application/merge-patch+json'],
+      ['strategic-merge', 'application/strategic-merge-patch+json'],
+    ] as const) {
+      await serviceAccounts.patch(host, 'default', type === 'json' ? [{ op: 'test', path: '/x', value: 1 }] : { a: 1 }, type, { namespace: 'demo' });
+      expect(seen.at(-1)?.headers['content-type']).toBe(ct);
+      expect(seen.at(-1)?.method).toBe('PATCH');
+    }
+    expect(JSON.parse(seen[0].body)).toEqual([{ op: 'test', path: '/x', value: 1 }]);
+  });
+
+  it('deletes with propagation and a resourceVersion precondition', async () => {
+    await namespaces.delete(host, 'demo', { propagationPolicy: 'Foreground', resourceVersion: '9' });
+    expect(seen[0].method).toBe('DELETE');
+    expect(seen[0].url).toBe('/api/v1/namespaces/demo');
+    expect(JSON.parse(seen[0].body)).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Foreground', preconditions: { resourceVersion: '9' } });
+  });
+
+  it('asks SelfSubjectAccessReview', async () => {
+    handler = (r, res) => json(res, 201, { ...JSON.parse(r.body), status: { allowed: true } });
+    await expect(canI(member, { verb: 'create', resource: 'secrets', namespace: 'demo' })).resolves.toEqual({ allowed: true, denied: undefined, reason: undefined });
+    expect(seen[0].url).toBe('/clusters/m1/apis/authorization.k8s.io/v1/selfsubjectaccessreviews');
+    expect(JSON.parse(seen[0].body).spec.resourceAttributes).toEqual({ verb: 'create', resource: 'secrets', namespace: 'demo' });
+  });
+
+  it('lists workspace projects through the tenant API', async () => {
+    handler = (_r, res) => json(res, 200, { items: [], totalItems: 0 });
+    await listWorkspaceProjects('ws1', 'host', { limit: 100 });
+    expect(seen[0].url).toBe('/kapis/tenant.kubesphere.io/v1beta1/workspaces/ws1/clusters/host/namespaces?limit=100');
+  });
+});
+
+describe('executeWrite', () => {
+  beforeEach(() => {
+    handler = (r, res) => json(res, 200, r.body ? JSON.parse(r.body) : {});
+  });
+
+  it('knows every kind by apiVersion and kind', () => {
+    expect(clientFor('v1', 'Secret')?.type.resource).toBe('secrets');
+    expect(clientFor('apps/v1', 'DaemonSet')?.type.resource).toBe('daemonsets');
+    expect(clientFor('cert-manager.io/v1', 'Certificate')?.type.resource).toBe('certificates');
+    expect(clientFor('extensions.kubesphere.io/v1alpha1', 'ReverseProxy')?.type.namespaced).toBe(false);
+    expect(clientFor('v1', 'Nope')).toBeUndefined();
+  });
+
+  it('applies create, replace, patch and delete', async () => {
+    await executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name: 's', body: { type: 'Opaque', metadata: { labels: { a: 'b' } } } }, member);
+    expect(seen[0]).toMatchObject({ method: 'POST', url: '/clusters/m1/api/v1/namespaces/demo/secrets?fieldManager=harbor-connect' });
+    expect(JSON.parse(seen[0].body)).toEqual({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { labels: { a: 'b' }, name: 's', namespace: 'demo' } });
+
+    await executeWrite(
+      { action: 'replace', apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'demo', name: 'default', body: { metadata: { name: 'default', resourceVersion: '4' } } },
+      host,
+    );
+    expect(seen[1]).toMatchObject({ method: 'PUT', url: '/api/v1/namespaces/demo/serviceaccounts/default?fieldManager=harbor-connect' });
+
+    await executeWrite(
+      { action: 'patch', apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'demo', name: 'default', patch: [{ op: 'test', path: '/imagePullSecrets', value: [] }] },
+      host,
+    );
+    expect(seen[2].headers['content-type']).toBe('application/json-patch+json');
+    await executeWrite({ action: 'patch', apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'demo', name: 'web', patch: { spec: {} }, patchType: 'strategic-merge' }, host);
+    expect(seen[3].headers['content-type']).toBe('application/strategic-merge-patch+json');
+
+    await executeWrite({ action: 'delete', apiVersion: 'extensions.kubesphere.io/v1alpha1', kind: 'ReverseProxy', name: 'hc-harbor' }, host, { dryRun: true });
+    expect(seen[4]).toMatchObject({ method: 'DELETE', url: '/apis/extensions.kubesphere.io/v1alpha1/reverseproxies/hc-harbor?dryRun=All' });
+  });
+
+  it('rejects malformed writes before any request', async () => {
+    await expect(executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Widget', name: 'x', body: {} }, host)).rejects.toThrow(/no API client/);
+    await expect(executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Secret', name: 'x', body: {} }, host)).rejects.toThrow(/namespace/);
+    await expect(executeWrite({ action: 'replace', apiVersion: 'v1', kind: 'Secret', namespace: 'd', name: 'x', body: { metadata: {} } }, host)).rejects.toThrow(/resourceVersion/);
+    await expect(executeWrite({ action: 'patch', apiVersion: 'v1', kind: 'Secret', namespace: 'd', name: 'x' }, host)).rejects.toThrow(/patch is required/);
+    expect(seen).toHaveLength(0);
+  });
+});
+
+describe('planExecutor (what applyPlan runs)', () => {
+  it('reports UNCHANGED for a create that finds the object as planned and a delete that finds nothing', async () => {
+    const { planExecutor } = await import('./write');
+    const { UNCHANGED } = await import('../domain/plan/apply');
+    handler = (r, res) => {
+      if (r.method === 'POST') return json(res, 409, { kind: 'Status', code: 409, reason: 'AlreadyExists', details: { name: 'cm', kind: 'configmaps' } });
+      if (r.method === 'GET') return json(res, 200, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'demo', resourceVersion: '3' }, data: { a: 'b' } });
+      return json(res, 404, { kind: 'Status', code: 404, reason: 'NotFound' });
+    };
+    const exec = planExecutor(host);
+    const create = { action: 'create', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'cm', body: { metadata: { name: 'cm' }, data: { a: 'b' } } } as const;
+    await expect(exec(create)).resolves.toBe(UNCHANGED);
+    await expect(exec({ ...create, body: { metadata: { name: 'cm' }, data: { a: 'other' } } })).rejects.toMatchObject({ reason: 'AlreadyExists' });
+    await expect(exec({ action: 'delete', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'gone' })).resolves.toBe(UNCHANGED);
+  });
+});

@@ -1,0 +1,13 @@
+// The API layer's public surface: features import from 'src/api' only.
+export * from './cluster';
+export * from './paths';
+export * from './errors';
+export * from './models';
+export { request, DEFAULT_TIMEOUT_MS, BASE_HEADERS, type RequestOptions, type HttpMethod } from './client';
+export { watchStream, watchLoop, ndjsonLines } from './watch';
+export * from './resource';
+export * from './resources';
+export { executeWrite, planExecutor, type ExecuteOptions } from './write';
+export * from './queryKeys';
+export { getQueryClient, createQueryClient } from './queryClient';
+export * from './hooks';

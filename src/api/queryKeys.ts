@@ -1,0 +1,79 @@
+// Query keys: ['harbor-connect', <cluster>, <resource>, <namespace slot>, <op>, ...].
+// The cluster is in every key (element 1), so two clusters never share a cache entry and one cluster's
+// data can be dropped at once. Namespace slot: a namespace, ALL_NAMESPACES for a namespaced kind listed
+// across namespaces, CLUSTER_SCOPED for cluster-scoped kinds. Platform-wide lists (clusters, workspaces)
+// use the PLATFORM cluster slot.
+
+export const ROOT = 'harbor-connect' as const;
+export const ALL_NAMESPACES = '*' as const;
+export const CLUSTER_SCOPED = '-' as const;
+export const PLATFORM = '@platform' as const;
+
+export interface ListParams {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  /** true when the query fetched every page (listAll). */
+  all?: boolean;
+}
+
+export interface KsListParams {
+  labelSelector?: string;
+  fieldSelector?: string;
+  page?: number;
+  limit?: number;
+  sortBy?: string;
+  ascending?: boolean;
+  name?: string;
+}
+
+export interface AccessParams {
+  verb: string;
+  group?: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+/** Drops undefined values so that {a: undefined} and {} are the same key. */
+function clean<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function nsSlot(namespaced: boolean, namespace: string | undefined): string {
+  if (!namespaced) return CLUSTER_SCOPED;
+  return namespace || ALL_NAMESPACES;
+}
+
+export const queryKeys = {
+  /** Everything cached for a cluster. */
+  cluster: (cluster: string) => [ROOT, cluster] as const,
+  /** Everything cached for one resource type on a cluster. */
+  resource: (cluster: string, resource: string) => [ROOT, cluster, resource] as const,
+  /** Everything for a resource in one namespace slot (lists and objects). */
+  scope: (cluster: string, resource: string, ns: string) => [ROOT, cluster, resource, ns] as const,
+  /** Kubernetes lists (all params variants) in a namespace slot. */
+  lists: (cluster: string, resource: string, ns: string) => [ROOT, cluster, resource, ns, 'list'] as const,
+  list: (cluster: string, resource: string, ns: string, params: ListParams = {}) =>
+    [ROOT, cluster, resource, ns, 'list', clean(params)] as const,
+  /** KubeSphere paged lists in a namespace slot. */
+  ksLists: (cluster: string, resource: string, ns: string) => [ROOT, cluster, resource, ns, 'kslist'] as const,
+  ksList: (cluster: string, resource: string, ns: string, params: KsListParams = {}) =>
+    [ROOT, cluster, resource, ns, 'kslist', clean(params)] as const,
+  object: (cluster: string, resource: string, ns: string, name: string) =>
+    [ROOT, cluster, resource, ns, 'object', name] as const,
+  access: (cluster: string, params: AccessParams) =>
+    [ROOT, cluster, 'selfsubjectaccessreviews', params.namespace || CLUSTER_SCOPED, 'access', clean({ ...params, group: params.group ?? '' })] as const,
+  /** Platform-wide: clusters the user may access. */
+  clusters: () => [ROOT, PLATFORM, 'clusters', CLUSTER_SCOPED, 'kslist'] as const,
+  workspaces: () => [ROOT, PLATFORM, 'workspacetemplates', CLUSTER_SCOPED, 'kslist'] as const,
+  /** Projects of a workspace on a cluster (cluster in slot 1 like every other key). */
+  workspaceProjects: (cluster: string, workspace: string) =>
+    [ROOT, cluster, 'namespaces', ALL_NAMESPACES, 'workspace', workspace] as const,
+};
+
+/** True for any key this extension made for Secrets (any cluster). */
+export function isSecretKey(key: readonly unknown[]): boolean {
+  return key[0] === ROOT && key[2] === 'secrets';
+}

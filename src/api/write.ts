@@ -1,0 +1,79 @@
+// Applies one planned Write (src/domain/plan/write.ts). The plan applier (src/domain/plan/apply.ts)
+// calls this with bounded concurrency and decides what a failure means (e.g. a delete answered 404).
+import { isNoop, UNCHANGED, type WriteExecutor } from '../domain/plan/apply';
+import type { Write } from '../domain/plan/write';
+import { isAlreadyExists, isConflict, isInvalid, isNotFound } from './errors';
+import type { ClusterContext } from './cluster';
+import type { KObject } from './models';
+import { clientFor } from './resources';
+import type { CallOptions } from './resource';
+
+export interface ExecuteOptions extends CallOptions {
+  /** Server-side dry run: validation and admission without persisting (for the review step). */
+  dryRun?: boolean;
+}
+
+/**
+ * Sends the write to the cluster and returns the server's answer (the object written, or the
+ * delete's Status/object). Throws ApiError from the server, or Error for a malformed write
+ * (unknown kind, replace without resourceVersion, patch without patch) before any request.
+ */
+export async function executeWrite(write: Write, cluster: ClusterContext, opts: ExecuteOptions = {}): Promise<unknown> {
+  const client = clientFor(write.apiVersion, write.kind);
+  if (!client) throw new Error(`no API client for ${write.apiVersion} ${write.kind}`);
+  const namespace = client.type.namespaced ? write.namespace : undefined;
+  if (client.type.namespaced && !namespace) throw new Error(`${write.kind} ${write.name}: namespace is required`);
+
+  const withIdentity = (): KObject => {
+    if (!write.body) throw new Error(`${write.action} ${write.kind} ${write.name}: body is required`);
+    const body = write.body as KObject;
+    // The write's name/namespace are what the review showed: the body must agree.
+    const metadata = { ...(body.metadata ?? {}), name: write.name, ...(namespace ? { namespace } : {}) };
+    return { ...body, apiVersion: write.apiVersion, kind: write.kind, metadata };
+  };
+
+  switch (write.action) {
+    case 'create':
+      return client.create(cluster, withIdentity(), { ...opts, namespace });
+    case 'replace':
+      return client.replace(cluster, withIdentity(), { ...opts, namespace });
+    case 'patch': {
+      if (write.patch === undefined) throw new Error(`patch ${write.kind} ${write.name}: patch is required`);
+      const patchType = write.patchType ?? (Array.isArray(write.patch) ? 'json' : 'merge');
+      return client.patch(cluster, write.name, write.patch, patchType, { ...opts, namespace });
+    }
+    case 'delete':
+      return client.delete(cluster, write.name, { ...opts, namespace });
+    default: {
+      const never: never = write.action;
+      throw new Error(`unknown write action ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * The executor src/domain/plan/apply.ts runs plans with. Idempotent where the server lets us tell:
+ * a create that finds the object already as planned, a delete that finds nothing, and a replace or
+ * patch refused (409/422) because the object is already as planned, report UNCHANGED instead of failing.
+ * Anything else fails with the server's ApiError.
+ */
+export function planExecutor(cluster: ClusterContext, opts: Omit<ExecuteOptions, 'signal'> = {}): WriteExecutor {
+  return async (write, signal) => {
+    try {
+      return await executeWrite(write, cluster, { ...opts, signal });
+    } catch (err) {
+      if (write.action === 'delete' && isNotFound(err)) return UNCHANGED;
+      const mayBeDone =
+        (write.action === 'create' && isAlreadyExists(err)) ||
+        ((write.action === 'replace' || write.action === 'patch') && (isConflict(err) || isInvalid(err)));
+      if (mayBeDone && !opts.dryRun) {
+        const client = clientFor(write.apiVersion, write.kind);
+        const current = await client
+          ?.get(cluster, write.name, { namespace: client.type.namespaced ? write.namespace : undefined, signal })
+          .catch(() => undefined);
+        if (current && isNoop(write, current as Record<string, unknown>)) return UNCHANGED;
+      }
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,160 @@
+// Loads the built dist/index.js with a REAL SystemJS loader, the way the KubeSphere console does:
+// an import map from each shared module to `core:<name>`, and System.set for each, with the console's
+// exact shapes (@ks-console/bootstrap webpack/systemjs-imports-loader.js: only `react` gets a `default`,
+// every other module is `require(name)` as is). Then it renders the bundle's pages with those modules.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { HOST_MODULES } from '../vite.config';
+
+const require = createRequire(import.meta.url);
+const bundlePath = join(__dirname, '..', 'dist', 'index.js');
+
+interface Extension {
+  routes: Array<{ parentRoute: string; children: Array<{ path: string; element: unknown }> }>;
+  menus: Array<Record<string, unknown>>;
+  locales: { en: Record<string, string>; zh: Record<string, string> };
+}
+
+let source = '';
+let ext: Extension;
+const fetchSpy = vi.fn(() => Promise.reject(new Error('the bundle must not request anything at registration')));
+const xhrSpy = vi.fn();
+
+/** The module each host id maps to, shaped as the console shapes it. */
+function hostModule(name: string): Record<string, unknown> {
+  const real: Record<string, string> = {
+    react: 'react',
+    'react-dom': 'react-dom',
+    'react-router-dom': 'react-router-dom',
+    'styled-components': 'styled-components',
+    '@kubed/components': '@kubed/components',
+    '@kubed/icons': '@kubed/icons',
+    '@kubed/hooks': '@kubed/hooks',
+  };
+  if (name === 'react') {
+    const React = require('react');
+    return { default: React, ...React };
+  }
+  if (real[name]) return require(real[name]);
+  // Not installed here (@ks-console/shared, @kubed/charts, @kubed/code-editor, react-query v3, wujie-react):
+  // the bundle must not import them, so an empty module is enough to prove it never reads them.
+  return {};
+}
+
+/** The dependency list of System.register([...], ...). */
+function registeredDeps(code: string): string[] {
+  const m = /^System\.register\((\[[^\]]*\])/.exec(code);
+  if (!m) throw new Error('dist/index.js is not a System.register module');
+  return JSON.parse(m[1]);
+}
+
+beforeAll(async () => {
+  if (!existsSync(bundlePath)) throw new Error('dist/index.js is missing: run `npm run build` first (npm test does)');
+  source = readFileSync(bundlePath, 'utf8');
+  vi.stubGlobal('fetch', fetchSpy);
+  vi.stubGlobal('XMLHttpRequest', xhrSpy);
+  require('systemjs');
+  const System = (globalThis as unknown as { System: any }).System;
+  const imports: Record<string, string> = {};
+  for (const name of HOST_MODULES) {
+    // The console maps @ks-console/shared to 'core:@kubed/@ks-console/shared'; the id does not matter here.
+    imports[name] = `core:${name}`;
+    System.set(`core:${name}`, hostModule(name));
+  }
+  System.addImportMap({ imports });
+  const mod = await System.import(pathToFileURL(bundlePath).href);
+  ext = mod.default;
+});
+
+afterAll(() => vi.unstubAllGlobals());
+
+describe('dist/index.js', () => {
+  it('is one System.register module importing only host modules', () => {
+    const deps = registeredDeps(source);
+    expect(deps.length).toBeGreaterThan(0);
+    for (const d of deps) expect(HOST_MODULES as readonly string[]).toContain(d);
+    expect(source.match(/System\.register\(/g)).toHaveLength(1);
+  });
+
+  it('reads a default export only from react (the console gives no other shared module one)', () => {
+    const deps = registeredDeps(source);
+    const setters = /setters:\[(.*?)\],execute:/s.exec(source)?.[1];
+    expect(setters, 'setters list').toBeTruthy();
+    const bodies = [...(setters as string).matchAll(/(\w+)=>\{([^}]*)\}/g)].map((m) => ({ arg: m[1], body: m[2] }));
+    expect(bodies).toHaveLength(deps.length);
+    bodies.forEach(({ arg, body }, i) => {
+      if (deps[i] !== 'react') expect(body.includes(`${arg}.default`), `${deps[i]} setter reads .default`).toBe(false);
+    });
+  });
+
+  it('has no React-18-only entry points, no JSX runtime, no CSS, and NODE_ENV replaced', () => {
+    for (const banned of ['react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'jsx-runtime', 'createRoot', 'hydrateRoot']) {
+      expect(source.includes(banned), banned).toBe(false);
+    }
+    expect(source).not.toMatch(/\.(useId|useInsertionEffect|useTransition|useDeferredValue|startTransition)\b/);
+    // TanStack Query's shim may READ React.useSyncExternalStore but must fall back when it is missing (React 17).
+    expect(source).toMatch(/useSyncExternalStore!==void 0\?\w+\.useSyncExternalStore:\w+/);
+    expect(source.includes('process.env')).toBe(false);
+    expect(existsSync(join(__dirname, '..', 'dist', 'style.css'))).toBe(false);
+  });
+
+  it('registers without any request', () => {
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(xhrSpy).not.toHaveBeenCalled();
+  });
+
+  it('exports routes, menus and locales', () => {
+    expect(Object.keys(ext).sort()).toEqual(['locales', 'menus', 'routes']);
+    expect(ext.menus.map((m) => `${m.parent}/${m.name}`)).toEqual([
+      'cluster.config/image-registries',
+      'project.config/image-registries',
+      'workspace/image-registries',
+    ]);
+    expect(ext.menus[0]).toMatchObject({ authKey: 'secrets', skipAuth: false, title: 'HARBOR_CONNECT_MENU_IMAGE_REGISTRIES' });
+    expect(ext.routes.map((r) => r.parentRoute)).toEqual([
+      '/clusters/:cluster',
+      '/:workspace/clusters/:cluster/projects/:namespace',
+      '/workspaces/:workspace',
+    ]);
+    expect(ext.locales.en.HARBOR_CONNECT_MENU_IMAGE_REGISTRIES).toBe('Image Registries');
+    expect(ext.locales.zh.HARBOR_CONNECT_MENU_IMAGE_REGISTRIES).toBe('镜像仓库');
+    // Every locale file present at build time is bundled.
+    for (const lang of ['en', 'zh'] as const) {
+      const dir = join(__dirname, '..', 'locales', lang);
+      const merged = Object.assign({}, ...readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))));
+      expect(ext.locales[lang]).toEqual(merged);
+    }
+  });
+
+  it('renders its pages with the host modules it was given', () => {
+    const React = require('react');
+    const { renderToString } = require('react-dom/server');
+    const { MemoryRouter, Routes, Route } = require('react-router-dom');
+    const { KubedConfigProvider } = require('@kubed/components');
+    const all = ext.routes.flatMap((r) => r.children);
+    const render = (url: string) =>
+      renderToString(
+        React.createElement(
+          KubedConfigProvider,
+          null,
+          React.createElement(
+            MemoryRouter,
+            { initialEntries: [url] },
+            React.createElement(Routes, null, ...all.map((r) => React.createElement(Route, { key: r.path, path: r.path, element: r.element }))),
+          ),
+        ),
+      );
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(render('/clusters/host/image-registries')).toContain('data-testid="hc-registries"');
+      expect(render('/ws/clusters/host/projects/demo/image-registries')).toContain('data-testid="hc-project-registries"');
+      expect(render('/workspaces/ws/image-registries/host/demo')).toContain('data-testid="hc-project-registries"');
+    } finally {
+      quiet.mockRestore();
+    }
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+});
