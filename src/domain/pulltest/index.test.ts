@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import type { Event as CoreV1Event, Pod } from 'kubernetes-types/core/v1';
+import { Pod as PodModel } from 'kubernetes-models/v1';
+import { describe, expect, it } from 'vitest';
+import { isDns1123Label } from '../record';
+import {
+  defaultTestImage,
+  newPullTestRunId,
+  planPullTest,
+  planPullTestCleanup,
+  pullTestLeftovers,
+  pullTestPodName,
+  pullTestResult,
+  pullTestSelector,
+} from './index';
+
+const input = { namespace: 'demo', image: 'harbor.example.com:8443/library/busybox:latest', secretName: 'harbor-pull', runId: 'r1abc' };
+
+describe('planPullTest', () => {
+  it('one valid pod per node, pinned with nodeName', () => {
+    const writes = planPullTest({ ...input, nodes: ['node-1', 'ip-10-0-0-7.ec2.internal'], registryId: 'harbor-example-com-8443' });
+    expect(writes.map((w) => w.name)).toEqual(['hc-pulltest-r1abc-node-1', expect.stringMatching(/^hc-pulltest-r1abc-ip-10-0-0-7-ec2-internal-[0-9a-f]{6}$/)]);
+    for (const w of writes) {
+      expect(w).toMatchObject({ action: 'create', apiVersion: 'v1', kind: 'Pod', namespace: 'demo' });
+      expect(() => new PodModel(w.body as never).validate()).not.toThrow();
+    }
+    const pod = writes[1].body as Pod;
+    expect(pod.spec?.nodeName).toBe('ip-10-0-0-7.ec2.internal');
+    expect(pod.metadata?.annotations?.['harbor-connect.kubesphere.io/node']).toBe('ip-10-0-0-7.ec2.internal');
+    expect(pod.metadata?.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'harbor-connect',
+      'harbor-connect.kubesphere.io/registry': 'harbor-example-com-8443',
+      'app.kubernetes.io/component': 'pull-test',
+      'harbor-connect.kubesphere.io/pull-test': 'r1abc',
+    });
+    const spec = pod.spec!;
+    expect(spec.activeDeadlineSeconds).toBe(120);
+    expect(spec.restartPolicy).toBe('Never');
+    expect(spec.imagePullSecrets).toEqual([{ name: 'harbor-pull' }]);
+    expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534 });
+    expect(spec.containers[0]).toMatchObject({ image: input.image, imagePullPolicy: 'Always', command: ['true'] });
+    expect(spec.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  });
+
+  it('"any": one pod, no nodeName; no secret means the ServiceAccount’s are used', () => {
+    const writes = planPullTest({ ...input, secretName: undefined, nodes: 'any', deadlineSeconds: 60, serviceAccountName: 'builder' });
+    expect(writes).toHaveLength(1);
+    const pod = writes[0].body as Pod;
+    expect(pod.metadata?.name).toBe('hc-pulltest-r1abc');
+    expect(pod.spec?.nodeName).toBeUndefined();
+    expect(pod.spec?.imagePullSecrets).toBeUndefined();
+    expect(pod.spec?.serviceAccountName).toBe('builder');
+    expect(pod.spec?.activeDeadlineSeconds).toBe(60);
+    expect(planPullTest({ ...input, nodes: 'any', runAsUser: null })[0].body).not.toHaveProperty('spec.securityContext.runAsUser');
+  });
+
+  it('names are DNS-1123 labels and distinct per node', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.oneof(fc.domain(), fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,80}$/)), { minLength: 1, maxLength: 8 }), (nodes) => {
+        const names = nodes.map((n) => pullTestPodName('abcdefghijkl', n));
+        for (const n of names) expect(isDns1123Label(n)).toBe(true);
+        expect(new Set(names).size).toBe(nodes.length);
+      }),
+    );
+    expect(() => planPullTest({ ...input, runId: 'Bad_Id', nodes: 'any' })).toThrow();
+    expect(newPullTestRunId(1_700_000_000_000, () => 0.5)).toMatch(/^[a-z0-9]{1,12}$/);
+  });
+});
+
+describe('pullTestResult', () => {
+  const pod = (status: Pod['status'], nodeName = 'node-1'): Pod => ({ metadata: { name: 'hc-pulltest-r1-node-1', uid: 'u1' }, spec: { nodeName, containers: [] }, status });
+  const ev = (reason: string, message: string, type = 'Normal'): CoreV1Event => ({
+    metadata: { name: `e-${reason}` },
+    involvedObject: { kind: 'Pod', name: 'hc-pulltest-r1-node-1', uid: 'u1' },
+    reason,
+    message,
+    type,
+    lastTimestamp: '2024-01-01T00:00:00Z',
+  });
+  const waiting = (reason: string, message?: string): Pod['status'] => ({
+    phase: 'Pending',
+    containerStatuses: [{ name: 'pull', image: 'x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason, message } } }],
+  });
+
+  it('pulled counts as success whatever the container did afterwards', () => {
+    expect(pullTestResult(pod({ phase: 'Pending' }), [ev('Pulled', 'Successfully pulled image "x" in 1.2s')])).toMatchObject({ state: 'pulled', node: 'node-1' });
+    expect(pullTestResult(pod({ phase: 'Succeeded', containerStatuses: [{ name: 'pull', image: 'x', imageID: 'sha256:1', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }] })).state).toBe('pulled');
+    expect(pullTestResult(pod({ phase: 'Failed', containerStatuses: [{ name: 'pull', image: 'x', imageID: 'sha256:1', ready: false, restartCount: 0, state: { terminated: { exitCode: 128, reason: 'StartError', message: 'exec: "true": executable file not found in $PATH' } } }] }))).toMatchObject({ state: 'pulled', reason: 'StartError' });
+    expect(pullTestResult(pod(waiting('CreateContainerConfigError', 'x'))).state).toBe('pulled');
+  });
+
+  it('a failed pull carries the registry’s own words', () => {
+    const msg = 'Failed to pull image "x": failed to do request: Head "https://127.0.0.1:5443/v2/library/busybox/manifests/latest": x509: certificate signed by unknown authority';
+    expect(pullTestResult(pod(waiting('ImagePullBackOff', 'Back-off pulling image "x"')), [ev('Failed', msg, 'Warning')])).toEqual({
+      pod: 'hc-pulltest-r1-node-1',
+      node: 'node-1',
+      state: 'failed',
+      reason: 'ImagePullBackOff',
+      message: msg,
+    });
+    expect(pullTestResult(pod(waiting('ErrImagePull', 'rpc error: 401 Unauthorized'))).message).toBe('rpc error: 401 Unauthorized');
+  });
+
+  it('pending while pulling or unschedulable; failed past the deadline', () => {
+    expect(pullTestResult(pod(waiting('ContainerCreating')), [ev('Pulling', 'Pulling image "x"')])).toMatchObject({ state: 'pending', reason: 'ContainerCreating' });
+    expect(pullTestResult(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available' }] }, ''))).toMatchObject({
+      state: 'pending',
+      reason: 'Unschedulable',
+    });
+    expect(pullTestResult(pod({ phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' }))).toMatchObject({
+      state: 'failed',
+      reason: 'DeadlineExceeded',
+    });
+  });
+});
+
+describe('cleanup', () => {
+  const now = Date.parse('2024-01-01T00:10:00Z');
+  const p = (name: string, created: string, phase: string, run = 'r1', extra: Partial<Pod['metadata']> = {}): Pod => ({
+    metadata: { name, namespace: 'demo', creationTimestamp: created, labels: { 'app.kubernetes.io/managed-by': 'harbor-connect', 'harbor-connect.kubesphere.io/pull-test': run }, ...extra },
+    spec: { activeDeadlineSeconds: 120, containers: [] },
+    status: { phase },
+  });
+  it('finds finished and overdue pull-test pods only', () => {
+    const pods = [
+      p('done', '2024-01-01T00:09:50Z', 'Succeeded'),
+      p('failed', '2024-01-01T00:09:50Z', 'Failed'),
+      p('running', '2024-01-01T00:09:00Z', 'Running'),
+      p('stuck', '2024-01-01T00:06:00Z', 'Pending'),
+      p('going', '2024-01-01T00:06:00Z', 'Pending', 'r1', { deletionTimestamp: '2024-01-01T00:09:00Z' }),
+      p('kept', '2024-01-01T00:00:00Z', 'Succeeded', 'r2'),
+      { metadata: { name: 'other', namespace: 'demo', labels: { app: 'x' } }, status: { phase: 'Succeeded' } },
+    ] as Pod[];
+    expect(pullTestLeftovers(pods, now, { keepRunIds: ['r2'] }).map((w) => [w.action, w.name])).toEqual([
+      ['delete', 'done'],
+      ['delete', 'failed'],
+      ['delete', 'stuck'],
+    ]);
+    expect(planPullTestCleanup(pods, 'r2').map((w) => w.name)).toEqual(['kept']);
+    expect(pullTestSelector('r1')).toBe('app.kubernetes.io/managed-by=harbor-connect,harbor-connect.kubesphere.io/pull-test=r1');
+  });
+});
+
+describe('defaultTestImage', () => {
+  it('busybox from the registry, or the first repository it lists', () => {
+    expect(defaultTestImage('harbor.example.com:8443')).toBe('harbor.example.com:8443/library/busybox:latest');
+    expect(defaultTestImage('harbor.example.com:443')).toBe('harbor.example.com/library/busybox:latest');
+    expect(defaultTestImage('[fd00::1]:5443', ['', 'team/app'])).toBe('[fd00::1]:5443/team/app:latest');
+    expect(defaultTestImage('harbor.example.com', ['harbor.example.com/library/nginx:1.25'])).toBe('harbor.example.com/library/nginx:1.25');
+    expect(defaultTestImage('http://10.0.0.5:5000')).toBe('10.0.0.5:5000/library/busybox:latest');
+  });
+});

@@ -1,0 +1,176 @@
+// The trust installer's script: POSIX sh that busybox sh and dash run alike. It runs in the DaemonSet's
+// pod on every node and keeps exactly one registry's files in each runtime's certs.d folder.
+//
+// Environment (set by planTrustInstaller):
+//   HC_MODE          install | remove
+//   HC_REGISTRY_ID   the registry id (recorded in the ownership marker)
+//   HC_HOST_DIR      folder name: host or host:port ([v6] / [v6]:port)
+//   HC_TARGETS       space-separated runtime=dir pairs; dir is the certs.d path ON THE NODE, mounted at the
+//                    same path in the container (hostPath mountPath == path)
+//   HC_CA_FILE       the CA to install (the record Secret's ca.crt, mounted read-only)
+//   HC_CONFIG_DIR    holds hosts.toml (the ConfigMap, mounted read-only)
+//   HC_INTERVAL      seconds between re-checks (default 300)
+//   HC_READY_FILE    touched after a successful pass, removed on failure (readiness probe: test -f)
+//   HC_ONCE          1: one pass, then exit with its status (tests, debugging)
+//   HOST_ROOT        prefix for every target dir: unset on a real node; the lab's node stand-in sets it to
+//                    the node's host-root folder, where it maps hostPath volumes (so <root>/etc/containerd/certs.d)
+//
+// Files, per target: <dir>/<HC_HOST_DIR>/ca.crt (+ hosts.toml for containerd) and the ownership marker
+// .harbor-connect (registry=<id>, then <file>=<cksum> per file written). A file is replaced only when it
+// differs and is ours (its cksum matches the marker) or absent; a differing file we did not write is never
+// touched: the pass fails with HC_ERROR FOREIGN_FILE. Writes go to a temp file in the same folder, then mv.
+// Remove mode deletes only files whose cksum still matches the marker, then the marker, then the folder if
+// it is empty. A failed pass writes "HC_ERROR <CODE>: <detail>" to the termination log and exits 1, so the
+// pod's status carries the reason (nodeTrustStatus reads it).
+
+export const INSTALLER_SCRIPT = `#!/bin/sh
+# Harbor Connect trust installer (harbor-connect.kubesphere.io). Keeps one registry's CA in the node's
+# container runtime folders. Generated; edit the extension, not this file.
+# -f: no globbing; IPv6 folder names hold [ ] and every word split here is a path.
+set -uf
+umask 022
+MODE="\${HC_MODE:-install}"
+ID="\${HC_REGISTRY_ID:-}"
+HOST_DIR="\${HC_HOST_DIR:-}"
+TARGETS="\${HC_TARGETS:-}"
+CA_FILE="\${HC_CA_FILE:-/hc/ca/ca.crt}"
+CONFIG_DIR="\${HC_CONFIG_DIR:-/hc/config}"
+INTERVAL="\${HC_INTERVAL:-300}"
+READY="\${HC_READY_FILE:-/tmp/ready}"
+TERM_LOG="\${HC_TERMINATION_LOG:-/dev/termination-log}"
+ROOT="\${HOST_ROOT:-}"
+MARKER=.harbor-connect
+SLEEP_PID=
+
+log() { echo "harbor-connect: $*"; }
+
+# A failed pass: say why where kubectl and the console see it, then exit non-zero.
+fail() {
+  log "HC_ERROR $1: $2" >&2
+  # Only into a file the kubelet provided; never create one (e.g. under a shared /dev).
+  if [ -f "$TERM_LOG" ]; then { echo "HC_ERROR $1: $2" > "$TERM_LOG"; } 2>/dev/null; fi
+  rm -f "$READY" 2>/dev/null
+  exit 1
+}
+
+on_term() {
+  [ -n "$SLEEP_PID" ] && kill "$SLEEP_PID" 2>/dev/null
+  log "stopping"
+  exit 0
+}
+trap on_term TERM INT
+
+sum_of() {
+  set -- $(cksum < "$1")
+  echo "$1-$2"
+}
+
+# marker_get <marker file> <key>: the value recorded for key, empty when absent.
+marker_get() {
+  [ -f "$1" ] || return 0
+  while IFS='=' read -r k v; do
+    if [ "$k" = "$2" ]; then echo "$v"; return 0; fi
+  done < "$1"
+}
+
+# ours <dir> <file>: the file is the one this registry's installer wrote (marker says so, content unchanged).
+ours() {
+  [ "$(marker_get "$1/$MARKER" registry)" = "$ID" ] || return 1
+  rec="$(marker_get "$1/$MARKER" "$2")"
+  [ -n "$rec" ] && [ "$rec" = "$(sum_of "$1/$2")" ]
+}
+
+# put <src> <dir> <name>: atomic replace when content differs; returns 0 also when already equal.
+put() {
+  if [ -f "$2/$3" ] && cmp -s "$1" "$2/$3"; then return 0; fi
+  tmp="$2/.$3.hc-tmp"
+  cp "$1" "$tmp" && chmod 0644 "$tmp" && mv -f "$tmp" "$2/$3" || { rm -f "$tmp"; return 1; }
+  log "wrote $2/$3"
+}
+
+install_one() {
+  runtime="$1"
+  dir="$ROOT$2/$HOST_DIR"
+  names="ca.crt"
+  [ "$runtime" = containerd ] && names="ca.crt hosts.toml"
+  mkdir -p "$dir" || fail WRITE_FAILED "cannot create $2/$HOST_DIR"
+  # Check every file before writing any, so a refusal leaves the folder as it was.
+  for n in $names; do
+    src="$CA_FILE"; [ "$n" = hosts.toml ] && src="$CONFIG_DIR/hosts.toml"
+    if [ -e "$dir/$n" ] && ! cmp -s "$src" "$dir/$n" && ! ours "$dir" "$n"; then
+      fail FOREIGN_FILE "$2/$HOST_DIR/$n exists with other content and was not written by Harbor Connect; not replacing it"
+    fi
+  done
+  want="registry=$ID"
+  for n in $names; do
+    src="$CA_FILE"; [ "$n" = hosts.toml ] && src="$CONFIG_DIR/hosts.toml"
+    put "$src" "$dir" "$n" || fail WRITE_FAILED "cannot write $2/$HOST_DIR/$n"
+    want="$want
+$n=$(sum_of "$dir/$n")"
+  done
+  if [ "$(cat "$dir/$MARKER" 2>/dev/null)" != "$want" ]; then
+    tmp="$dir/.$MARKER.hc-tmp"
+    { echo "$want" > "$tmp" && mv -f "$tmp" "$dir/$MARKER"; } || fail WRITE_FAILED "cannot write $2/$HOST_DIR/$MARKER"
+  fi
+}
+
+remove_one() {
+  dir="$ROOT$2/$HOST_DIR"
+  [ -f "$dir/$MARKER" ] || return 0
+  if [ "$(marker_get "$dir/$MARKER" registry)" != "$ID" ]; then
+    log "$2/$HOST_DIR belongs to another registry id; leaving it"
+    return 0
+  fi
+  for n in ca.crt hosts.toml; do
+    [ -e "$dir/$n" ] || continue
+    if ours "$dir" "$n"; then
+      rm -f "$dir/$n" || fail WRITE_FAILED "cannot remove $2/$HOST_DIR/$n"
+      log "removed $2/$HOST_DIR/$n"
+    else
+      log "kept $2/$HOST_DIR/$n: changed since Harbor Connect wrote it"
+    fi
+  done
+  rm -f "$dir/.ca.crt.hc-tmp" "$dir/.hosts.toml.hc-tmp" "$dir/.$MARKER.hc-tmp"
+  rm -f "$dir/$MARKER" || fail WRITE_FAILED "cannot remove $2/$HOST_DIR/$MARKER"
+  rmdir "$dir" 2>/dev/null && log "removed empty $2/$HOST_DIR"
+  return 0
+}
+
+pass() {
+  for t in $TARGETS; do
+    case "$MODE" in
+      install) install_one "\${t%%=*}" "\${t#*=}" ;;
+      remove) remove_one "\${t%%=*}" "\${t#*=}" ;;
+    esac
+  done
+}
+
+case "$HOST_DIR" in
+  ""|.|..|*/*) fail BAD_CONFIG "HC_HOST_DIR is not a folder name: '$HOST_DIR'" ;;
+esac
+[ -n "$ID" ] || fail BAD_CONFIG "HC_REGISTRY_ID is empty"
+[ -n "$TARGETS" ] || fail BAD_CONFIG "HC_TARGETS is empty"
+case "$MODE" in
+  install)
+    [ -s "$CA_FILE" ] || fail NO_CA "no CA at $CA_FILE (the registry record has no ca.crt)"
+    case " $TARGETS" in *" containerd="*)
+      [ -s "$CONFIG_DIR/hosts.toml" ] || fail BAD_CONFIG "no hosts.toml in $CONFIG_DIR" ;;
+    esac ;;
+  remove) ;;
+  *) fail BAD_CONFIG "HC_MODE must be install or remove, not '$MODE'" ;;
+esac
+
+log "mode=$MODE registry=$ID host=$HOST_DIR targets=$TARGETS"
+while :; do
+  pass
+  if [ ! -f "$READY" ]; then
+    : > "$READY" 2>/dev/null || log "cannot write $READY"
+    log "ready"
+  fi
+  [ "\${HC_ONCE:-}" = 1 ] && exit 0
+  sleep "$INTERVAL" &
+  SLEEP_PID=$!
+  wait "$SLEEP_PID"
+  SLEEP_PID=
+done
+`;
