@@ -10,6 +10,8 @@ export type JsonPatchOperation =
   | { op: 'remove'; path: string }
   | { op: 'move' | 'copy'; from: string; path: string };
 
+export type WriteEffect = 'rolls-workload' | 'deletes-data' | 'isolates-egress';
+
 export interface Write {
   action: WriteAction;
   apiVersion: string;
@@ -23,8 +25,11 @@ export interface Write {
   patchType?: PatchType;
   /** Why this write is in the plan, as a locale key with params, for the review step. */
   reason?: { key: string; params?: Record<string, string | number> };
-  /** Side effects the user must accept first, e.g. a pod-template change that rolls a workload. */
-  effects?: Array<'rolls-workload' | 'deletes-data'>;
+  /**
+   * Side effects the user must accept first, e.g. a pod-template change that rolls a workload, or a first Egress
+   * NetworkPolicy that cuts the selected pods off from every destination it does not allow.
+   */
+  effects?: WriteEffect[];
 }
 
 export type WriteOutcome =

@@ -1,0 +1,158 @@
+// Running a plan: bounded concurrency, results in the plan's order, failures reported per write and
+// retryable alone, cancellation between writes. The executor (src/api) does the network part.
+
+import type { Write, WriteOutcome } from './write';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, deepEqual } from './jsonpatch';
+import { base64ToUtf8 } from '../dockerconfig/base64';
+
+/** An executor returns this when it found the object already as the write wants it (outcome `unchanged`). */
+export const UNCHANGED: unique symbol = Symbol('harbor-connect.unchanged');
+
+export type WriteExecutor = (write: Write, signal?: AbortSignal) => Promise<unknown>;
+
+export interface ApplyProgress {
+  /** Writes finished so far (any outcome). */
+  completed: number;
+  total: number;
+  /** Index in the plan of the write that just finished. */
+  index: number;
+  outcome: WriteOutcome;
+}
+
+export interface ApplyOptions {
+  /** Writes in flight at once (default 8). */
+  concurrency?: number;
+  /** Abort: writes not yet started fail with the abort reason; writes in flight get the signal too. */
+  signal?: AbortSignal;
+  onProgress?: (progress: ApplyProgress) => void;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The plan was cancelled', 'AbortError');
+}
+
+/** True for the error a cancelled write fails with. */
+export function isAbortError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: string }).name === 'AbortError';
+}
+
+/** Applies writes with bounded concurrency. Resolves (never rejects) with one outcome per write, in plan order. */
+export async function applyPlan(writes: readonly Write[], execute: WriteExecutor, options: ApplyOptions = {}): Promise<WriteOutcome[]> {
+  const total = writes.length;
+  const outcomes: WriteOutcome[] = new Array(total);
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+  const { signal, onProgress } = options;
+  let next = 0;
+  let completed = 0;
+
+  const finish = (index: number, outcome: WriteOutcome) => {
+    outcomes[index] = outcome;
+    completed++;
+    try {
+      onProgress?.({ completed, total, index, outcome });
+    } catch {
+      // A failing progress callback must not break the plan.
+    }
+  };
+
+  const worker = async () => {
+    while (next < total) {
+      const index = next++;
+      const write = writes[index];
+      if (signal?.aborted) {
+        finish(index, { status: 'failed', write, error: abortReason(signal) });
+        continue;
+      }
+      try {
+        const result = await execute(write, signal);
+        finish(index, result === UNCHANGED ? { status: 'unchanged', write } : { status: 'done', write, result });
+      } catch (error) {
+        finish(index, { status: 'failed', write, error });
+      }
+    }
+  };
+
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+  return outcomes;
+}
+
+/** Re-applies only the failed writes; other outcomes are kept. Same order and options as applyPlan. */
+export async function retryFailed(outcomes: readonly WriteOutcome[], execute: WriteExecutor, options: ApplyOptions = {}): Promise<WriteOutcome[]> {
+  const failedIdx = outcomes.map((o, i) => (o.status === 'failed' ? i : -1)).filter((i) => i >= 0);
+  const { onProgress } = options;
+  const again = await applyPlan(
+    failedIdx.map((i) => outcomes[i].write),
+    execute,
+    { ...options, onProgress: onProgress && ((p) => onProgress({ ...p, index: failedIdx[p.index] })) },
+  );
+  const out = outcomes.slice();
+  failedIdx.forEach((i, j) => {
+    out[i] = again[j];
+  });
+  return out;
+}
+
+export function summarizeOutcomes(outcomes: readonly WriteOutcome[]): { done: number; unchanged: number; failed: number } {
+  const s = { done: 0, unchanged: 0, failed: 0 };
+  for (const o of outcomes) s[o.status]++;
+  return s;
+}
+
+// ---------- idempotence ----------
+
+const SERVER_METADATA = new Set(['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields', 'selfLink']);
+
+/** Every field of `expected` is in `actual` with the same value (arrays: same length, items compared the same way). */
+export function containsSubset(expected: unknown, actual: unknown, atMetadata = false): boolean {
+  if (expected === undefined) return true;
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((x, i) => containsSubset(x, actual[i]));
+  }
+  if (expected && typeof expected === 'object') {
+    if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return false;
+    return Object.entries(expected as Record<string, unknown>).every(
+      ([k, v]) =>
+        (atMetadata && SERVER_METADATA.has(k)) || containsSubset(v, (actual as Record<string, unknown>)[k], k === 'metadata'),
+    );
+  }
+  return deepEqual(expected, actual);
+}
+
+// stringData is write-only: compare it with the stored (base64) data.
+function secretStringDataMatches(body: Record<string, unknown>, current: Record<string, unknown>): boolean {
+  const sd = body.stringData as Record<string, string> | undefined;
+  if (!sd) return true;
+  const data = (current.data ?? {}) as Record<string, string>;
+  return Object.entries(sd).every(([k, v]) => typeof data[k] === 'string' && base64ToUtf8(data[k]) === v);
+}
+
+/**
+ * Whether applying `write` to `current` (the object as read; null/undefined when absent) would change nothing.
+ * Used to report `unchanged` and to show "already done" in the review step. Strategic merge is approximated by
+ * merging lists of named objects by name (see applyStrategicMergePatch).
+ */
+export function isNoop(write: Write, current: Record<string, unknown> | null | undefined): boolean {
+  if (current === null || current === undefined) return write.action === 'delete';
+  switch (write.action) {
+    case 'delete':
+      return false;
+    case 'create':
+    case 'replace': {
+      const body = write.body ?? {};
+      const { stringData, ...rest } = body;
+      void stringData;
+      return containsSubset(rest, current) && (write.kind !== 'Secret' || secretStringDataMatches(body, current));
+    }
+    case 'patch': {
+      try {
+        let next: unknown;
+        if (write.patchType === 'json') next = applyJsonPatch(current, (write.patch ?? []) as never);
+        else if (write.patchType === 'merge') next = applyMergePatch(current, write.patch ?? {});
+        else next = applyStrategicMergePatch(current, write.patch ?? {});
+        return deepEqual(next, current);
+      } catch {
+        return false;
+      }
+    }
+  }
+}

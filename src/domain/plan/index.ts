@@ -1,0 +1,19 @@
+export type { Write, WriteAction, WriteEffect, WriteOutcome, PatchType, JsonPatchOperation } from './write';
+export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL, managedLabels, managedSelector } from './labels';
+export {
+  applyJsonPatch,
+  applyMergePatch,
+  applyStrategicMergePatch,
+  deepClone,
+  deepEqual,
+  parsePointer,
+  escapePointerToken,
+  JsonPatchError,
+} from './jsonpatch';
+export type { JsonPatchErrorCode } from './jsonpatch';
+export { toYaml, yamlScalar } from './yaml';
+export { planToYaml, writeToYamlDocument, writeToKubectl, kubectlResourceType, shellQuote } from './render';
+export type { RenderOptions } from './render';
+export { maskSecrets, maskDockerConfigText, MASK } from './mask';
+export { applyPlan, retryFailed, summarizeOutcomes, isNoop, containsSubset, isAbortError, UNCHANGED } from './apply';
+export type { WriteExecutor, ApplyOptions, ApplyProgress } from './apply';

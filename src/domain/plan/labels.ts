@@ -1,0 +1,17 @@
+// Labels on everything the extension creates, so it can find, update and remove exactly what it wrote
+// with one label-selector request (shared/DESIGN.md, "Contracts").
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'harbor-connect';
+export const REGISTRY_LABEL = 'harbor-connect.kubesphere.io/registry';
+
+/** Labels for an object planned for the registry `registryId` (a valid label value, see names.registryLabelValue). */
+export function managedLabels(registryId: string): Record<string, string> {
+  return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [REGISTRY_LABEL]: registryId };
+}
+
+/** Label selector for everything the extension made, optionally for one registry. */
+export function managedSelector(registryId?: string): string {
+  const base = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+  return registryId === undefined ? base : `${base},${REGISTRY_LABEL}=${registryId}`;
+}
