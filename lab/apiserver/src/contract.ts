@@ -85,6 +85,30 @@ export class ApiError extends Error {
   }
 }
 
+/** Options of a write (extension of the first contract; all optional). */
+export interface WriteOptions {
+  /** ?dryRun=All: run defaulting, admission and validation, store nothing. */
+  dryRun?: boolean;
+  /** 'status': change only .status (the status subresource). */
+  subresource?: string;
+}
+
+export interface DeleteOptions {
+  dryRun?: boolean;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** A type another part registers (extension of the first contract). */
+export interface ResourceTypeDefinition extends ResourceType {
+  singular?: string;
+  shortNames?: string[];
+  categories?: string[];
+  /** e.g. ['status'] */
+  subresources?: string[];
+  /** true: backed by a CustomResourceDefinition object (listed by `kubectl get crd`, CR semantics). Default true. */
+  custom?: boolean;
+}
+
 /** The object store with Kubernetes semantics (one resourceVersion sequence for all kinds, like etcd). */
 export interface Store {
   types(): ResourceType[];
@@ -92,11 +116,17 @@ export interface Store {
   typeForKind(apiVersion: string, kind: string): ResourceType | undefined;
   get(type: ResourceType, namespace: string | undefined, name: string): KObject | undefined;
   list(type: ResourceType, namespace: string | undefined, options?: ListOptions): ListResult;
-  /** Fills uid, resourceVersion, creationTimestamp, generation, name from generateName; 409 AlreadyExists. */
-  create(type: ResourceType, obj: KObject): KObject;
+  /** Fills uid, resourceVersion, creationTimestamp, generation, name from generateName; 409 AlreadyExists.
+   *  Also defaulting, admission (pods: service account) and validation (422), like the apiserver's registry. */
+  create(type: ResourceType, obj: KObject, options?: WriteOptions): KObject;
   /** 409 Conflict when obj.metadata.resourceVersion is set and stale; 404 when missing. */
-  update(type: ResourceType, obj: KObject): KObject;
-  delete(type: ResourceType, namespace: string | undefined, name: string): KObject;
+  update(type: ResourceType, obj: KObject, options?: WriteOptions): KObject;
+  /** Returns the deleted object; with finalizers pending it stays, with deletionTimestamp set. */
+  delete(type: ResourceType, namespace: string | undefined, name: string, options?: DeleteOptions): KObject;
+  /** Deletes what list() with these options would return; answers the deleted objects. */
+  deleteCollection(type: ResourceType, namespace: string | undefined, options?: ListOptions & { dryRun?: boolean }): KObject[];
+  /** Adds a type (custom ones also get their CustomResourceDefinition object). Idempotent. */
+  registerType(def: ResourceTypeDefinition): ResourceType;
   /** Events after resourceVersion (exclusive); 410 Gone when it is too old. Returns an unsubscribe function. */
   watch(
     type: ResourceType,
