@@ -52,7 +52,18 @@ export interface ManualTrustInstructions {
 export function containerdHostsToml(host: RegistryHost): string {
   // `ca` is relative to this folder (containerd resolves it against the hosts dir since 1.5, the first
   // version with config_path), so the file stays right wherever the certs.d root is.
-  return [`server = "${host.serverUrl}"`, '', `[host."${host.serverUrl}"]`, '  ca = "ca.crt"', ''].join('\n');
+  // The top-level `ca` matters: `server` is a second endpoint containerd falls back to when the [host] answers
+  // an error (e.g. 404 for a missing tag); without its own CA that fallback fails TLS and the user is told
+  // `x509: certificate signed by unknown authority` instead of `not found` (seen with containerd 1.6.20).
+  return [
+    `server = "${host.serverUrl}"`,
+    'ca = "ca.crt"',
+    '',
+    `[host."${host.serverUrl}"]`,
+    '  capabilities = ["pull", "resolve"]',
+    '  ca = "ca.crt"',
+    '',
+  ].join('\n');
 }
 
 const K3S_DIRS = { k3s: '/etc/rancher/k3s', rke2: '/etc/rancher/rke2' } as const;

@@ -69,7 +69,7 @@ describe.each(shells)('installer script under %s', (_label, shell) => {
     expect(r.status).toBe(0);
     expect(readFileSync(cd('ca.crt'), 'utf8')).toBe(CA1);
     expect(readFileSync(cd('hosts.toml'), 'utf8')).toBe(
-      'server = "https://harbor.example.com:8443"\n\n[host."https://harbor.example.com:8443"]\n  ca = "ca.crt"\n',
+      'server = "https://harbor.example.com:8443"\nca = "ca.crt"\n\n[host."https://harbor.example.com:8443"]\n  capabilities = ["pull", "resolve"]\n  ca = "ca.crt"\n',
     );
     expect(readFileSync(dk('ca.crt'), 'utf8')).toBe(CA1);
     expect(readFileSync(co('ca.crt'), 'utf8')).toBe(CA1);

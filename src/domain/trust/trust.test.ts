@@ -76,7 +76,7 @@ describe('manualTrustInstructions', () => {
     expect(m.hostDir).toBe('harbor.example.com:5443');
     const c = m.instructions.find((i) => i.runtime === 'containerd')!;
     expect(c.files.map((f) => f.path)).toEqual(['/etc/containerd/certs.d/harbor.example.com:5443/ca.crt', '/etc/containerd/certs.d/harbor.example.com:5443/hosts.toml']);
-    expect(c.files[1].content).toBe('server = "https://harbor.example.com:5443"\n\n[host."https://harbor.example.com:5443"]\n  ca = "ca.crt"\n');
+    expect(c.files[1].content).toBe('server = "https://harbor.example.com:5443"\nca = "ca.crt"\n\n[host."https://harbor.example.com:5443"]\n  capabilities = ["pull", "resolve"]\n  ca = "ca.crt"\n');
     expect(c.restart).toBeUndefined();
     expect(c.snippets.map((s) => s.content)).toEqual(['[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n']);
     expect(c.allNodesSnippet).toContain('for node in node-1 node-2; do');
