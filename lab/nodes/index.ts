@@ -36,8 +36,8 @@ export interface StartNodesOptions {
   /** Run the DaemonSet/Deployment controllers (default true). */
   controllers?: boolean;
   /**
-   * Run this part's default-scheduler stand-in (default true unless HC_LAB_NODES_SCHEDULER=0). The API stand-in has
-   * a built-in one too: run only one of them.
+   * Run this part's default-scheduler stand-in (default true unless HC_LAB_NODES_SCHEDULER=0). The API stand-in's
+   * minimal one is off unless asked for (`scheduler: true`): this one is the lab's scheduler.
    */
   scheduler?: boolean;
   log?: (line: string) => void;

@@ -152,8 +152,16 @@ describe(`${mode}`, () => {
         return p.status?.phase === 'Failed' && p;
       });
       expect(p.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
-      const logged = await waitFor('log annotation', async () => (await pod('script')).metadata.annotations?.['lab.harbor-connect.io/log.c']);
+      // pods/log is served by the API stand-in from the node's log file (no annotation mirroring, no watch churn).
+      const logUrl = `${api.url}/api/v1/namespaces/${ns}/pods/script/log`;
+      const auth = { headers: { Authorization: `Bearer ${api.systemToken}` } };
+      const logged = await waitFor('log', async () => (await (await fetch(logUrl, auth)).text()) || undefined);
       expect(logged).toBe('hello from script\n');
+      expect(await (await fetch(`${logUrl}?tailLines=0`, auth)).text()).toBe('');
+      const previous = await fetch(`${logUrl}?previous=true`, auth);
+      expect(previous.status).toBe(400);
+      expect(((await previous.json()) as { message: string }).message).toBe('previous terminated container "c" in pod "script" not found');
+      expect(Object.keys((await pod('script')).metadata.annotations ?? {}).filter((k) => k.startsWith('lab.harbor-connect.io/log'))).toEqual([]);
     }, 40_000);
 
     it('honours activeDeadlineSeconds', async () => {

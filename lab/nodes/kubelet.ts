@@ -94,7 +94,6 @@ interface PodRt {
 }
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-export const LOG_ANNOTATION = 'lab.harbor-connect.io/log';
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export class Kubelet {
@@ -106,8 +105,6 @@ export class Kubelet {
   private ipSeq = 2;
   private stopped = false;
   private readonly log: (line: string) => void;
-  private logTimer?: NodeJS.Timeout;
-  private readonly logSizes = new Map<string, number>();
 
   constructor(private readonly o: KubeletOptions) {
     this.log = o.log ?? (() => undefined);
@@ -130,43 +127,11 @@ export class Kubelet {
       (error) => this.log(`[${this.nodeName}] pod watch: ${(error as Error).message}`),
     );
     await this.informer.start();
-    this.logTimer = setInterval(() => void this.mirrorLogs(), 1000);
-  }
-
-  /**
-   * The API stand-in serves pods/log from the annotation lab.harbor-connect.io/log.<container>; the full logs stay
-   * in the node's /var/log/pods. Only the last 64 KiB is mirrored, at most once a second per changed container.
-   */
-  private async mirrorLogs(): Promise<void> {
-    for (const rt of this.pods.values()) {
-      if (rt.gone) continue;
-      const annotations: Record<string, string> = {};
-      for (const c of rt.containers.values()) {
-        if (!c.started) continue;
-        const path = this.logPath(rt, c.name, c.restartCount);
-        let size = -1;
-        try {
-          size = statSync(path).size;
-        } catch {
-          continue;
-        }
-        const key = `${rt.uid}/${c.name}/${c.restartCount}`;
-        if (this.logSizes.get(key) === size) continue;
-        this.logSizes.set(key, size);
-        const text = readFileSync(path, 'utf8');
-        annotations[`${LOG_ANNOTATION}.${c.name}`] = text.length > 65536 ? text.slice(-65536) : text;
-      }
-      if (!Object.keys(annotations).length) continue;
-      await this.o.client
-        .patch(podPath(rt.pod.metadata.namespace!, rt.pod.metadata.name), { metadata: { annotations } }, 'merge')
-        .catch((e) => this.log(`[${this.nodeName}] log mirror ${rt.key}: ${(e as Error).message}`));
-    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.informer?.stop();
-    if (this.logTimer) clearInterval(this.logTimer);
     await Promise.all([...this.pods.values()].map((rt) => this.killAll(rt, false)));
     for (const rt of this.pods.values()) if (rt.timer) clearTimeout(rt.timer);
   }
@@ -215,7 +180,7 @@ export class Kubelet {
       }
       this.pods.set(uid, rt);
     }
-    // Like kubelet's pod config source: our own status writes (and the log annotations) do not trigger a sync.
+    // Like kubelet's pod config source: our own status writes do not trigger a sync.
     const before = rt.pod;
     rt.pod = pod;
     const significant = (p: KObj) => JSON.stringify([p.spec, p.metadata.deletionTimestamp, p.metadata.labels]);
@@ -670,7 +635,6 @@ export class Kubelet {
     rmSync(this.podDir(rt), { recursive: true, force: true });
     // kubelet removes a deleted pod's /var/log/pods folder too.
     rmSync(dirname(dirname(this.logPath(rt, 'x', 0))), { recursive: true, force: true });
-    for (const key of this.logSizes.keys()) if (key.startsWith(`${rt.uid}/`)) this.logSizes.delete(key);
   }
 
   // -------------------------------------------------------------------------------------------------------------

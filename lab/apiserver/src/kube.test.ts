@@ -196,6 +196,32 @@ describe('resources', () => {
     expect(dc.json.items.map((p: any) => p.metadata.name)).toEqual(['p1']);
   });
 
+  it('patches a DaemonSet spec whatever its status holds (status is not validated on the main resource)', async () => {
+    const ds = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'ds-status' },
+      spec: {
+        selector: { matchLabels: { app: 'ds-status' } },
+        template: { metadata: { labels: { app: 'ds-status' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } },
+      },
+    };
+    expect((await call('POST', '/apis/apps/v1/namespaces/demo/daemonsets', ds)).status).toBe(201);
+    // A controller's partial status (no currentNumberScheduled), as the status subresource accepts.
+    const st = await call('PATCH', '/apis/apps/v1/namespaces/demo/daemonsets/ds-status/status', { status: { desiredNumberScheduled: 3, observedGeneration: 1 } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect(st.status).toBe(200);
+    const patch = { spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox:1.37' }] } } } };
+    const res = await call('PATCH', '/apis/apps/v1/namespaces/demo/daemonsets/ds-status', patch, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    expect(res.text).not.toContain('Required value');
+    expect(res.status).toBe(200);
+    expect(res.json.spec.template.spec.containers[0].image).toBe('busybox:1.37');
+    const put = await call('PUT', '/apis/apps/v1/namespaces/demo/daemonsets/ds-status', { ...res.json, status: { numberReady: 1 } });
+    expect(put.status).toBe(200);
+    // Required fields outside status still are.
+    const bad = await call('POST', '/apis/apps/v1/namespaces/demo/daemonsets', { ...ds, metadata: { name: 'ds-bad' }, spec: { template: ds.spec.template } });
+    expect(bad.status).toBe(422);
+  });
+
   it('answers SelfSubjectAccessReviews with the authorizer', async () => {
     const body = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: 'demo', verb: 'create', resource: 'secrets' } } };
     expect((await call('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', body, { Authorization: 'Bearer user:demo-viewer' })).json.status.allowed).toBe(false);

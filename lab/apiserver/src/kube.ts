@@ -13,6 +13,7 @@ import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, decodeJsonPa
 import { type IncludeObject, toTable } from './printers';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf';
 import { nameFromFieldSelector } from './selectors';
+import { readContainerLog } from '../../nodes/logs';
 import { apiVersionOf, type TypeDef } from './types';
 
 /** What kube.ts uses beyond the Store contract when the store is the MemStore. */
@@ -268,10 +269,24 @@ async function serveResource(
         if (container && !containers.includes(container) && !(pod.spec?.initContainers ?? []).some((c: any) => c.name === container)) {
           throw badRequest(`container ${container} is not valid for pod ${name}`);
         }
+        const previous = q.get('previous') === 'true' || q.get('previous') === '1';
+        const tail = Number(q.get('tailLines'));
+        const tailLines = q.has('tailLines') && Number.isFinite(tail) && tail >= 0 ? tail : undefined;
+        // As kubelet: the node's log files (<labDir>/nodes/<node>/var/log/pods/..., written by lab/nodes).
+        const fromNode =
+          pod.spec?.nodeName && container && pod.metadata?.uid
+            ? readContainerLog(ctx.labDir, { nodeName: pod.spec.nodeName, namespace: pod.metadata.namespace, name, uid: pod.metadata.uid }, container, { previous, tailLines })
+            : undefined;
+        if (fromNode !== undefined) {
+          res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(fromNode) });
+          res.end(fromNode);
+          return;
+        }
+        if (previous) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+        // Fixtures without a node (seeded pods, API-only tests) may carry their text in an annotation.
         const ann = pod.metadata?.annotations ?? {};
         let text: string = ann[`${LOG_ANNOTATION}.${container}`] ?? ann[LOG_ANNOTATION] ?? '';
-        const tail = Number(q.get('tailLines'));
-        if (q.has('tailLines') && Number.isFinite(tail) && tail >= 0) {
+        if (tailLines !== undefined) {
           const lines = text.split('\n');
           const hadNl = text.endsWith('\n');
           const body = hadNl ? lines.slice(0, -1) : lines;

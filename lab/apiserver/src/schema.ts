@@ -106,6 +106,10 @@ export function schemaErrors(type: TypeDef, obj: KObject): FieldError[] {
     const value = valueAt(obj, err.instancePath);
     switch (err.keyword) {
       case 'required':
+        // The OpenAPI `required` lists of status types (e.g. DaemonSetStatus.currentNumberScheduled) are not
+        // enforced by a real apiserver: status is ignored on main-resource writes and validated by the kind's own
+        // rules on status writes. Without this, `kubectl patch` of a new DaemonSet's spec fails on its status.
+        if (path === 'status' || path.startsWith('status.') || path.startsWith('status[')) break;
         out.push(fieldErr.required(path ? `${path}.${err.params.missingProperty}` : String(err.params.missingProperty)));
         break;
       case 'type':

@@ -67,8 +67,43 @@ describe('the composed server', () => {
     expect(JSON.stringify(lines)).not.toContain('hunter2');
   });
 
-  it('schedules pods onto fitting nodes and reports the ones that fit nowhere', async () => {
+  it('does not write to the access log after close when clients disconnect during close()', async () => {
     const { s } = await start();
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on('uncaughtException', onError);
+    try {
+      // Open watches (long requests) and close the server under them: their `close` events come while close() runs.
+      const aborts = Array.from({ length: 5 }, () => new AbortController());
+      const watches = aborts.map((a) =>
+        fetch(`${s.url}/api/v1/namespaces/demo/configmaps?watch=true`, { headers: { Authorization: `Bearer ${s.systemToken}` }, signal: a.signal })
+          .then((r) => r.body?.getReader().read())
+          .catch(() => undefined),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      await s.close();
+      servers.splice(servers.indexOf(s), 1);
+      aborts.forEach((a) => a.abort());
+      await Promise.all(watches);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('runs its own scheduler only when asked (the nodes\' scheduler is the lab\'s)', async () => {
+    const { s } = await start();
+    await post(s, '/api/v1/namespaces/demo/pods', { metadata: { name: 'x' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    await new Promise((r) => setTimeout(r, 300));
+    const pod = (await get(s, '/api/v1/namespaces/demo/pods/x')).json;
+    expect(pod.spec.nodeName).toBeUndefined();
+    const events = (await get(s, '/api/v1/namespaces/demo/events?fieldSelector=involvedObject.name%3Dx')).json.items;
+    expect(events).toEqual([]);
+  });
+
+  it('schedules pods onto fitting nodes and reports the ones that fit nowhere', async () => {
+    const { s } = await start(undefined, { scheduler: true });
     await post(s, '/api/v1/namespaces/demo/pods', { metadata: { name: 'a' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     const bound = await until(async () => {
       const p = (await get(s, '/api/v1/namespaces/demo/pods/a')).json;

@@ -30,7 +30,11 @@ export interface ApiServerOptions {
   withoutKubeSphere?: boolean;
   /** Log lines to stderr (start-up notes); default true. */
   verbose?: boolean;
-  /** Run the built-in default-scheduler (binds pods without nodeName). Default: on unless HC_LAB_SCHEDULER=0. */
+  /**
+   * Run the built-in minimal default-scheduler (binds pods without nodeName; ignores node affinity). Default: OFF
+   * (unless HC_LAB_SCHEDULER=1): in the full lab the nodes' scheduler (lab/nodes, affinity/taint aware) binds pods, and
+   * two schedulers would race. Pass `true` only when no lab/nodes run (API-only tests).
+   */
   scheduler?: boolean;
   /** Replace authentication/authorization (tests); the system token still authenticates as system:masters. */
   auth?: { authenticator?: Authenticator; authorizer?: Authorizer };
@@ -182,7 +186,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     await ks.seedKubeSphere?.(store, { fresh });
     store.persistNow();
-    if (options.scheduler ?? process.env.HC_LAB_SCHEDULER !== '0') stopScheduler = startScheduler(store);
+    if (options.scheduler ?? process.env.HC_LAB_SCHEDULER === '1') stopScheduler = startScheduler(store);
   } catch (e) {
     server.close();
     tlsServer?.close();
@@ -203,11 +207,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 
   const access = fs.createWriteStream(path.join(dir, 'access.log'), { flags: 'a' });
+  // The log is best effort: a write failure (disk full, folder removed) must not take the server down.
+  access.on('error', (e) => note(`access.log: ${(e as Error).message}`));
   onRequest = async (req, res, personality) => {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let user: LabUser | undefined;
     res.on('close', () => {
+      // A client that disconnects while close() runs (or after) must not write to the ended log (`write after end`).
+      if (access.writableEnded || access.destroyed) return;
       const query = [...url.searchParams].filter(([k]) => LOGGED_PARAMS.has(k));
       access.write(
         `${JSON.stringify({
