@@ -6,6 +6,7 @@
 #   apache2-utils    htpasswd (bcrypt) for the registry users
 #   openssl          lab CA and certificates
 #   fonts-noto-cjk   Chinese text in screenshots
+#   busybox-static   the lab's seeded image is a real static busybox, built here (no image download)
 #   kubernetes-client kubectl, to hold the API stand-in to a real client (skipped when a kubectl exists:
 #                    another package may own /usr/bin/kubectl)
 set -euo pipefail
@@ -16,6 +17,7 @@ for pair in chromium:chromium docker-registry:docker-registry containerd:contain
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 if [ ${#need[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi
 mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
