@@ -1,0 +1,85 @@
+// What the current user may do in a project, from the API server itself (SelfSubjectAccessReview), and why not.
+import { useQueries } from '@tanstack/react-query';
+import type { ClusterContext } from '../../api/cluster';
+import { queryKeys } from '../../api/queryKeys';
+import { canI, type CanIResult } from '../../api/resources';
+import { tr } from '../../i18n/t';
+
+export type CheckId = 'patchServiceAccounts' | 'createSecrets' | 'patchDeployments' | 'patchStatefulSets' | 'patchDaemonSets' | 'patchCronJobs';
+
+export interface Check {
+  id: CheckId;
+  verb: string;
+  group: string;
+  resource: string;
+  /** The KubeSphere project role that grants it. */
+  role: 'admin' | 'operator';
+}
+
+/** KubeSphere: namespace-manage-serviceaccount is aggregated to the admin role only; operators manage secrets and workloads. */
+export const CHECKS: readonly Check[] = [
+  { id: 'patchServiceAccounts', verb: 'patch', group: '', resource: 'serviceaccounts', role: 'admin' },
+  { id: 'createSecrets', verb: 'create', group: '', resource: 'secrets', role: 'operator' },
+  { id: 'patchDeployments', verb: 'patch', group: 'apps', resource: 'deployments', role: 'operator' },
+  { id: 'patchStatefulSets', verb: 'patch', group: 'apps', resource: 'statefulsets', role: 'operator' },
+  { id: 'patchDaemonSets', verb: 'patch', group: 'apps', resource: 'daemonsets', role: 'operator' },
+  { id: 'patchCronJobs', verb: 'patch', group: 'batch', resource: 'cronjobs', role: 'operator' },
+];
+
+export const CHECK_FOR_KIND: Record<string, CheckId> = {
+  ServiceAccount: 'patchServiceAccounts',
+  Deployment: 'patchDeployments',
+  StatefulSet: 'patchStatefulSets',
+  DaemonSet: 'patchDaemonSets',
+  CronJob: 'patchCronJobs',
+  Job: 'patchDeployments',
+};
+
+export interface ProjectPermissions {
+  loading: boolean;
+  /** undefined while unknown. */
+  allowed: Partial<Record<CheckId, boolean>>;
+  /** The translated reason for each denied check. */
+  reasons: Partial<Record<CheckId, string>>;
+  error?: unknown;
+}
+
+/** "Binding needs permission to patch serviceaccounts in project demo; the project role admin has it." */
+export function deniedReason(check: Check, namespace: string): string {
+  const resource = check.group ? `${check.resource}.${check.group}` : check.resource;
+  return tr(check.role === 'admin' ? 'HARBOR_CONNECT_PROJECT_DENIED_ADMIN_ONLY' : 'HARBOR_CONNECT_PROJECT_DENIED_OPERATOR', {
+    verb: check.verb,
+    resource,
+    namespace,
+  });
+}
+
+export function useProjectPermissions(cluster: ClusterContext, namespace: string): ProjectPermissions {
+  const results = useQueries({
+    queries: CHECKS.map((c) => {
+      const attrs = { verb: c.verb, group: c.group, resource: c.resource, namespace };
+      return {
+        queryKey: queryKeys.access(cluster.name, attrs),
+        queryFn: ({ signal }: { signal?: AbortSignal }) => canI(cluster, attrs, { signal }),
+        staleTime: 60_000,
+        enabled: !!namespace,
+      };
+    }),
+  });
+  const allowed: ProjectPermissions['allowed'] = {};
+  const reasons: ProjectPermissions['reasons'] = {};
+  let error: unknown;
+  results.forEach((r, i) => {
+    const c = CHECKS[i];
+    const data = r.data as CanIResult | undefined;
+    if (r.isError) {
+      error = r.error;
+      allowed[c.id] = false;
+      reasons[c.id] = deniedReason(c, namespace);
+    } else if (data) {
+      allowed[c.id] = data.allowed;
+      if (!data.allowed) reasons[c.id] = deniedReason(c, namespace);
+    }
+  });
+  return { loading: results.some((r) => r.isLoading), allowed, reasons, error };
+}
