@@ -7,6 +7,7 @@ import type { ClusterContext } from './cluster';
 import type { KObject } from './models';
 import { clientFor } from './resources';
 import type { CallOptions } from './resource';
+import { replanBindingWrite } from '../domain/binding';
 
 export interface ExecuteOptions extends CallOptions {
   /** Server-side dry run: validation and admission without persisting (for the review step). */
@@ -67,13 +68,45 @@ export function planExecutor(cluster: ClusterContext, opts: Omit<ExecuteOptions,
         (write.action === 'create' && isAlreadyExists(err)) ||
         ((write.action === 'replace' || write.action === 'patch') && (isConflict(err) || isInvalid(err)));
       if (mayBeDone && !opts.dryRun) {
-        const client = clientFor(write.apiVersion, write.kind);
-        const current = await client
-          ?.get(cluster, write.name, { namespace: client.type.namespaced ? write.namespace : undefined, signal })
-          .catch(() => undefined);
-        if (current && isNoop(write, current as Record<string, unknown>)) return UNCHANGED;
+        const current = await readCurrent(write, cluster, signal);
+        if (current && isNoop(write, current)) return UNCHANGED;
+        // A guarded binding whose guard failed because the list changed since it was planned: plan it again
+        // from a fresh read (bounded), so "retry failed" finishes the job and never drops other entries.
+        if (current && write.intent) return replanAndWrite(write, current, cluster, { ...opts, signal });
       }
       throw err;
     }
   };
+}
+
+const REPLAN_ATTEMPTS = 5;
+
+async function readCurrent(write: Write, cluster: ClusterContext, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
+  const client = clientFor(write.apiVersion, write.kind);
+  const current = await client
+    ?.get(cluster, write.name, { namespace: client.type.namespaced ? write.namespace : undefined, signal })
+    .catch(() => undefined);
+  return current as Record<string, unknown> | undefined;
+}
+
+async function replanAndWrite(
+  write: Write,
+  first: Record<string, unknown>,
+  cluster: ClusterContext,
+  opts: ExecuteOptions,
+): Promise<unknown> {
+  let current: Record<string, unknown> | undefined = first;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < REPLAN_ATTEMPTS && current; attempt++) {
+    const next = replanBindingWrite(write, current);
+    if (!next) return UNCHANGED;
+    try {
+      return await executeWrite(next, cluster, opts);
+    } catch (err) {
+      if (!(isConflict(err) || isInvalid(err))) throw err;
+      lastError = err;
+      current = await readCurrent(write, cluster, opts.signal);
+    }
+  }
+  throw lastError ?? new Error(`${write.kind} ${write.name}: not found while re-planning`);
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { ServiceAccount, Pod } from 'kubernetes-types/core/v1';
 import type { Deployment, StatefulSet } from 'kubernetes-types/apps/v1';
 import type { Job, CronJob } from 'kubernetes-types/batch/v1';
-import { planBinding, planUnbinding, planBindingReplace, bindWithRetry, podsNeedingRestart, workloadKind } from './index';
+import { planBinding, planUnbinding, planBindingReplace, bindWithRetry, podsNeedingRestart, workloadKind, replanBindingWrite } from './index';
 import type { Workload } from './index';
 import { applyJsonPatch, applyStrategicMergePatch, JsonPatchError, isNoop } from '../plan';
 import type { Write, JsonPatchOperation } from '../plan';
@@ -108,6 +108,7 @@ describe('planBinding: ServiceAccounts', () => {
           { op: 'add', path: '/imagePullSecrets', value: [{ name: SECRET }] },
         ],
         reason: { key: 'HARBOR_CONNECT_BINDING_REASON_SA_BIND', params: { secret: SECRET, serviceAccount: 'default', namespace: 'demo' } },
+        intent: { type: 'list-contains', path: '/imagePullSecrets', name: SECRET },
       },
     ]);
     expect(notes).toEqual([{ target: { kind: 'ServiceAccount', namespace: 'demo', name: 'default' }, code: 'existing-pods-unchanged', params: { secret: SECRET } }]);
@@ -174,6 +175,7 @@ describe('planBinding: workloads', () => {
         patch: { spec: { template: { spec: { imagePullSecrets: [{ name: SECRET }] } } } },
         reason: { key: 'HARBOR_CONNECT_BINDING_REASON_WORKLOAD_BIND', params: { secret: SECRET, kind: 'Deployment', name: 'web', namespace: 'demo' } },
         effects: ['rolls-workload'],
+        intent: { type: 'list-contains', path: '/spec/template/spec/imagePullSecrets', name: SECRET },
       },
     ]);
     expect(notes.map((n) => n.code)).toEqual(['rolls-workload']);
@@ -343,5 +345,32 @@ describe('podsNeedingRestart', () => {
     const pods = [pod('a', 'builder', []), pod('b', 'builder', [SECRET]), pod('c', 'default', []), pod('d', undefined, []), pod('e', 'builder', [], 'Succeeded')];
     expect(podsNeedingRestart(pods, 'builder', SECRET).map((p) => p.metadata!.name)).toEqual(['a']);
     expect(podsNeedingRestart(pods, 'default', SECRET).map((p) => p.metadata!.name)).toEqual(['c', 'd']);
+  });
+});
+
+describe('guarded binding writes: retry after the write already went through, or after a concurrent change', () => {
+  it('a bind whose guard fails because it was already applied is a no-op, not a failure', () => {
+    const [write] = planBinding({ secretName: SECRET, serviceAccounts: [SA_BUILDER] }).writes;
+    const after = apply(SA_BUILDER as never, write) as unknown as Record<string, unknown>;
+    // Applying the same guarded patch again fails its test op...
+    expect(() => applyJsonPatch(after, write.patch as JsonPatchOperation[])).toThrow(JsonPatchError);
+    // ...but its intent already holds: the executor reports it unchanged.
+    expect(isNoop(write, after)).toBe(true);
+    expect(replanBindingWrite(write, after)).toBeUndefined();
+  });
+
+  it('a concurrent change: re-planned from the fresh object, keeping the newcomer and adding ours once', () => {
+    const [write] = planBinding({ secretName: SECRET, serviceAccounts: [SA_BUILDER] }).writes;
+    const changed = { ...SA_BUILDER, imagePullSecrets: [{ name: 'newcomer' }, ...(SA_BUILDER.imagePullSecrets ?? [])] };
+    expect(isNoop(write, changed as never)).toBe(false);
+    const next = replanBindingWrite(write, changed as never)!;
+    const result = apply(changed as never, next) as unknown as ServiceAccount;
+    expect(result.imagePullSecrets).toEqual([{ name: 'newcomer' }, ...(SA_BUILDER.imagePullSecrets ?? []), { name: SECRET }]);
+  });
+
+  it('an unbind already done is a no-op', () => {
+    const bound = { ...SA_BUILDER, imagePullSecrets: [...(SA_BUILDER.imagePullSecrets ?? []), { name: SECRET }] };
+    const [write] = planUnbinding({ secretName: SECRET, serviceAccounts: [bound as never] }).writes;
+    expect(isNoop(write, SA_BUILDER as never)).toBe(true);
   });
 });

@@ -9,7 +9,7 @@
 import type { ServiceAccount, Pod, PodSpec, LocalObjectReference } from 'kubernetes-types/core/v1';
 import type { Deployment, StatefulSet, DaemonSet } from 'kubernetes-types/apps/v1';
 import type { Job, CronJob } from 'kubernetes-types/batch/v1';
-import type { Write, JsonPatchOperation, WriteOutcome } from '../plan/write';
+import type { Write, WriteIntent, JsonPatchOperation, WriteOutcome } from '../plan/write';
 import { deepClone, deepEqual, escapePointerToken } from '../plan/jsonpatch';
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
@@ -137,6 +137,10 @@ function removeOps(listPointer: string, list: readonly LocalObjectReference[], n
   return ops;
 }
 
+function listIntent(path: string, name: string, bind: boolean): WriteIntent {
+  return { type: bind ? 'list-contains' : 'list-lacks', path, name };
+}
+
 // ---------- ServiceAccounts ----------
 
 function planServiceAccount(sa: ServiceAccount, secretName: string, bind: boolean, strategy: 'json-patch' | 'replace', plan: BindingPlan): void {
@@ -172,7 +176,7 @@ function planServiceAccount(sa: ServiceAccount, secretName: string, bind: boolea
     delete m.managedFields;
     const next = bind ? [...(list ?? []), { name: secretName }] : (list ?? []).filter((r) => r?.name !== secretName);
     const replaced: AnyObj = { ...body, apiVersion: 'v1', kind: 'ServiceAccount', metadata: m, imagePullSecrets: next };
-    plan.writes.push({ ...base, action: 'replace', body: replaced });
+    plan.writes.push({ ...base, action: 'replace', body: replaced, intent: listIntent('/imagePullSecrets', secretName, bind) });
   } else {
     let ops: JsonPatchOperation[];
     if (!bind) ops = removeOps('/imagePullSecrets', list ?? [], secretName);
@@ -188,7 +192,7 @@ function planServiceAccount(sa: ServiceAccount, secretName: string, bind: boolea
         { op: 'add', path: '/imagePullSecrets/-', value: { name: secretName } },
       ];
     }
-    plan.writes.push({ ...base, action: 'patch', patchType: 'json', patch: ops });
+    plan.writes.push({ ...base, action: 'patch', patchType: 'json', patch: ops, intent: listIntent('/imagePullSecrets', secretName, bind) });
   }
   if (bind) plan.notes.push({ target, code: 'existing-pods-unchanged', params: { secret: secretName } });
 }
@@ -235,6 +239,7 @@ function planWorkload(w: Workload, secretName: string, bind: boolean, plan: Bind
       params: { secret: secretName, kind, name, namespace },
     },
     ...(rolls ? { effects: ['rolls-workload' as const] } : {}),
+    intent: listIntent(pointer([...specPath, 'imagePullSecrets']), secretName, bind),
   };
   plan.writes.push(write);
   plan.notes.push({ target, code: kind === 'CronJob' ? 'next-runs-only' : onDelete ? 'on-delete' : 'rolls-workload' });
@@ -265,6 +270,24 @@ export function planBindingReplace(input: BindingInput): BindingPlan {
 
 export function planUnbindingReplace(input: BindingInput): BindingPlan {
   return run(input, false, { strategy: 'replace' });
+}
+
+/**
+ * A binding write planned again from the object as it is now, for a guarded write whose guard failed:
+ * undefined when its intent already holds (nothing to do). Only writes this module planned carry the
+ * list intents on '/imagePullSecrets' (ServiceAccounts) or a pod template's list.
+ */
+export function replanBindingWrite(write: Write, current: Record<string, unknown>): Write | undefined {
+  const intent = write.intent;
+  if (!intent) return undefined;
+  const bind = intent.type === 'list-contains';
+  const strategy = write.action === 'replace' ? 'replace' : 'json-patch';
+  const input: BindingInput =
+    write.kind === 'ServiceAccount'
+      ? { secretName: intent.name, serviceAccounts: [current as ServiceAccount] }
+      : { secretName: intent.name, workloads: [{ ...current, kind: write.kind } as Workload] };
+  const plan = run(input, bind, { strategy });
+  return plan.writes[0];
 }
 
 // ---------- retry ----------

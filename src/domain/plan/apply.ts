@@ -1,7 +1,7 @@
 // Running a plan: bounded concurrency, results in the plan's order, failures reported per write and
 // retryable alone, cancellation between writes. The executor (src/api) does the network part.
 
-import type { Write, WriteOutcome } from './write';
+import type { Write, WriteIntent, WriteOutcome } from './write';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, deepEqual } from './jsonpatch';
 import { base64ToUtf8 } from '../dockerconfig/base64';
 
@@ -133,6 +133,9 @@ function secretStringDataMatches(body: Record<string, unknown>, current: Record<
  */
 export function isNoop(write: Write, current: Record<string, unknown> | null | undefined): boolean {
   if (current === null || current === undefined) return write.action === 'delete';
+  // A guarded write's guard reflects the object as first read; once the write (or someone else) has done
+  // the job, the guard fails although nothing is left to do. The intent says what "done" means.
+  if (write.intent && (write.action === 'patch' || write.action === 'replace')) return intentSatisfied(write.intent, current);
   switch (write.action) {
     case 'delete':
       return false;
@@ -155,4 +158,16 @@ export function isNoop(write: Write, current: Record<string, unknown> | null | u
       }
     }
   }
+}
+
+/** Whether `current` already is in the state `intent` describes. */
+export function intentSatisfied(intent: WriteIntent, current: Record<string, unknown>): boolean {
+  let node: unknown = current;
+  for (const raw of intent.path.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  const list = Array.isArray(node) ? (node as Array<{ name?: unknown } | null>) : [];
+  const present = list.some((entry) => entry?.name === intent.name);
+  return intent.type === 'list-contains' ? present : !present;
 }

@@ -10,6 +10,18 @@ export type JsonPatchOperation =
   | { op: 'remove'; path: string }
   | { op: 'move' | 'copy'; from: string; path: string };
 
+/**
+ * What a write is for, stated so it can be checked against the object as it is now: a guarded patch whose
+ * guard fails (someone changed the list, or our own earlier attempt already went through) is then either
+ * already done (unchanged) or re-planned from a fresh read, instead of failing forever on retry.
+ * `path` is the JSON pointer of a list of `{ name }` entries, e.g. '/imagePullSecrets'.
+ */
+export interface WriteIntent {
+  type: 'list-contains' | 'list-lacks';
+  path: string;
+  name: string;
+}
+
 export type WriteEffect = 'rolls-workload' | 'deletes-data' | 'isolates-egress';
 
 export interface Write {
@@ -30,6 +42,8 @@ export interface Write {
    * NetworkPolicy that cuts the selected pods off from every destination it does not allow.
    */
   effects?: WriteEffect[];
+  /** For guarded patches and replaces: the state the write establishes (see WriteIntent). */
+  intent?: WriteIntent;
 }
 
 export type WriteOutcome =
