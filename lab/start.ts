@@ -2,7 +2,7 @@
 // console (built once, cached), the API stand-in, the TLS registries, the simulated nodes, then the console
 // server. Ctrl-C stops everything it started. e2e's globalSetup calls startLab() the same way.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -88,10 +88,15 @@ interface ApiServerModule {
   startApiServer(options: { labDir: string; repoRoot: string; port?: number }): Promise<{ url: string; systemToken: string; kubeconfigPath?: string; close(): Promise<void> }>;
 }
 interface RegistryModule {
-  startRegistries(options: { labDir: string }): Promise<{ registries: Array<{ name: string; url: string; host: string }>; close(): Promise<void> }>;
+  startRegistries(options: { labDir: string }): Promise<{ registries: Array<{ name: string; url: string; host: string; caPath: string }>; close(): Promise<void> }>;
+  LAB_USERS: Array<{ username: string; password: string }>;
 }
 interface NodesModule {
-  startNodes(options: { labDir: string; apiUrl: string; token?: string }): Promise<{ nodes: unknown[]; close(): Promise<void> }>;
+  startNodes(options: { labDir: string; apiUrl: string; token?: string }): Promise<{
+    nodes: import('./nodes/pull').NodeHandle[];
+    images: import('./nodes/pull').ImageStore;
+    close(): Promise<void>;
+  }>;
 }
 
 // ---------- the lab ----------
@@ -161,17 +166,29 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     }
 
     let registries: RunningLab['registries'] = [];
+    let preloadSource: import('./nodes/preload').PreloadSource | undefined;
     const registryModule = await optionalModule<RegistryModule>('lab/registry/index.ts', 'registries', log);
     if (registryModule) {
       const running = await timed('registries', () => registryModule.startRegistries({ labDir }));
       stops.push({ name: 'registries', close: () => running.close() });
       registries = running.registries.map(({ name, url, host }) => ({ name, url, host }));
+      const harbor = running.registries.find(r => r.name === 'harbor');
+      if (harbor) {
+        const [admin] = registryModule.LAB_USERS;
+        preloadSource = { host: harbor.host, caPem: readFileSync(harbor.caPath, 'utf8'), credentials: { username: admin.username, password: admin.password } };
+      }
     }
 
     const nodesModule = await optionalModule<NodesModule>('lab/nodes/index.ts', 'nodes', log);
     if (nodesModule && apiUrl) {
       const nodes = await timed('nodes', () => nodesModule.startNodes({ labDir, apiUrl: apiUrl!, token: systemToken }));
       stops.push({ name: 'nodes', close: () => nodes.close() });
+      if (preloadSource) {
+        // The trust installer's default image (busybox:1.36 from Docker Hub) is out of reach here: the nodes
+        // hold it pre-loaded, as an air-gapped cluster's nodes would (lab/nodes/preload.ts).
+        const { preloadImages } = await import('./nodes/preload');
+        await timed('preload', () => preloadImages(nodes.nodes, nodes.images, join(labDir, 'preload'), preloadSource!));
+      }
     }
 
     const consoleApi = apiUrl ?? `http://127.0.0.1:${apiPort}`;

@@ -43,6 +43,8 @@ export interface ImageStore {
   present(node: NodeHandle, ref: ImageReference): Promise<PulledImage | undefined>;
   remove(node: NodeHandle, ref: ImageReference): Promise<void>;
   list(node: NodeHandle): Promise<string[]>;
+  /** Another name for a present image (ctr images tag), e.g. to pre-load an image under its Docker Hub name. */
+  tag(node: NodeHandle, from: ImageReference, to: ImageReference): Promise<boolean>;
 }
 
 export function certsDirOf(node: NodeHandle): string {
@@ -115,6 +117,11 @@ export class CtrImageStore implements ImageStore {
 
   async remove(node: NodeHandle, ref: ImageReference): Promise<void> {
     await this.containerd.ctr(node.name, ['images', 'rm', ref.normalized]);
+  }
+
+  async tag(node: NodeHandle, from: ImageReference, to: ImageReference): Promise<boolean> {
+    const res = await this.containerd.ctr(node.name, ['images', 'tag', '--force', from.normalized, to.normalized]);
+    return res.code === 0;
   }
 
   private async json(node: NodeHandle, digest: string): Promise<unknown> {
@@ -292,6 +299,14 @@ export class EmulatedImageStore implements ImageStore {
 
   async present(node: NodeHandle, ref: ImageReference): Promise<PulledImage | undefined> {
     return this.load(node)[ref.normalized];
+  }
+
+  async tag(node: NodeHandle, from: ImageReference, to: ImageReference): Promise<boolean> {
+    const images = this.load(node);
+    if (!images[from.normalized]) return false;
+    images[to.normalized] = images[from.normalized];
+    this.save(node, images);
+    return true;
   }
 
   async remove(node: NodeHandle, ref: ImageReference): Promise<void> {
