@@ -46,7 +46,12 @@ describe('registering the extension', () => {
     for (const m of ext.menus) expect(Icons, m.icon).toHaveProperty(toComponentName(m.icon));
 
     const byParent = Object.fromEntries(ext.routes.map((r) => [r.parentRoute, r.children.map((c) => c.path)]));
-    expect(byParent['/clusters/:cluster']).toEqual(['/clusters/:cluster/image-registries', '/clusters/:cluster/image-registries/:registry']);
+    expect(byParent['/clusters/:cluster']).toEqual([
+      '/clusters/:cluster/image-registries',
+      '/clusters/:cluster/image-registries/new',
+      '/clusters/:cluster/image-registries/:registry/edit',
+      '/clusters/:cluster/image-registries/:registry',
+    ]);
     expect(byParent['/:workspace/clusters/:cluster/projects/:namespace']).toEqual(['/:workspace/clusters/:cluster/projects/:namespace/image-registries']);
     expect(byParent['/workspaces/:workspace']).toEqual([
       '/workspaces/:workspace/image-registries',

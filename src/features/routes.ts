@@ -6,6 +6,7 @@ import { RegistriesPage } from './registries/RegistriesPage';
 import { RegistryDetailPage } from './registries/RegistryDetailPage';
 import { ProjectRegistriesPage } from './project/ProjectRegistriesPage';
 import { WorkspaceRegistriesPage } from './workspace/WorkspaceRegistriesPage';
+import { WizardPage } from './wizard/WizardPage';
 
 const el = (C: React.ComponentType) => React.createElement(page(C));
 
@@ -13,6 +14,8 @@ export const PATHS = {
   clusterRoot: '/clusters/:cluster',
   clusterList: '/clusters/:cluster/image-registries',
   clusterDetail: '/clusters/:cluster/image-registries/:registry',
+  clusterWizardNew: '/clusters/:cluster/image-registries/new',
+  clusterWizardEdit: '/clusters/:cluster/image-registries/:registry/edit',
   projectRoot: '/:workspace/clusters/:cluster/projects/:namespace',
   projectList: '/:workspace/clusters/:cluster/projects/:namespace/image-registries',
   workspaceRoot: '/workspaces/:workspace',
@@ -31,6 +34,8 @@ export function buildRoutes(): ExtensionRoute[] {
       parentRoute: PATHS.clusterRoot,
       children: [
         { path: PATHS.clusterList, element: el(RegistriesPage) },
+        { path: PATHS.clusterWizardNew, element: el(WizardPage) },
+        { path: PATHS.clusterWizardEdit, element: el(WizardPage) },
         { path: PATHS.clusterDetail, element: el(RegistryDetailPage) },
       ],
     },

@@ -1,0 +1,295 @@
+// The "Add Image Registry" wizard, end to end on the lab: the real console, the API stand-in, the real TLS
+// registry and nodes that pull with containerd.
+//   HC_CONSOLE_PORT / HC_API_PORT / HC_LAB_DIR as for `npm start` (CA at registry/ca.crt, token at apiserver/system-token).
+//   Screenshots: e2e/artifacts/screens/<test>/<step>.png
+import type { Page, BrowserContext, TestInfo } from '@playwright/test';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test, expect, loginAs, snap } from './harness/fixtures';
+import { consoleBaseUrl } from './harness/env';
+
+const CONSOLE = consoleBaseUrl();
+const API = `http://127.0.0.1:${process.env.HC_API_PORT || 9090}`;
+const LAB = resolve(process.env.HC_LAB_DIR ?? '.lab');
+const CA_FILE = join(LAB, 'registry', 'ca.crt');
+const REGISTRY = '127.0.0.1:5443';
+const ROBOT = 'robot$demo+ci';
+const ROBOT_SECRET = 'RobotSecret123';
+const SECRET = 'lab-registry-pull';
+const REGISTRY_ID = '127-0-0-1-5443';
+const MANAGED = 'app.kubernetes.io/managed-by=harbor-connect';
+// A new name per run: events of an earlier run's pod must not count.
+const POD = `hc-e2e-pull-${Date.now().toString(36)}`;
+
+test.setTimeout(240_000);
+
+function token(): string {
+  return readFileSync(join(LAB, 'apiserver', 'system-token'), 'utf8').trim();
+}
+
+async function api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const res = await fetch(API + path, {
+    method,
+    headers: { Authorization: `Bearer ${token()}`, 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', Accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any = text;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* text */
+  }
+  return { status: res.status, json };
+}
+
+/** Removes whatever an earlier run of this spec wrote, so each run starts clean. */
+async function cleanup(): Promise<void> {
+  const secrets = await api('GET', `/api/v1/secrets?labelSelector=${encodeURIComponent(`${MANAGED},harbor-connect.kubesphere.io/registry=${REGISTRY_ID}`)}`);
+  for (const s of secrets.json.items ?? []) await api('DELETE', `/api/v1/namespaces/${s.metadata.namespace}/secrets/${s.metadata.name}`);
+  for (const ns of ['demo', 'demo-2']) {
+    const sa = await api('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`);
+    const list = (sa.json.imagePullSecrets ?? []).filter((r: { name: string }) => r.name !== SECRET);
+    if (sa.status === 200 && list.length !== (sa.json.imagePullSecrets ?? []).length) {
+      await api('PUT', `/api/v1/namespaces/${ns}/serviceaccounts/default`, { ...sa.json, imagePullSecrets: list });
+    }
+  }
+  await api('DELETE', `/apis/apps/v1/namespaces/extension-harbor-connect/daemonsets/hc-trust-${REGISTRY_ID}`);
+  await api('DELETE', `/api/v1/namespaces/extension-harbor-connect/configmaps/hc-trust-${REGISTRY_ID}`);
+}
+
+async function login(context: BrowserContext, page: Page, lang?: 'zh' | 'en'): Promise<void> {
+  await loginAs(page, 'admin');
+  // The console picks the language from the `lang` cookie on each page load.
+  if (lang) await context.addCookies([{ name: 'lang', value: lang, url: CONSOLE }]);
+}
+
+let info: TestInfo;
+async function shot(page: Page, name: string): Promise<void> {
+  await snap(page, info, name);
+}
+
+async function noRawKeys(page: Page): Promise<void> {
+  const text = await page.locator('[data-testid="hc-wizard"]').innerText();
+  expect(text, 'untranslated locale key').not.toMatch(/HARBOR_CONNECT_[A-Z_]+/);
+  // A placeholder left in a sentence means a missing interpolation parameter.
+  expect(text, 'uninterpolated placeholder').not.toMatch(/\{[a-zA-Z]+\}/);
+}
+
+async function openWizard(page: Page): Promise<void> {
+  await page.goto('/clusters/host/image-registries');
+  const add = page.getByTestId('hc-add-registry').first();
+  await expect(add).toBeEnabled({ timeout: 30_000 });
+  await add.click();
+  await expect(page.getByTestId('hc-wizard')).toBeVisible({ timeout: 30_000 });
+}
+
+async function fillUpToCredentials(page: Page, opts: { password: string; prefix: string; checkKeys?: boolean }): Promise<void> {
+  const next = page.getByTestId('hc-wizard-next');
+  // 1. Registry: a path is refused with a clear message, then the right address.
+  await page.getByTestId('hc-address').fill(`${REGISTRY}/library`);
+  await expect(page.getByTestId('hc-address-field-error')).toBeVisible();
+  await page.getByTestId('hc-address').fill(REGISTRY);
+  await expect(page.getByTestId('hc-address-field-error')).toHaveCount(0);
+  await expect(page.getByTestId('hc-display-name')).toHaveValue(REGISTRY);
+  if (opts.checkKeys) await noRawKeys(page);
+  await shot(page, `${opts.prefix}1-registry`);
+  await next.click();
+  // 2. Certificate: Next is blocked until a CA is given; upload the lab CA.
+  await expect(page.getByTestId('hc-step-certificate')).toBeVisible();
+  await next.click();
+  await expect(page.getByTestId('hc-step-errors')).toBeVisible();
+  await page.getByTestId('hc-cert-file').setInputFiles(CA_FILE);
+  await expect(page.getByTestId('hc-cert-card').first()).toBeVisible();
+  await expect(page.locator('[data-testid="hc-cert-finding"][data-severity="error"]')).toHaveCount(0);
+  if (opts.checkKeys) await noRawKeys(page);
+  await shot(page, `${opts.prefix}2-certificate`);
+  await next.click();
+  // 3. Node trust: automatic, nodes listed with their runtime.
+  await expect(page.getByTestId('hc-step-trust')).toBeVisible();
+  await page.getByTestId('hc-trust-automatic').check();
+  await expect(page.getByTestId('hc-trust-node').first()).toBeVisible({ timeout: 20_000 });
+  if (opts.checkKeys) await noRawKeys(page);
+  await shot(page, `${opts.prefix}3-trust`);
+  await next.click();
+  // 4. Credentials: the robot account is recognised.
+  await expect(page.getByTestId('hc-step-credentials')).toBeVisible();
+  await page.getByTestId('hc-username').fill(ROBOT);
+  await expect(page.getByTestId('hc-robot')).toBeVisible();
+  await page.getByTestId('hc-password').fill(opts.password);
+}
+
+async function runChecks(page: Page): Promise<void> {
+  await page.getByTestId('hc-run-verify').click();
+  await expect(page.getByTestId('hc-verify-result')).toBeVisible({ timeout: 40_000 });
+  await page.getByTestId('hc-run-probe').click();
+  await expect(page.getByTestId('hc-probe-result')).toBeVisible({ timeout: 40_000 });
+}
+
+test.beforeEach(async ({}, testInfo) => {
+  info = testInfo;
+});
+
+test.afterAll(async () => {
+  await api('DELETE', `/api/v1/namespaces/demo/pods/${POD}`);
+});
+
+test.beforeAll(async () => {
+  expect(existsSync(CA_FILE), `lab CA at ${CA_FILE}`).toBe(true);
+  await cleanup();
+});
+
+test('wrong password: the checks say unauthorized and nothing is written', async ({ page, context }) => {
+  await login(context, page);
+  await openWizard(page);
+  await fillUpToCredentials(page, { password: 'wrong-password', prefix: 'wrong-' });
+  await runChecks(page);
+  await expect(page.getByTestId('hc-probe-result')).toHaveAttribute('data-state', 'unauthorized');
+  // KubeSphere's verify trusts system roots only: x509 for the lab CA (explained), or unauthorized.
+  await expect(page.getByTestId('hc-verify-result')).toHaveAttribute('data-state', /x509|unauthorized/);
+  // (c) The pull test runs on a node with a temporary secret and pod, and cleans up after itself. (Before the
+  // plan is applied the nodes do not trust the CA yet, so containerd stops at TLS before it sends credentials.)
+  await page.getByTestId('hc-run-pull').click();
+  await expect(page.getByTestId('hc-pull-result')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('hc-pull-result')).toHaveAttribute('data-state', 'failed');
+  await expect(page.getByTestId('hc-pull-result')).toHaveAttribute('data-cause', /unauthorized|unknown-authority/);
+  await shot(page, 'wrong-4-credentials');
+  await page.getByTestId('hc-wizard-next').click();
+  await expect(page.getByTestId('hc-step-errors')).toContainText(/unauthorized|rejected/i);
+  await expect(page.getByTestId('hc-step-credentials')).toBeVisible();
+  // Nothing was written: no pull secret, no record, no probe left behind.
+  const secrets = await api('GET', `/api/v1/secrets?labelSelector=${encodeURIComponent(`${MANAGED},harbor-connect.kubesphere.io/registry=${REGISTRY_ID}`)}`);
+  expect((secrets.json.items ?? []).map((s: any) => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual([]);
+  const proxies = await api('GET', `/apis/extensions.kubesphere.io/v1alpha1/reverseproxies?labelSelector=${encodeURIComponent(MANAGED)}`);
+  expect(proxies.json.items ?? []).toEqual([]);
+});
+
+test('admin adds the lab registry for demo and demo-2; a new pod pulls', async ({ page, context }) => {
+  await login(context, page);
+  await openWizard(page);
+  await fillUpToCredentials(page, { password: ROBOT_SECRET, prefix: '' });
+  await runChecks(page);
+  await expect(page.getByTestId('hc-probe-result')).toHaveAttribute('data-state', 'ok');
+  await shot(page, '4-credentials');
+  // Back and forth keeps the input.
+  await page.getByTestId('hc-wizard-back').click();
+  await page.getByTestId('hc-wizard-next').click();
+  await expect(page.getByTestId('hc-username')).toHaveValue(ROBOT);
+  await page.getByTestId('hc-wizard-next').click();
+  // 5. Projects.
+  await expect(page.getByTestId('hc-step-projects')).toBeVisible();
+  await page.getByTestId('hc-project-demo').check();
+  await page.getByTestId('hc-project-demo-2').check();
+  await page.getByTestId('hc-secret-name').fill(SECRET);
+  await expect(page.getByTestId('hc-bind-default-sa')).toBeChecked();
+  await shot(page, '5-projects');
+  await page.getByTestId('hc-wizard-next').click();
+  // 6. Review.
+  await expect(page.getByTestId('hc-plan-review')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('hc-plan-problems')).toHaveCount(0);
+  const writes = page.getByTestId('hc-plan-write');
+  expect(await writes.count()).toBeGreaterThanOrEqual(7);
+  await page.getByText('Expand all').click();
+  await expect(page.getByTestId('hc-plan-write-text').first()).toBeVisible();
+  const planText = await page.getByTestId('hc-plan-review').innerText();
+  expect(planText).not.toContain(ROBOT_SECRET);
+  await shot(page, '6-review');
+  await page.getByTestId('hc-wizard-apply').click();
+  // 7. Apply.
+  await expect(page.getByTestId('hc-apply')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('hc-apply-done')).toBeVisible();
+  await shot(page, '7-apply');
+
+  // The objects exist.
+  for (const ns of ['demo', 'demo-2']) {
+    const s = await api('GET', `/api/v1/namespaces/${ns}/secrets/${SECRET}`);
+    expect(s.status).toBe(200);
+    expect(s.json.type).toBe('kubernetes.io/dockerconfigjson');
+    expect(s.json.metadata.labels['harbor-connect.kubesphere.io/registry']).toBe(REGISTRY_ID);
+    const sa = await api('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`);
+    expect((sa.json.imagePullSecrets ?? []).map((r: { name: string }) => r.name)).toContain(SECRET);
+  }
+  expect((await api('GET', `/api/v1/namespaces/extension-harbor-connect/secrets/hc-registry-${REGISTRY_ID}`)).status).toBe(200);
+  expect((await api('GET', `/apis/apps/v1/namespaces/extension-harbor-connect/daemonsets/hc-trust-${REGISTRY_ID}`)).status).toBe(200);
+
+  // A new pod in demo pulls with the default ServiceAccount alone.
+  const created = await api('POST', '/api/v1/namespaces/demo/pods', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: POD },
+    spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: `${REGISTRY}/library/busybox:latest`, command: ['true'], imagePullPolicy: 'Always' }] },
+  });
+  expect(created.status).toBe(201);
+  await expect
+    .poll(
+      async () => {
+        const ev = await api('GET', `/api/v1/namespaces/demo/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${POD}`)}`);
+        const reasons = (ev.json.items ?? []).map((e: any) => e.reason);
+        const pod = await api('GET', `/api/v1/namespaces/demo/pods/${POD}`);
+        return reasons.includes('Pulled') || ['Running', 'Succeeded'].includes(pod.json.status?.phase) ? 'pulled' : reasons.join(',');
+      },
+      { timeout: 120_000, intervals: [2000] },
+    )
+    .toBe('pulled');
+
+  // Same plan again: nothing to write.
+  await page.getByTestId('hc-wizard-close').click();
+  await expect(page).toHaveURL(/image-registries$/);
+});
+
+test('the same flow in Chinese shows no untranslated key', async ({ page, context }) => {
+  // The console takes the language from globals.user.lang (the user's spec.lang, read at login; the `lang`
+  // cookie alone does not switch it). The lab's user endpoint answers lang "en" whatever the stored User says,
+  // so the user's language is set both ways: the stored User, and the page's globals as the server renders them.
+  await api('PATCH', '/apis/iam.kubesphere.io/v1beta1/users/admin', { spec: { lang: 'zh' } });
+  await page.route('**/*', async (route) => {
+    if (route.request().resourceType() !== 'document') return route.continue();
+    const res = await route.fetch();
+    const body = (await res.text()).replace(/("lang":\s*)"en"/g, '$1"zh"');
+    await route.fulfill({ response: res, body });
+  });
+  try {
+    await login(context, page, 'zh');
+    await openWizard(page);
+    await expect(page.getByTestId('hc-wizard')).toContainText('添加镜像仓库');
+    await fillUpToCredentials(page, { password: ROBOT_SECRET, prefix: 'zh-', checkKeys: true });
+    await runChecks(page);
+    await noRawKeys(page);
+    await shot(page, 'zh-4-credentials');
+    await page.getByTestId('hc-wizard-next').click();
+    await page.getByTestId('hc-project-demo').check();
+    await page.getByTestId('hc-project-demo-2').check();
+    await page.getByTestId('hc-secret-name').fill(SECRET);
+    await noRawKeys(page);
+    await shot(page, 'zh-5-projects');
+    await page.getByTestId('hc-wizard-next').click();
+    await expect(page.getByTestId('hc-plan-review')).toBeVisible({ timeout: 30_000 });
+    await noRawKeys(page);
+    await shot(page, 'zh-6-review');
+    // After the English test applied the same choices the plan is empty (idempotent); run alone, it applies.
+    if ((await page.getByTestId('hc-plan-empty').count()) === 0) {
+      await page.getByTestId('hc-wizard-apply').click();
+      await expect(page.getByTestId('hc-apply')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+      await noRawKeys(page);
+      await shot(page, 'zh-7-apply');
+      await page.getByTestId('hc-wizard-close').click();
+      await openWizard(page);
+      await page.getByTestId('hc-address').fill(REGISTRY);
+      await page.getByTestId('hc-wizard-next').click();
+      await page.getByTestId('hc-cert-file').setInputFiles(CA_FILE);
+      await page.getByTestId('hc-wizard-next').click();
+      await page.getByTestId('hc-wizard-next').click();
+      await page.getByTestId('hc-username').fill(ROBOT);
+      await page.getByTestId('hc-password').fill(ROBOT_SECRET);
+      await page.getByTestId('hc-wizard-next').click();
+      await page.getByTestId('hc-project-demo').check();
+      await page.getByTestId('hc-project-demo-2').check();
+      await page.getByTestId('hc-secret-name').fill(SECRET);
+      await page.getByTestId('hc-wizard-next').click();
+    }
+    // Same choices, second time: nothing to write.
+    await expect(page.getByTestId('hc-plan-empty')).toBeVisible({ timeout: 30_000 });
+  } finally {
+    await api('PATCH', '/apis/iam.kubesphere.io/v1beta1/users/admin', { spec: { lang: 'en' } });
+  }
+});

@@ -1,0 +1,176 @@
+import React, { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
+import { useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card } from '@kubed/components';
+import { clusterContext, planExecutor, removeSecretQueries, invalidateChanged, changedByWrite } from '../../api';
+import type { WriteOutcome } from '../../domain/plan/write';
+import { tr } from '../../i18n/t';
+import { PageBanner } from '../../components/PageBanner';
+import { ApplyProgress } from '../../components/plan/ApplyProgress';
+import { initialState, STEPS, wizardReducer } from './state';
+import { stepErrors } from './validate';
+import { writeStage, type WizardPlan } from './plan';
+import { RegistryStep } from './steps/RegistryStep';
+import { CertificateStep } from './steps/CertificateStep';
+import { TrustStep } from './steps/TrustStep';
+import { CredentialsStep } from './steps/CredentialsStep';
+import { ProjectsStep } from './steps/ProjectsStep';
+import { ReviewStep } from './steps/ReviewStep';
+import { usePrefill } from './prefill';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { Spinner } from '../../components/Spinner';
+
+function StepHeader({ step, onGo, maxReached }: { step: number; onGo: (i: number) => void; maxReached: number }) {
+  return (
+    <div style={{ display: 'flex', gap: 4, marginBottom: 20, flexWrap: 'wrap' }} data-testid="hc-wizard-steps">
+      {STEPS.map((id, i) => {
+        const active = i === step;
+        const done = i < step;
+        const reachable = i <= maxReached && step !== STEPS.length - 1;
+        return (
+          <div
+            key={id}
+            data-testid={`hc-wizard-step-${id}`}
+            data-active={active ? 'true' : 'false'}
+            onClick={() => reachable && onGo(i)}
+            style={{
+              flex: '1 1 100px',
+              padding: '8px 10px',
+              borderBottom: `3px solid ${active ? '#55bc8a' : done ? '#a7e0c5' : '#e3e9ef'}`,
+              color: active ? '#242e42' : '#79879c',
+              fontWeight: active ? 600 : 400,
+              cursor: reachable ? 'pointer' : 'default',
+              fontSize: 13,
+            }}
+          >
+            <span style={{ marginRight: 6 }}>{i + 1}</span>
+            {tr(`HARBOR_CONNECT_WIZARD_STEP_${id.toUpperCase()}`)}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Cluster → Image Registries → Add: registry, certificate, node trust, credentials, projects, review, apply. */
+export function WizardPage() {
+  const { cluster = '', registry } = useParams();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const ctx = useMemo(() => clusterContext(cluster), [cluster]);
+  const [state, dispatch] = useReducer(wizardReducer, initialState);
+  const [maxReached, setMaxReached] = useState(0);
+  const [tried, setTried] = useState(false);
+  const [plan, setPlan] = useState<WizardPlan>();
+  const [outcomes, setOutcomes] = useState<WriteOutcome[]>();
+  const executor = useMemo(() => planExecutor(ctx), [ctx]);
+  // Edit: start from what the registry record and its pull secrets say (the password is never read back).
+  const prefill = usePrefill(ctx, registry, dispatch);
+  const id = STEPS[state.step];
+  const errors = stepErrors(state);
+  const listPath = `/clusters/${encodeURIComponent(cluster)}/image-registries`;
+
+  const go = (i: number) => {
+    setTried(false);
+    dispatch({ type: 'go', step: i });
+    setMaxReached((m) => Math.max(m, i));
+  };
+  const next = () => {
+    if (errors.length) {
+      setTried(true);
+      return;
+    }
+    // Publicly trusted: nothing to set up on the nodes, but the step still says so.
+    go(state.step + 1);
+  };
+  const close = useCallback(() => {
+    // Nothing with a credential outlives the wizard: cached Secret reads and the reducer state go.
+    removeSecretQueries(qc, ctx.name);
+    dispatch({ type: 'reset' });
+    setPlan(undefined);
+    navigate(listPath);
+  }, [qc, ctx.name, navigate, listPath]);
+
+  // Leaving the page any other way (sidebar, back button) also drops cached Secret reads.
+  useEffect(() => () => removeSecretQueries(qc, ctx.name), [qc, ctx.name]);
+
+  const onFinished = useCallback(
+    (out: WriteOutcome[]) => {
+      setOutcomes(out);
+      for (const o of out) {
+        if (o.status !== 'done') continue;
+        const c = changedByWrite(o.write, ctx.name);
+        if (c) void invalidateChanged(qc, c);
+      }
+    },
+    [qc, ctx.name],
+  );
+
+  const stepProps = { state, dispatch, cluster: ctx };
+  const canApply = !!plan && plan.problems.length === 0 && plan.writes.length > 0;
+  const failed = outcomes?.some((o) => o.status === 'failed');
+
+  return (
+    <div data-testid="hc-wizard" data-step={id}>
+      <PageBanner title={tr('HARBOR_CONNECT_WIZARD_TITLE')} description={tr('HARBOR_CONNECT_WIZARD_DESC')} />
+      <Card style={{ marginTop: 12, padding: 20 }}>
+        {prefill.error ? <ErrorAlert error={prefill.error} /> : null}
+        {prefill.loading ? <Spinner /> : null}
+        <StepHeader step={state.step} onGo={go} maxReached={maxReached} />
+        <div style={{ fontSize: 16, fontWeight: 600, marginBottom: 4 }}>{tr(`HARBOR_CONNECT_WIZARD_STEP_${id.toUpperCase()}`)}</div>
+        <div style={{ color: '#79879c', fontSize: 12, marginBottom: 16 }}>{tr(`HARBOR_CONNECT_WIZARD_STEP_${id.toUpperCase()}_DESC`)}</div>
+        {id === 'registry' ? <RegistryStep {...stepProps} /> : null}
+        {id === 'certificate' ? <CertificateStep {...stepProps} /> : null}
+        {id === 'trust' ? <TrustStep {...stepProps} /> : null}
+        {id === 'credentials' ? <CredentialsStep {...stepProps} /> : null}
+        {id === 'projects' ? <ProjectsStep {...stepProps} /> : null}
+        {id === 'review' ? <ReviewStep {...stepProps} plan={plan} onPlan={setPlan} /> : null}
+        {id === 'apply' && plan ? (
+          <ApplyProgress writes={plan.writes} execute={executor} stage={writeStage} concurrency={4} onFinished={onFinished} />
+        ) : null}
+        {id === 'apply' && outcomes && !failed ? (
+          <Alert type="info" title={tr('HARBOR_CONNECT_WIZARD_APPLY_DONE_TITLE')} style={{ marginTop: 12 }} data-testid="hc-apply-done">
+            {tr('HARBOR_CONNECT_WIZARD_APPLY_FINISHED', { count: state.projects.length })}
+          </Alert>
+        ) : null}
+
+        {tried && errors.length ? (
+          <Alert type="error" title={tr('HARBOR_CONNECT_WIZARD_FIX_FIRST')} style={{ marginTop: 16 }} data-testid="hc-step-errors">
+            {errors.map((e) => (
+              <div key={e}>{e}</div>
+            ))}
+          </Alert>
+        ) : null}
+
+        <div style={{ display: 'flex', gap: 8, marginTop: 24, borderTop: '1px solid #e3e9ef', paddingTop: 16 }}>
+          {id === 'apply' ? (
+            <Button color="secondary" onClick={close} disabled={!outcomes} data-testid="hc-wizard-close">
+              {tr('HARBOR_CONNECT_WIZARD_CLOSE')}
+            </Button>
+          ) : (
+            <>
+              <Button variant="outline" onClick={close} data-testid="hc-wizard-cancel">
+                {tr('HARBOR_CONNECT_WIZARD_CANCEL')}
+              </Button>
+              <span style={{ flex: 1 }} />
+              {state.step > 0 ? (
+                <Button onClick={() => go(state.step - 1)} data-testid="hc-wizard-back">
+                  {tr('HARBOR_CONNECT_WIZARD_BACK')}
+                </Button>
+              ) : null}
+              {id === 'review' ? (
+                <Button color="secondary" onClick={() => go(state.step + 1)} disabled={!canApply} data-testid="hc-wizard-apply">
+                  {tr('HARBOR_CONNECT_WIZARD_APPLY')}
+                </Button>
+              ) : (
+                <Button color="secondary" onClick={next} data-testid="hc-wizard-next">
+                  {tr('HARBOR_CONNECT_WIZARD_NEXT')}
+                </Button>
+              )}
+            </>
+          )}
+        </div>
+      </Card>
+    </div>
+  );
+}

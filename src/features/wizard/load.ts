@@ -1,0 +1,63 @@
+// Reads what the plan needs: few requests, all through src/api.
+import type { Namespace, Node, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
+import type { DaemonSet } from 'kubernetes-types/apps/v1';
+import type { ConfigMap } from 'kubernetes-types/core/v1';
+import { configMaps, daemonSets, namespaces, nodes, secrets, serviceAccounts, isNotFound, type ClusterContext } from '../../api';
+import { managedSelector } from '../../domain/plan/labels';
+import { DEFAULT_EXTENSION_NAMESPACE, recordSecretName } from '../../domain/record';
+import { nodeRuntime, trustInstallerName } from '../../domain/trust';
+import type { CurrentObjects } from './plan';
+
+async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+export interface LoadInput {
+  registryId: string;
+  projects: string[];
+  secretName: string;
+  bindDefaultServiceAccount: boolean;
+  extensionNamespace?: string;
+  signal?: AbortSignal;
+}
+
+export async function loadCurrent(cluster: ClusterContext, input: LoadInput): Promise<CurrentObjects> {
+  const ns = input.extensionNamespace ?? DEFAULT_EXTENSION_NAMESPACE;
+  const o = { signal: input.signal };
+  const name = trustInstallerName(input.registryId);
+  const [extNs, record, configMap, daemonSet, managed, nodeList] = await Promise.all([
+    orUndefined(namespaces.get(cluster, ns, o)) as Promise<Namespace | undefined>,
+    orUndefined(secrets.get(cluster, recordSecretName(input.registryId), { ...o, namespace: ns })) as Promise<Secret | undefined>,
+    orUndefined(configMaps.get(cluster, name, { ...o, namespace: ns })) as Promise<ConfigMap | undefined>,
+    orUndefined(daemonSets.get(cluster, name, { ...o, namespace: ns })) as Promise<DaemonSet | undefined>,
+    // ONE cluster-wide request for every copy of this registry's pull secret.
+    secrets.listAll(cluster, { ...o, labelSelector: managedSelector(input.registryId) }),
+    nodes.listAll(cluster, o).catch(() => ({ items: [] as Node[] })),
+  ]);
+  const managedSecrets = (managed.items as Secret[]).filter((s) => !(s.metadata?.labels ?? {})['app.kubernetes.io/component']);
+  const projects = [...new Set(input.projects)];
+  // A same-named Secret that is not ours would be overwritten: read the name where we have no copy.
+  const unknown = projects.filter((p) => !managedSecrets.some((s) => s.metadata?.namespace === p && s.metadata?.name === input.secretName));
+  const foreign = (
+    await Promise.all(unknown.map((p) => orUndefined(secrets.get(cluster, input.secretName, { ...o, namespace: p })) as Promise<Secret | undefined>))
+  ).filter((s): s is Secret => !!s);
+  const serviceAccountsByNs: Record<string, ServiceAccount | undefined> = {};
+  if (input.bindDefaultServiceAccount) {
+    const sas = await Promise.all(projects.map((p) => orUndefined(serviceAccounts.get(cluster, 'default', { ...o, namespace: p })) as Promise<ServiceAccount | undefined>));
+    projects.forEach((p, i) => (serviceAccountsByNs[p] = sas[i]));
+  }
+  return {
+    extensionNamespace: extNs,
+    record,
+    installer: configMap || daemonSet ? { configMap, daemonSet } : undefined,
+    managedSecrets,
+    foreignSecrets: foreign,
+    serviceAccounts: serviceAccountsByNs,
+    runtimes: (nodeList.items as Node[]).map(nodeRuntime),
+  };
+}

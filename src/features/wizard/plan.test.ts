@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { Secret, ServiceAccount } from 'kubernetes-types/core/v1';
+import { normalizeRegistryAddress } from '../../domain/registry';
+import { applyJsonPatch } from '../../domain/plan';
+import { base64ToUtf8 } from '../../domain/dockerconfig';
+import type { Write } from '../../domain/plan/write';
+import {
+  buildWizardPlan,
+  planCredentialRotation,
+  planProbeProxy,
+  planRegistryRemoval,
+  probeName,
+  type CurrentObjects,
+  type WizardChoices,
+} from './plan';
+
+const CA = `-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2Vy\n-----END CERTIFICATE-----\n`;
+const addr = (() => {
+  const r = normalizeRegistryAddress('https://127.0.0.1:5443/');
+  if (!r.ok) throw new Error('address');
+  return r.value;
+})();
+
+const choices: WizardChoices = {
+  address: addr,
+  rawAddress: 'https://127.0.0.1:5443/',
+  displayName: '127.0.0.1:5443',
+  caPem: CA,
+  trustMode: 'automatic',
+  username: 'robot$demo+ci',
+  password: 'RobotSecret123',
+  projects: ['demo-2', 'demo'],
+  secretName: 'lab-pull',
+  bindDefaultServiceAccount: true,
+};
+
+const sa = (ns: string, list: Array<{ name: string }> = [{ name: 'other' }]): ServiceAccount => ({
+  apiVersion: 'v1',
+  kind: 'ServiceAccount',
+  metadata: { name: 'default', namespace: ns, resourceVersion: '1' },
+  imagePullSecrets: list,
+});
+
+function empty(): CurrentObjects {
+  return { extensionNamespace: undefined, managedSecrets: [], foreignSecrets: [], serviceAccounts: { demo: sa('demo'), 'demo-2': sa('demo-2') }, runtimes: [{ runtime: 'containerd', version: '1.6.20', engineVersion: '' }] };
+}
+
+/** A tiny store that applies writes the way the API server would, then reads back what the loader would. */
+function applyAll(current: CurrentObjects, writes: Write[]): CurrentObjects {
+  const next: CurrentObjects = JSON.parse(JSON.stringify(current));
+  let rv = 10;
+  for (const w of writes) {
+    const body = w.body ? (JSON.parse(JSON.stringify(w.body)) as Record<string, any>) : undefined;
+    if (body) body.metadata = { ...body.metadata, namespace: w.namespace, resourceVersion: String(rv++) };
+    if (w.kind === 'Namespace') next.extensionNamespace = body as never;
+    else if (w.kind === 'Secret' && w.namespace === 'extension-harbor-connect') next.record = body as Secret;
+    else if (w.kind === 'ConfigMap') next.installer = { ...next.installer, configMap: body as never };
+    else if (w.kind === 'DaemonSet') next.installer = { ...next.installer, daemonSet: body as never };
+    else if (w.kind === 'Secret') {
+      next.managedSecrets = next.managedSecrets.filter((s) => !(s.metadata?.namespace === w.namespace && s.metadata?.name === w.name));
+      next.managedSecrets.push(body as Secret);
+    } else if (w.kind === 'ServiceAccount') {
+      const cur = next.serviceAccounts[w.namespace!]!;
+      next.serviceAccounts[w.namespace!] = w.action === 'patch' ? applyJsonPatch(cur, w.patch as never) : (body as ServiceAccount);
+    }
+  }
+  return next;
+}
+
+describe('buildWizardPlan', () => {
+  it('plans namespace, record, installer, and per project a secret and a binding; the second plan is empty', () => {
+    const first = buildWizardPlan(choices, empty());
+    expect(first.problems).toEqual([]);
+    expect(first.writes.map((w) => `${w.action} ${w.kind} ${w.namespace ?? ''}/${w.name}`)).toEqual([
+      'create Namespace /extension-harbor-connect',
+      'create Secret extension-harbor-connect/hc-registry-127-0-0-1-5443',
+      'create ConfigMap extension-harbor-connect/hc-trust-127-0-0-1-5443',
+      'create DaemonSet extension-harbor-connect/hc-trust-127-0-0-1-5443',
+      'create Secret demo/lab-pull',
+      'patch ServiceAccount demo/default',
+      'create Secret demo-2/lab-pull',
+      'patch ServiceAccount demo-2/default',
+    ]);
+    const after = applyAll(empty(), first.writes);
+    expect(after.serviceAccounts.demo?.imagePullSecrets).toEqual([{ name: 'other' }, { name: 'lab-pull' }]);
+    expect(buildWizardPlan(choices, after).writes).toEqual([]);
+    // A detected kind is kept when the next run does not probe.
+    const withKind = applyAll(after, buildWizardPlan({ ...choices, kind: 'oci' }, after).writes);
+    expect(buildWizardPlan(choices, withKind).writes).toEqual([]);
+  });
+
+  it('refuses a same-named Secret that is not ours, and says which project', () => {
+    const cur = empty();
+    cur.foreignSecrets = [{ metadata: { name: 'lab-pull', namespace: 'demo' } }];
+    const plan = buildWizardPlan(choices, cur);
+    expect(plan.problems).toEqual([{ code: 'secret-name-taken', namespace: 'demo', name: 'lab-pull' }]);
+    expect(plan.writes.some((w) => w.namespace === 'demo')).toBe(false);
+  });
+
+  it('publicly trusted: no CA, no installer', () => {
+    const plan = buildWizardPlan({ ...choices, caPem: undefined }, empty());
+    expect(plan.writes.some((w) => w.kind === 'DaemonSet' || w.kind === 'ConfigMap')).toBe(false);
+  });
+});
+
+describe('planCredentialRotation', () => {
+  it('replaces each copy once with the new password, keeping the resourceVersion read', () => {
+    const after = applyAll(empty(), buildWizardPlan(choices, empty()).writes);
+    const writes = planCredentialRotation({ address: addr, username: choices.username, password: 'new', secrets: after.managedSecrets });
+    expect(writes.map((w) => `${w.action} ${w.namespace}/${w.name}`)).toEqual(['replace demo/lab-pull', 'replace demo-2/lab-pull']);
+    const body = writes[0].body as Secret;
+    expect(body.metadata?.resourceVersion).toBeTruthy();
+    expect(base64ToUtf8(body.data!['.dockerconfigjson'])).toContain('"password":"new"');
+    expect(planCredentialRotation({ address: addr, username: choices.username, password: choices.password, secrets: after.managedSecrets })).toEqual([]);
+  });
+});
+
+describe('planRegistryRemoval', () => {
+  it('unbinds and switches the installer to remove mode first, then deletes everything', () => {
+    const after = applyAll(empty(), buildWizardPlan(choices, empty()).writes);
+    const r = planRegistryRemoval({
+      record: { id: '127-0-0-1-5443', name: 'hc-registry-127-0-0-1-5443', namespace: 'extension-harbor-connect' },
+      secrets: after.managedSecrets,
+      serviceAccounts: Object.values(after.serviceAccounts) as ServiceAccount[],
+      installer: after.installer,
+      reverseProxies: [],
+    });
+    expect(r.waitForInstaller).toBe(true);
+    expect(r.phases[0].map((w) => `${w.action} ${w.kind}`)).toEqual(['patch ServiceAccount', 'patch ServiceAccount', 'replace DaemonSet']);
+    expect(r.phases[1].map((w) => `${w.action} ${w.kind} ${w.name}`)).toContain('delete Secret hc-registry-127-0-0-1-5443');
+  });
+});
+
+describe('probe proxy', () => {
+  it('double-base64 caBundle, a name per CA fingerprint, credentials only in headerUp', () => {
+    const w = planProbeProxy({ registryId: 'r', address: addr, caPem: CA, caFingerprint: 'AB12CD34EF', basicAuth: { username: 'u', password: 'p' } });
+    const spec = (w.body as any).spec;
+    expect(w.name).toBe(probeName('r', 'AB12CD34EF'));
+    expect(w.name).toBe('hc-probe-r-ab12cd34');
+    expect(Buffer.from(Buffer.from(spec.upstream.caBundle, 'base64').toString(), 'base64').toString()).toBe(CA);
+    expect(spec.matcher).toEqual({ path: `/proxy/harbor-connect/${w.name}/*`, method: '*' });
+    expect(spec.directives.headerUp[0]).toBe(`Authorization "Basic ${Buffer.from('u:p').toString('base64')}"`);
+  });
+});

@@ -1,0 +1,376 @@
+// The add-registry wizard's plan: pure functions from "what the user chose" + "what exists now" to the
+// list of writes (shared/DESIGN.md, "Writes are plans"). No network, no React: the loader (load.ts) reads the
+// current objects, these functions decide. Planning again after an apply gives an empty plan.
+import type { ConfigMap, Namespace, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
+import type { DaemonSet } from 'kubernetes-types/apps/v1';
+import type { Write } from '../../domain/plan/write';
+import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
+import { deepClone } from '../../domain/plan/jsonpatch';
+import {
+  buildPullSecret,
+  dockerConfigSecretData,
+  DOCKER_CONFIG_JSON_KEY,
+  DOCKER_CONFIG_JSON_TYPE,
+  base64ToUtf8,
+  utf8ToBase64,
+} from '../../domain/dockerconfig';
+import type { RegistryAddress } from '../../domain/registry';
+import {
+  buildRegistryRecord,
+  planRegistryRecordWrite,
+  planRegistryRecordDelete,
+  recordSecretName,
+  registryIdFromServerKey,
+  DEFAULT_EXTENSION_NAMESPACE,
+  COMPONENT_LABEL,
+  RECORD_COMPONENT,
+  RECORD_ANNOTATIONS,
+  type RegistryKind,
+  type TrustMode,
+  type RegistryRecord,
+} from '../../domain/record';
+import { planTrustInstaller, planTrustRemoval, type NodeRuntime } from '../../domain/trust';
+import { planBinding, planUnbinding } from '../../domain/binding';
+
+export const PROBE_COMPONENT = 'probe';
+export const PROBE_NAME_PREFIX = 'hc-probe-';
+export const PROBE_PATH_PREFIX = '/proxy/harbor-connect';
+
+export interface WizardChoices {
+  address: RegistryAddress;
+  /** The address as typed (shown back in the record). */
+  rawAddress: string;
+  displayName: string;
+  /** PEM of the CA; undefined when the registry is publicly trusted. */
+  caPem?: string;
+  trustMode: TrustMode;
+  kind?: RegistryKind;
+  username: string;
+  password: string;
+  email?: string;
+  projects: string[];
+  secretName: string;
+  bindDefaultServiceAccount: boolean;
+  createdBy?: string;
+  extensionNamespace?: string;
+}
+
+/** What exists now, read by load.ts. */
+export interface CurrentObjects {
+  /** undefined: the extension namespace does not exist. */
+  extensionNamespace?: Namespace;
+  record?: Secret;
+  installer?: { configMap?: ConfigMap; daemonSet?: DaemonSet };
+  /** Our pull secrets for this registry, cluster-wide (one label-selector request). */
+  managedSecrets: Secret[];
+  /** Secrets named secretName in chosen projects that are not ours (a name clash). */
+  foreignSecrets: Secret[];
+  /** `default` ServiceAccount per chosen project; undefined when it does not exist. */
+  serviceAccounts: Record<string, ServiceAccount | undefined>;
+  runtimes: NodeRuntime[];
+}
+
+export type PlanProblem =
+  | { code: 'record-not-managed' | 'record-type-immutable'; name: string }
+  | { code: 'secret-name-taken'; namespace: string; name: string }
+  | { code: 'no-default-sa'; namespace: string }
+  | { code: 'installer-not-managed'; name: string };
+
+export interface WizardPlan {
+  registryId: string;
+  writes: Write[];
+  problems: PlanProblem[];
+}
+
+function existingKind(record: Secret | undefined): RegistryKind | undefined {
+  const k = record?.metadata?.annotations?.[RECORD_ANNOTATIONS.kind];
+  return k === 'harbor' || k === 'oci' ? k : undefined;
+}
+
+export function registryIdOf(address: RegistryAddress): string {
+  return registryIdFromServerKey(address.serverKey);
+}
+
+function decodeData(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  return base64ToUtf8(v) ?? undefined;
+}
+
+/** Create / replace (keeping what others own) / nothing for one project's pull secret. */
+export function planPullSecretWrite(existing: Secret | undefined, desired: Record<string, unknown>): Write[] {
+  const meta = desired.metadata as { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> };
+  const base = { apiVersion: 'v1', kind: 'Secret', namespace: meta.namespace, name: meta.name };
+  if (!existing) {
+    return [{ ...base, action: 'create', body: desired, reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_SECRET_CREATE', params: { name: meta.name, namespace: meta.namespace } } }];
+  }
+  const want = (desired.data as Record<string, string>)[DOCKER_CONFIG_JSON_KEY];
+  const have = existing.data?.[DOCKER_CONFIG_JSON_KEY];
+  const labels = { ...(existing.metadata?.labels ?? {}), ...meta.labels };
+  const annotations = { ...(existing.metadata?.annotations ?? {}), ...(meta.annotations ?? {}) };
+  const sameLabels = Object.entries(meta.labels).every(([k, v]) => existing.metadata?.labels?.[k] === v);
+  const sameAnn = Object.entries(meta.annotations ?? {}).every(([k, v]) => existing.metadata?.annotations?.[k] === v);
+  if (existing.type === DOCKER_CONFIG_JSON_TYPE && decodeData(want) === decodeData(have) && sameLabels && sameAnn) return [];
+  const body = deepClone(existing) as Secret;
+  delete body.stringData;
+  body.metadata = {
+    ...deepClone(existing.metadata ?? {}),
+    labels,
+    ...(Object.keys(annotations).length ? { annotations } : {}),
+    resourceVersion: existing.metadata?.resourceVersion,
+  };
+  delete (body.metadata as Record<string, unknown>).managedFields;
+  body.type = DOCKER_CONFIG_JSON_TYPE;
+  body.data = { ...(existing.data ?? {}), [DOCKER_CONFIG_JSON_KEY]: want };
+  return [{ ...base, action: 'replace', body: body as unknown as Record<string, unknown>, reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_SECRET_REPLACE', params: { name: meta.name, namespace: meta.namespace } } }];
+}
+
+/**
+ * The whole add/update plan: namespace (if missing), registry record, trust installer (automatic mode with a CA),
+ * then per project the pull secret and the default ServiceAccount binding.
+ */
+export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects): WizardPlan {
+  const ns = choices.extensionNamespace ?? DEFAULT_EXTENSION_NAMESPACE;
+  const registryId = registryIdOf(choices.address);
+  const writes: Write[] = [];
+  const problems: PlanProblem[] = [];
+
+  if (!current.extensionNamespace) {
+    writes.push({
+      action: 'create',
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: ns,
+      // The trust installer mounts hostPath folders: Pod Security Admission must allow it in this namespace.
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, 'pod-security.kubernetes.io/enforce': 'privileged' } } },
+      reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_NAMESPACE', params: { name: ns } },
+    });
+  }
+
+  const caPem = choices.caPem?.trim() ? choices.caPem : undefined;
+  const trustMode: TrustMode = caPem ? choices.trustMode : 'none';
+  const desiredRecord = buildRegistryRecord({
+    serverKey: choices.address.serverKey,
+    address: choices.rawAddress.trim() || choices.address.serverKey,
+    displayName: choices.displayName,
+    // The kind is detected by the probe; not probing this time keeps what an earlier probe found.
+    kind: choices.kind ?? existingKind(current.record),
+    trustMode,
+    insecure: !choices.address.secure,
+    caPem,
+    createdBy: choices.createdBy,
+    namespace: ns,
+    id: registryId,
+  });
+  const rec = planRegistryRecordWrite({ existing: current.record, desired: desiredRecord });
+  if (rec.status === 'conflict') {
+    problems.push({ code: rec.reason === 'not-managed' ? 'record-not-managed' : 'record-type-immutable', name: desiredRecord.metadata.name });
+  } else writes.push(...rec.writes);
+
+  if (trustMode === 'automatic' && caPem) {
+    const dsName = `hc-trust-${registryId}`;
+    const exDs = current.installer?.daemonSet;
+    const exCm = current.installer?.configMap;
+    const foreign = [exDs, exCm].some((o) => o && o.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE);
+    if (foreign) problems.push({ code: 'installer-not-managed', name: dsName });
+    else {
+      writes.push(
+        ...planTrustInstaller({
+          registryId,
+          hostPort: choices.address.authority,
+          namespace: ns,
+          caSecretName: recordSecretName(registryId),
+          caPem,
+          runtimes: current.runtimes.length ? current.runtimes : ['containerd'],
+          existing: current.installer,
+        }),
+      );
+    }
+  }
+
+  for (const project of [...new Set(choices.projects)].sort()) {
+    const foreign = current.foreignSecrets.find((s) => s.metadata?.namespace === project && s.metadata?.name === choices.secretName);
+    if (foreign) {
+      problems.push({ code: 'secret-name-taken', namespace: project, name: choices.secretName });
+      continue;
+    }
+    const existing = current.managedSecrets.find((s) => s.metadata?.namespace === project && s.metadata?.name === choices.secretName);
+    const desired = buildPullSecret({
+      server: choices.address,
+      username: choices.username,
+      password: choices.password,
+      email: choices.email || undefined,
+      name: choices.secretName,
+      namespace: project,
+      registryId,
+    });
+    writes.push(...planPullSecretWrite(existing, desired));
+    if (choices.bindDefaultServiceAccount) {
+      const sa = current.serviceAccounts[project];
+      if (!sa) problems.push({ code: 'no-default-sa', namespace: project });
+      else writes.push(...planBinding({ secretName: choices.secretName, serviceAccounts: [sa] }).writes);
+    }
+  }
+  return { registryId, writes, problems };
+}
+
+/** Apply order: the namespace first, then everything else (independent writes run concurrently). */
+export function writeStage(w: Write): number {
+  if (w.kind === 'Namespace' && w.action !== 'delete') return 0;
+  if (w.kind === 'ServiceAccount') return 2;
+  return 1;
+}
+
+// ---------- credential rotation ----------
+
+export interface RotationInput {
+  address: RegistryAddress;
+  username: string;
+  password: string;
+  email?: string;
+  /** Our pull secrets for this registry, as read with managedSelector(registryId). */
+  secrets: Secret[];
+}
+
+/** One replace per copy whose credentials differ (carrying the resourceVersion read); copies already up to date are skipped. */
+export function planCredentialRotation(input: RotationInput): Write[] {
+  const want = dockerConfigSecretData({ server: input.address, username: input.username, password: input.password, email: input.email || undefined });
+  const out: Write[] = [];
+  for (const s of input.secrets) {
+    if (s.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) continue;
+    if (s.type !== DOCKER_CONFIG_JSON_TYPE) continue;
+    if (decodeData(s.data?.[DOCKER_CONFIG_JSON_KEY]) === base64ToUtf8(want)) continue;
+    const body = deepClone(s);
+    delete body.stringData;
+    if (body.metadata) delete (body.metadata as Record<string, unknown>).managedFields;
+    body.data = { ...(s.data ?? {}), [DOCKER_CONFIG_JSON_KEY]: want };
+    out.push({
+      action: 'replace',
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: s.metadata?.namespace,
+      name: s.metadata?.name ?? '',
+      body: body as unknown as Record<string, unknown>,
+      reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_SECRET_ROTATE', params: { name: s.metadata?.name ?? '', namespace: s.metadata?.namespace ?? '' } },
+    });
+  }
+  return out;
+}
+
+// ---------- removal ----------
+
+export interface RemovalInput {
+  record: Pick<RegistryRecord, 'id' | 'name' | 'namespace'>;
+  /** Our pull secrets for this registry (label selector). */
+  secrets: Secret[];
+  /** ServiceAccounts of the projects holding those secrets (those that reference them get unbound). */
+  serviceAccounts: ServiceAccount[];
+  installer?: { configMap?: ConfigMap; daemonSet?: DaemonSet };
+  /** Probe ReverseProxies of this registry (label selector). */
+  reverseProxies?: Array<{ metadata?: { name?: string; labels?: Record<string, string> } }>;
+}
+
+/**
+ * Everything the extension wrote for a registry, removed in phases: (0) unbind ServiceAccounts and switch the
+ * trust installer to remove mode; (1, after the installer reports remove mode rolled out) delete the installer,
+ * pull secrets, probes and the record. Callers show every phase before running it.
+ */
+export function planRegistryRemoval(input: RemovalInput): { phases: Write[][]; waitForInstaller: boolean } {
+  const { id, namespace } = input.record;
+  const phase0: Write[] = [];
+  const phase1: Write[] = [];
+  const ours = input.secrets.filter((s) => s.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && s.metadata?.labels?.[REGISTRY_LABEL] === id);
+  for (const s of ours) {
+    const sas = input.serviceAccounts.filter((sa) => sa.metadata?.namespace === s.metadata?.namespace);
+    phase0.push(...planUnbinding({ secretName: s.metadata?.name ?? '', serviceAccounts: sas }).writes);
+    phase1.push({
+      action: 'delete',
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: s.metadata?.namespace,
+      name: s.metadata?.name ?? '',
+      reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_SECRET_DELETE', params: { name: s.metadata?.name ?? '', namespace: s.metadata?.namespace ?? '' } },
+      effects: ['deletes-data'],
+    });
+  }
+  const trust = planTrustRemoval({ registryId: id, namespace, existing: input.installer });
+  phase0.push(...trust.phases[0].writes);
+  phase1.push(...trust.phases[1].writes);
+  for (const p of input.reverseProxies ?? []) {
+    if (p.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE || !p.metadata?.name) continue;
+    phase1.push(probeProxyDelete(p.metadata.name));
+  }
+  phase1.push(planRegistryRecordDelete({ name: input.record.name, namespace }));
+  return { phases: [phase0, phase1].filter((p) => p.length > 0), waitForInstaller: !!trust.phases[0].waitFor };
+}
+
+// ---------- the CA-aware probe (a KubeSphere ReverseProxy) ----------
+
+export interface ProbeProxyInput {
+  registryId: string;
+  address: RegistryAddress;
+  caPem?: string;
+  /** short hex of the CA fingerprint: transports are cached by name, so a new CA needs a new name. */
+  caFingerprint?: string;
+  /** username:password for the registry; travels in headerUp (the console replaces the browser's Authorization). */
+  basicAuth?: { username: string; password: string };
+}
+
+export function probeName(registryId: string, caFingerprint?: string): string {
+  const fp = (caFingerprint ?? 'public').replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 8) || 'public';
+  return `${PROBE_NAME_PREFIX}${registryId}-${fp}`.slice(0, 63).replace(/-+$/, '');
+}
+
+export function probePathPrefix(name: string): string {
+  return `${PROBE_PATH_PREFIX}/${name}`;
+}
+
+/** The ReverseProxy create the probe makes (shown to the user before "Run probe"). */
+export function planProbeProxy(input: ProbeProxyInput): Write {
+  const name = probeName(input.registryId, input.caFingerprint);
+  const prefix = probePathPrefix(name);
+  const scheme = input.address.secure ? 'https' : 'http';
+  const headerUp = ['-Cookie'];
+  if (input.basicAuth) headerUp.unshift(`Authorization "Basic ${utf8ToBase64(`${input.basicAuth.username}:${input.basicAuth.password}`)}"`);
+  else headerUp.unshift('-Authorization');
+  const upstream: Record<string, unknown> = { url: `${scheme}://${input.address.authority}` };
+  if (input.caPem) upstream.caBundle = utf8ToBase64(utf8ToBase64(input.caPem));
+  return {
+    action: 'create',
+    apiVersion: 'extensions.kubesphere.io/v1alpha1',
+    kind: 'ReverseProxy',
+    name,
+    body: {
+      apiVersion: 'extensions.kubesphere.io/v1alpha1',
+      kind: 'ReverseProxy',
+      metadata: { name, labels: { ...managedLabels(input.registryId), [COMPONENT_LABEL]: PROBE_COMPONENT } },
+      spec: {
+        matcher: { path: `${prefix}/*`, method: '*' },
+        upstream,
+        // Without WWW-Authenticate the browser shows no login dialog for the registry's 401.
+        directives: { stripPathPrefix: prefix, headerUp, headerDown: ['-Www-Authenticate'] },
+      },
+    },
+    reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_PROBE', params: { name } },
+  };
+}
+
+export function probeProxyDelete(name: string): Write {
+  return {
+    action: 'delete',
+    apiVersion: 'extensions.kubesphere.io/v1alpha1',
+    kind: 'ReverseProxy',
+    name,
+    reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_PROBE_DELETE', params: { name } },
+  };
+}
+
+/** A display copy of a write: Secret values and probe credentials masked. */
+export function maskProbeCredentials(w: Write): Write {
+  if (w.kind !== 'ReverseProxy' || !w.body) return w;
+  const body = deepClone(w.body) as { spec?: { directives?: { headerUp?: string[] } } };
+  const h = body.spec?.directives?.headerUp;
+  if (h) body.spec!.directives!.headerUp = h.map((x) => (/^Authorization /i.test(x) ? 'Authorization "Basic ********"' : x));
+  return { ...w, body: body as Record<string, unknown> };
+}
+
+export { RECORD_COMPONENT };

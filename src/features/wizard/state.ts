@@ -1,0 +1,120 @@
+// The wizard's state: one reducer, in memory only (never localStorage, sessionStorage or the URL: it holds a
+// password). Going back and forth keeps every field; closing the wizard resets it.
+import { normalizeRegistryAddress, type NormalizeResult } from '../../domain/registry';
+import type { InspectionResult } from '../../domain/cert';
+import type { RegistryKind, TrustMode } from '../../domain/record';
+import { suggestSecretName } from '../../domain/names';
+import type { CheckResult, ProbeResult, PullTestOutcome } from './verify';
+
+export const STEPS = ['registry', 'certificate', 'trust', 'credentials', 'projects', 'review', 'apply'] as const;
+export type StepId = (typeof STEPS)[number];
+
+export interface WizardState {
+  step: number;
+  address: string;
+  insecure: boolean;
+  displayName: string;
+  /** True once the user edited the display name: it then stops following the host. */
+  displayNameTouched: boolean;
+  /** 'custom': a private CA is given; 'public': publicly trusted, no CA. */
+  caChoice: 'custom' | 'public';
+  caText: string;
+  caFileName?: string;
+  inspection?: InspectionResult;
+  trustMode: 'automatic' | 'manual';
+  username: string;
+  password: string;
+  email: string;
+  verify?: CheckResult;
+  probe?: ProbeResult;
+  pullTest?: PullTestOutcome;
+  kind?: RegistryKind;
+  projects: string[];
+  secretName: string;
+  secretNameTouched: boolean;
+  bindDefaultServiceAccount: boolean;
+}
+
+export const initialState: WizardState = {
+  step: 0,
+  address: '',
+  insecure: false,
+  displayName: '',
+  displayNameTouched: false,
+  caChoice: 'custom',
+  caText: '',
+  trustMode: 'automatic',
+  username: '',
+  password: '',
+  email: '',
+  projects: [],
+  secretName: '',
+  secretNameTouched: false,
+  bindDefaultServiceAccount: true,
+};
+
+export type WizardAction =
+  | { type: 'set'; patch: Partial<WizardState> }
+  | { type: 'address'; value: string }
+  | { type: 'insecure'; value: boolean }
+  | { type: 'displayName'; value: string }
+  | { type: 'secretName'; value: string }
+  | { type: 'credentials'; patch: Partial<Pick<WizardState, 'username' | 'password' | 'email'>> }
+  | { type: 'toggleProject'; name: string; on: boolean }
+  | { type: 'setProjects'; names: string[]; on: boolean }
+  | { type: 'go'; step: number }
+  | { type: 'reset' };
+
+export function parseAddress(state: Pick<WizardState, 'address' | 'insecure'>): NormalizeResult {
+  return normalizeRegistryAddress(state.address, { allowInsecure: state.insecure });
+}
+
+function followHost(s: WizardState): WizardState {
+  const r = parseAddress(s);
+  if (!r.ok) return s;
+  return {
+    ...s,
+    displayName: s.displayNameTouched ? s.displayName : r.value.displayName,
+    secretName: s.secretNameTouched ? s.secretName : suggestSecretName(r.value.authority),
+  };
+}
+
+export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+  switch (action.type) {
+    case 'set':
+      return { ...state, ...action.patch };
+    case 'address':
+      // A new address invalidates every check made against the old one.
+      return followHost({ ...state, address: action.value, verify: undefined, probe: undefined, pullTest: undefined, kind: undefined });
+    case 'insecure':
+      return followHost({ ...state, insecure: action.value });
+    case 'displayName':
+      return { ...state, displayName: action.value, displayNameTouched: action.value !== '' };
+    case 'secretName':
+      return { ...state, secretName: action.value, secretNameTouched: true };
+    case 'credentials':
+      return { ...state, ...action.patch, verify: undefined, probe: undefined, pullTest: undefined };
+    case 'toggleProject': {
+      const set = new Set(state.projects);
+      if (action.on) set.add(action.name);
+      else set.delete(action.name);
+      return { ...state, projects: [...set].sort() };
+    }
+    case 'setProjects': {
+      const set = new Set(state.projects);
+      for (const n of action.names) {
+        if (action.on) set.add(n);
+        else set.delete(n);
+      }
+      return { ...state, projects: [...set].sort() };
+    }
+    case 'go':
+      return { ...state, step: Math.max(0, Math.min(STEPS.length - 1, action.step)) };
+    case 'reset':
+      return initialState;
+    default:
+      return state;
+  }
+}
+
+export type TrustChoice = TrustMode;

@@ -1,0 +1,181 @@
+import React, { useMemo, useState } from 'react';
+import { Alert, Button, Input, InputPassword, Tag } from '@kubed/components';
+import { useQuery } from '@tanstack/react-query';
+import { listMyProjects, type Namespace } from '../../../api';
+import { isRobotAccount } from '../../../domain/dockerconfig';
+import { defaultTestImage } from '../../../domain/pulltest';
+import { tr } from '../../../i18n/t';
+import { trOr } from '../ui';
+import { codeStyle } from '../../../components/plan/PlanReview';
+import { writeToKubectl, writeToYamlDocument } from '../../../domain/plan';
+import { Field, inputStyle } from '../ui';
+import type { StepProps } from './types';
+import { parseAddress } from '../state';
+import { maskProbeCredentials, planProbeProxy, registryIdOf } from '../plan';
+import { runProbe, runPullTest, verifyWithKubeSphere, type CheckResult } from '../verify';
+
+const STATE_COLOR: Record<string, string> = { ok: '#55bc8a', pulled: '#55bc8a', unauthorized: '#ca2621', failed: '#ca2621', x509: '#f5a623', unreachable: '#ca2621', error: '#ca2621', timeout: '#f5a623' };
+
+function CheckCard({ title, proves, children, testId, state }: { title: string; proves: string; children: React.ReactNode; testId: string; state?: string }) {
+  return (
+    <div
+      data-testid={testId}
+      data-state={state ?? 'idle'}
+      style={{ flex: '1 1 280px', border: '1px solid #e3e9ef', borderTop: `3px solid ${state ? STATE_COLOR[state] ?? '#abb4be' : '#abb4be'}`, borderRadius: 4, padding: 12, minWidth: 260 }}
+    >
+      <div style={{ fontWeight: 600 }}>{title}</div>
+      <div style={{ fontSize: 12, color: '#79879c', margin: '4px 0 10px' }}>{proves}</div>
+      {children}
+    </div>
+  );
+}
+
+function ResultText({ r, privateCa, testId }: { r: CheckResult; privateCa: boolean; testId: string }) {
+  return (
+    <div style={{ marginTop: 8, fontSize: 12 }} data-testid={testId} data-state={r.state}>
+      <div style={{ fontWeight: 600, color: STATE_COLOR[r.state] }}>{tr(`HARBOR_CONNECT_WIZARD_CHECK_${r.state.toUpperCase()}`)}</div>
+      {r.state === 'x509' && privateCa ? <div>{tr('HARBOR_CONNECT_WIZARD_VERIFY_X509_EXPECTED')}</div> : null}
+      {r.detail ? <div style={{ color: '#79879c', wordBreak: 'break-word', marginTop: 2 }}>{r.detail}</div> : null}
+    </div>
+  );
+}
+
+export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
+  const addr = parseAddress(state);
+  const robot = isRobotAccount(state.username);
+  const [busy, setBusy] = useState<'verify' | 'probe' | 'pull' | undefined>();
+  const caPem = state.caChoice === 'custom' ? state.caText : undefined;
+  const fp = state.inspection?.certificates[state.inspection.certificates.length - 1]?.sha256Fingerprint?.replace(/:/g, '').slice(0, 8);
+  const ready = addr.ok && !!state.username && !!state.password;
+  const projects = useQuery(['harbor-connect', cluster.name, 'wizard-projects'], ({ signal }) => listMyProjects(cluster, { signal, limit: 500 }));
+  const projectNames = ((projects.data?.items ?? []) as Namespace[]).map((n) => n.metadata?.name ?? '').filter(Boolean).sort();
+  const [pullNs, setPullNs] = useState('');
+  const ns = pullNs || state.projects[0] || projectNames[0] || '';
+  const [image, setImage] = useState('');
+  const testImage = image || (addr.ok ? defaultTestImage(addr.value.serverKey) : '');
+
+  const probeWrite = useMemo(
+    () =>
+      addr.ok
+        ? planProbeProxy({ registryId: registryIdOf(addr.value), address: addr.value, caPem, caFingerprint: fp, basicAuth: { username: state.username, password: state.password } })
+        : undefined,
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [state.address, state.insecure, caPem, fp, state.username, state.password],
+  );
+
+  const doVerify = async () => {
+    if (!addr.ok) return;
+    setBusy('verify');
+    const r = await verifyWithKubeSphere(cluster, { namespace: ns || 'default', address: addr.value, username: state.username, password: state.password, email: state.email });
+    dispatch({ type: 'set', patch: { verify: r } });
+    setBusy(undefined);
+  };
+  const doProbe = async () => {
+    if (!addr.ok) return;
+    setBusy('probe');
+    const r = await runProbe(cluster, { registryId: registryIdOf(addr.value), address: addr.value, caPem, caFingerprint: fp, basicAuth: { username: state.username, password: state.password } });
+    dispatch({ type: 'set', patch: { probe: r, ...(r.kind ? { kind: r.kind } : {}) } });
+    setBusy(undefined);
+  };
+  const doPull = async () => {
+    if (!addr.ok || !ns) return;
+    setBusy('pull');
+    const r = await runPullTest(cluster, { namespace: ns, address: addr.value, username: state.username, password: state.password, image: testImage, registryId: registryIdOf(addr.value) });
+    dispatch({ type: 'set', patch: { pullTest: r } });
+    setBusy(undefined);
+  };
+
+  return (
+    <div data-testid="hc-step-credentials">
+      <Field label={tr('HARBOR_CONNECT_WIZARD_USERNAME')} testId="hc-username-field">
+        <Input value={state.username} onChange={(e: React.ChangeEvent<HTMLInputElement>) => dispatch({ type: 'credentials', patch: { username: e.target.value } })} style={inputStyle} data-testid="hc-username" autoComplete="off" />
+      </Field>
+      {robot ? (
+        <Alert type="info" title={tr('HARBOR_CONNECT_WIZARD_ROBOT_TITLE', { name: robot.name, project: robot.project ?? '' })} style={{ marginBottom: 16, maxWidth: 720 }} data-testid="hc-robot">
+          {tr(robot.level === 'project' ? 'HARBOR_CONNECT_WIZARD_ROBOT_PROJECT' : 'HARBOR_CONNECT_WIZARD_ROBOT_SYSTEM', { project: robot.project ?? '' })}
+        </Alert>
+      ) : null}
+      <Field label={tr('HARBOR_CONNECT_WIZARD_PASSWORD')} help={tr('HARBOR_CONNECT_WIZARD_PASSWORD_HELP')} testId="hc-password-field">
+        <InputPassword value={state.password} onChange={(e: React.ChangeEvent<HTMLInputElement>) => dispatch({ type: 'credentials', patch: { password: e.target.value } })} style={inputStyle} data-testid="hc-password" autoComplete="new-password" />
+      </Field>
+      <Field label={tr('HARBOR_CONNECT_WIZARD_EMAIL')} help={tr('HARBOR_CONNECT_WIZARD_EMAIL_HELP')} testId="hc-email-field">
+        <Input value={state.email} onChange={(e: React.ChangeEvent<HTMLInputElement>) => dispatch({ type: 'credentials', patch: { email: e.target.value } })} style={inputStyle} data-testid="hc-email" />
+      </Field>
+
+      <div style={{ fontWeight: 600, margin: '8px 0' }}>{tr('HARBOR_CONNECT_WIZARD_CHECKS_TITLE')}</div>
+      <div style={{ fontSize: 12, color: '#79879c', marginBottom: 8 }}>{tr('HARBOR_CONNECT_WIZARD_CHECKS_DESC')}</div>
+      <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
+        <CheckCard title={tr('HARBOR_CONNECT_WIZARD_VERIFY_TITLE')} proves={tr('HARBOR_CONNECT_WIZARD_VERIFY_PROVES')} testId="hc-check-verify" state={state.verify?.state}>
+          <Button size="sm" onClick={() => void doVerify()} disabled={!ready || !!busy} loading={busy === 'verify'} data-testid="hc-run-verify">
+            {tr('HARBOR_CONNECT_WIZARD_VERIFY_RUN')}
+          </Button>
+          {state.verify ? <ResultText r={state.verify} privateCa={!!caPem} testId="hc-verify-result" /> : null}
+        </CheckCard>
+        <CheckCard title={tr('HARBOR_CONNECT_WIZARD_PROBE_TITLE')} proves={tr('HARBOR_CONNECT_WIZARD_PROBE_PROVES')} testId="hc-check-probe" state={state.probe?.state}>
+          <div style={{ fontSize: 12, marginBottom: 6 }}>{tr('HARBOR_CONNECT_WIZARD_PROBE_WRITES')}</div>
+          {probeWrite ? (
+            <details data-testid="hc-probe-plan">
+              <summary style={{ cursor: 'pointer', fontSize: 12 }}>
+                {tr('HARBOR_CONNECT_WIZARD_ACTION_CREATE')} ReverseProxy {probeWrite.name}
+              </summary>
+              <pre style={{ ...codeStyle, maxHeight: 240, fontSize: 11 }}>{writeToYamlDocument(maskProbeCredentials(probeWrite), { reveal: true })}</pre>
+              <pre style={{ ...codeStyle, maxHeight: 160, fontSize: 11, marginTop: 4 }}>{writeToKubectl(maskProbeCredentials(probeWrite), { reveal: true })}</pre>
+            </details>
+          ) : null}
+          <Button size="sm" style={{ marginTop: 8 }} onClick={() => void doProbe()} disabled={!ready || !!busy} loading={busy === 'probe'} data-testid="hc-run-probe">
+            {tr('HARBOR_CONNECT_WIZARD_PROBE_RUN')}
+          </Button>
+          {state.probe ? (
+            <>
+              <ResultText r={state.probe} privateCa={false} testId="hc-probe-result" />
+              {state.probe.kind ? (
+                <Tag color="secondary" style={{ marginTop: 6 }} data-testid="hc-registry-kind">
+                  {tr(state.probe.kind === 'harbor' ? 'HARBOR_CONNECT_WIZARD_KIND_HARBOR' : 'HARBOR_CONNECT_WIZARD_KIND_OCI', { version: state.probe.harborVersion ?? '' })}
+                </Tag>
+              ) : null}
+            </>
+          ) : null}
+        </CheckCard>
+        <CheckCard title={tr('HARBOR_CONNECT_WIZARD_PULL_TITLE')} proves={tr('HARBOR_CONNECT_WIZARD_PULL_PROVES')} testId="hc-check-pull" state={state.pullTest?.state}>
+          <div style={{ display: 'flex', flexDirection: 'column', gap: 6 }}>
+            <label style={{ fontSize: 12 }}>
+              {tr('HARBOR_CONNECT_WIZARD_PULL_PROJECT')}{' '}
+              <select value={ns} onChange={(e) => setPullNs(e.target.value)} data-testid="hc-pull-project" style={{ height: 28 }}>
+                {projectNames.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label style={{ fontSize: 12 }}>
+              {tr('HARBOR_CONNECT_PULLTEST_IMAGE')}
+              <Input value={testImage} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setImage(e.target.value)} data-testid="hc-pull-image" />
+            </label>
+            <div style={{ fontSize: 12, color: '#79879c' }}>{tr('HARBOR_CONNECT_WIZARD_PULL_WRITES', { namespace: ns })}</div>
+          </div>
+          <Button size="sm" style={{ marginTop: 8 }} onClick={() => void doPull()} disabled={!ready || !ns || !!busy} loading={busy === 'pull'} data-testid="hc-run-pull">
+            {tr('HARBOR_CONNECT_WIZARD_PULL_RUN')}
+          </Button>
+          {state.pullTest ? (
+            <div style={{ marginTop: 8, fontSize: 12 }} data-testid="hc-pull-result" data-state={state.pullTest.state} data-cause={state.pullTest.diagnosis?.cause}>
+              <div style={{ fontWeight: 600, color: STATE_COLOR[state.pullTest.state] }}>
+                {tr(`HARBOR_CONNECT_WIZARD_PULL_${state.pullTest.state.toUpperCase()}`, { node: state.pullTest.node ?? '' })}
+              </div>
+              {state.pullTest.diagnosis && state.pullTest.state === 'failed' ? (
+                <>
+                  <div style={{ fontWeight: 600 }} data-testid="hc-pull-diagnosis">
+                    {trOr(state.pullTest.diagnosis.titleKey, 'HARBOR_CONNECT_WIZARD_PULL_CAUSE', { ...state.pullTest.diagnosis.detail, cause: state.pullTest.diagnosis.cause })}
+                  </div>
+                  <div>{trOr(state.pullTest.diagnosis.fixKey, '', state.pullTest.diagnosis.detail)}</div>
+                  {state.pullTest.diagnosis.cause === 'unknown-authority' ? <div style={{ color: '#b86e00' }}>{tr('HARBOR_CONNECT_WIZARD_PULL_X509_BEFORE_TRUST')}</div> : null}
+                </>
+              ) : null}
+              {state.pullTest.message ? <div style={{ color: '#79879c', wordBreak: 'break-word' }}>{state.pullTest.message}</div> : null}
+            </div>
+          ) : null}
+        </CheckCard>
+      </div>
+    </div>
+  );
+}

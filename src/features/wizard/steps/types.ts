@@ -1,0 +1,9 @@
+import type React from 'react';
+import type { ClusterContext } from '../../../api';
+import type { WizardAction, WizardState } from '../state';
+
+export interface StepProps {
+  state: WizardState;
+  dispatch: React.Dispatch<WizardAction>;
+  cluster: ClusterContext;
+}
