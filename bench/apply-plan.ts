@@ -30,7 +30,7 @@ import { deepEqual } from '../src/domain/plan/jsonpatch';
 import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, recordSecretName } from '../src/domain/record';
 import { normalizeRegistryAddress, type RegistryAddress } from '../src/domain/registry';
 import { nodeRuntime, trustInstallerName } from '../src/domain/trust';
-import { buildWizardPlan, registryIdOf, writeStage, type CurrentObjects, type WizardChoices } from '../src/features/wizard/plan';
+import { APPLY_CONCURRENCY, buildWizardPlan, registryIdOf, writeStage, type CurrentObjects, type WizardChoices } from '../src/features/wizard/plan';
 import { loadCurrent } from '../src/features/wizard/load';
 import { loadRegistryList, registryRows } from '../src/features/registries/data';
 import type { StandinCounts, StandinReady } from './apply-plan/standin';
@@ -50,14 +50,9 @@ const TARGET_RATIO = 8;
 const TARGET_REQUESTS_PER_PROJECT = 3;
 const TARGET_LIST_REQUESTS = 5;
 
-/** The concurrency the wizard applies with: ApplyProgress's `concurrency` in WizardPage.tsx (read from the source,
- *  since the page is React and cannot be imported here); the applyPlan default when the page sets none. */
+/** The concurrency the wizard applies with (APPLY_CONCURRENCY, which WizardPage passes to ApplyProgress). */
 function wizardConcurrency(): { value: number | undefined; source: string } {
-  const file = path.join(repoRoot, 'src/features/wizard/WizardPage.tsx');
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const m = /<ApplyProgress\b[^>]*\bconcurrency=\{(\d+)\}/s.exec(text);
-  if (m) return { value: Number(m[1]), source: `WizardPage.tsx line ${text.slice(0, m.index).split('\n').length}` };
-  return { value: undefined, source: 'applyPlan default' };
+  return { value: APPLY_CONCURRENCY, source: 'APPLY_CONCURRENCY (src/features/wizard/plan.ts)' };
 }
 const override = arg('concurrency');
 const wizard = wizardConcurrency();
@@ -200,7 +195,7 @@ async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
  * What buildWizardPlan needs, in a constant number of requests: the four named objects of the extension namespace,
  * every Secret named SECRET_NAME cluster-wide (ours and clashes, one field-selector list), every `default`
  * ServiceAccount cluster-wide (one field-selector list) and the nodes. Same CurrentObjects as
- * src/features/wizard/load.ts loadCurrent (checked below), which reads per project instead.
+ * src/features/wizard/load.ts loadCurrent (checked below: same plan, same constant number of reads).
  */
 async function readCurrent(cluster: ClusterContext, registryId: string, projects: readonly string[]): Promise<CurrentObjects> {
   const installer = trustInstallerName(registryId);

@@ -9,7 +9,7 @@ import { PageBanner } from '../../components/PageBanner';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { initialState, STEPS, wizardReducer } from './state';
 import { stepErrors } from './validate';
-import { writeStage, type WizardPlan } from './plan';
+import { APPLY_CONCURRENCY, writeStage, type WizardPlan } from './plan';
 import { RegistryStep } from './steps/RegistryStep';
 import { CertificateStep } from './steps/CertificateStep';
 import { TrustStep } from './steps/TrustStep';
@@ -126,7 +126,7 @@ export function WizardPage() {
         {id === 'projects' ? <ProjectsStep {...stepProps} /> : null}
         {id === 'review' ? <ReviewStep {...stepProps} plan={plan} onPlan={setPlan} /> : null}
         {id === 'apply' && plan ? (
-          <ApplyProgress writes={plan.writes} execute={executor} stage={writeStage} concurrency={4} onFinished={onFinished} />
+          <ApplyProgress writes={plan.writes} execute={executor} stage={writeStage} concurrency={APPLY_CONCURRENCY} onFinished={onFinished} />
         ) : null}
         {id === 'apply' && outcomes && !failed ? (
           <Alert type="info" title={tr('HARBOR_CONNECT_WIZARD_APPLY_DONE_TITLE')} style={{ marginTop: 12 }} data-testid="hc-apply-done">

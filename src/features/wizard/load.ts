@@ -40,16 +40,27 @@ export async function loadCurrent(cluster: ClusterContext, input: LoadInput): Pr
     nodes.listAll(cluster, o).catch(() => ({ items: [] as Node[] })),
   ]);
   const managedSecrets = (managed.items as Secret[]).filter((s) => !(s.metadata?.labels ?? {})['app.kubernetes.io/component']);
-  const projects = [...new Set(input.projects)];
-  // A same-named Secret that is not ours would be overwritten: read the name where we have no copy.
-  const unknown = projects.filter((p) => !managedSecrets.some((s) => s.metadata?.namespace === p && s.metadata?.name === input.secretName));
-  const foreign = (
-    await Promise.all(unknown.map((p) => orUndefined(secrets.get(cluster, input.secretName, { ...o, namespace: p })) as Promise<Secret | undefined>))
-  ).filter((s): s is Secret => !!s);
+  const projects = new Set(input.projects);
+  // A constant number of requests however many projects are chosen: cluster-wide lists by field selector,
+  // filtered here, instead of one read per project (bench/apply-plan.ts counts them).
+  const [sameName, defaults] = await Promise.all([
+    // A same-named Secret that is not ours would be overwritten: find them all at once.
+    secrets.listAll(cluster, { ...o, fieldSelector: `metadata.name=${input.secretName}` }),
+    input.bindDefaultServiceAccount
+      ? serviceAccounts.listAll(cluster, { ...o, fieldSelector: 'metadata.name=default' })
+      : Promise.resolve({ items: [] as ServiceAccount[] }),
+  ]);
+  const ours = new Set(managedSecrets.map((s) => `${s.metadata?.namespace}/${s.metadata?.name}`));
+  const foreign = (sameName.items as Secret[]).filter(
+    (s) => projects.has(s.metadata?.namespace ?? '') && !ours.has(`${s.metadata?.namespace}/${s.metadata?.name}`),
+  );
   const serviceAccountsByNs: Record<string, ServiceAccount | undefined> = {};
   if (input.bindDefaultServiceAccount) {
-    const sas = await Promise.all(projects.map((p) => orUndefined(serviceAccounts.get(cluster, 'default', { ...o, namespace: p })) as Promise<ServiceAccount | undefined>));
-    projects.forEach((p, i) => (serviceAccountsByNs[p] = sas[i]));
+    for (const p of projects) serviceAccountsByNs[p] = undefined;
+    for (const sa of defaults.items as ServiceAccount[]) {
+      const ns = sa.metadata?.namespace ?? '';
+      if (projects.has(ns)) serviceAccountsByNs[ns] = sa;
+    }
   }
   return {
     extensionNamespace: extNs,

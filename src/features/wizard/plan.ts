@@ -374,3 +374,8 @@ export function maskProbeCredentials(w: Write): Write {
 }
 
 export { RECORD_COMPONENT };
+
+// Writes in flight at once: enough to hide API latency across hundreds of projects (bench/apply-plan.ts),
+// few enough not to flood the API server. Over HTTP/1.1 a browser opens at most 6 connections per host,
+// so there the effective bound is 6; HTTP/2 consoles get all of them.
+export const APPLY_CONCURRENCY = 16;
