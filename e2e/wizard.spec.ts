@@ -238,16 +238,9 @@ test('admin adds the lab registry for demo and demo-2; a new pod pulls', async (
 });
 
 test('the same flow in Chinese shows no untranslated key', async ({ page, context }) => {
-  // The console takes the language from globals.user.lang (the user's spec.lang, read at login; the `lang`
-  // cookie alone does not switch it). The lab's user endpoint answers lang "en" whatever the stored User says,
-  // so the user's language is set both ways: the stored User, and the page's globals as the server renders them.
+  // The console takes the language from globals.user.lang: the user's spec.lang, which the console server
+  // reads on each page render (the `lang` cookie alone does not switch it).
   await api('PATCH', '/apis/iam.kubesphere.io/v1beta1/users/admin', { spec: { lang: 'zh' } });
-  await page.route('**/*', async (route) => {
-    if (route.request().resourceType() !== 'document') return route.continue();
-    const res = await route.fetch();
-    const body = (await res.text()).replace(/("lang":\s*)"en"/g, '$1"zh"');
-    await route.fulfill({ response: res, body });
-  });
   try {
     await login(context, page, 'zh');
     await openWizard(page);

@@ -329,7 +329,13 @@ const routes: Route[] = [
       const user = requireUser(ctx);
       const name = decodeURIComponent(m[1]!);
       if (user.name !== name) authorize(ctx, user, 'get', 'iam.kubesphere.io', 'users', undefined, name);
-      return sendJson(res, 200, userObject(accountOrThrow(name)));
+      const account = accountOrThrow(name);
+      // The stored User carries what users changed (spec.lang: the console's language comes from it);
+      // status (last login) is the lab's own.
+      const stored = ctx.store.get(ensureType(ctx.store, KS_TYPES.users), undefined, name);
+      const object = userObject(account);
+      if (stored) object.spec = { ...(object.spec as object), ...((stored.spec as object | undefined) ?? {}) };
+      return sendJson(res, 200, object);
     },
   },
   {
