@@ -1,4 +1,6 @@
 import React from 'react';
+import { Button, Card } from '@kubed/components';
+import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router-dom';
 import { clusterContext } from '../../api/cluster';
 import { useCanI } from '../../api/hooks';
@@ -7,21 +9,50 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageBanner } from '../../components/PageBanner';
 import { Spinner } from '../../components/Spinner';
 import { tr } from '../../i18n/t';
+import { StateBadge } from '../health/HealthPanel';
+import { loadRegistryList, registryListKey, registryRows, type RegistryRow } from './data';
 
-/** Cluster → Configuration → Image Registries. Empty state until the registry list feature lands. */
+const R = 'HARBOR_CONNECT_REGISTRIES_';
+const th: React.CSSProperties = { textAlign: 'left', padding: '10px 12px', color: '#79879c', fontWeight: 600, fontSize: 12 };
+const td: React.CSSProperties = { padding: '12px', borderTop: '1px solid #eff4f9', verticalAlign: 'middle' };
+
+function CertCell({ row }: { row: RegistryRow }) {
+  if (!row.record.caPem) return <span style={{ color: '#79879c' }}>{tr(`${R}CA_PUBLIC`)}</span>;
+  if (row.cert.daysLeft === undefined) return <StateBadge state="error" />;
+  const color = row.cert.daysLeft < 0 ? '#ca2621' : row.cert.daysLeft <= 30 ? '#f5a623' : '#36435c';
+  return (
+    <span style={{ color }} title={row.cert.notAfter}>
+      {row.cert.daysLeft < 0 ? tr(`${R}CA_EXPIRED`, { days: -row.cert.daysLeft }) : tr(`${R}CA_DAYS`, { days: row.cert.daysLeft, date: (row.cert.notAfter ?? '').slice(0, 10) })}
+    </span>
+  );
+}
+
+/** Cluster → Configuration → Image Registries: every registry this extension manages. */
 export function RegistriesPage() {
   const { cluster = '' } = useParams();
   const navigate = useNavigate();
   const ctx = React.useMemo(() => clusterContext(cluster), [cluster]);
   // Adding a registry writes Secrets in projects: ask the API server before offering it.
   const access = useCanI(ctx, { verb: 'create', group: '', resource: 'secrets' });
+  const list = useQuery({
+    queryKey: registryListKey(cluster),
+    queryFn: ({ signal }) => loadRegistryList(ctx, { signal }),
+    staleTime: 30_000,
+    cacheTime: 0,
+  });
+  const add = () => navigate(`/clusters/${encodeURIComponent(cluster)}/image-registries/new`);
+  const open = (id: string) => navigate(`/clusters/${encodeURIComponent(cluster)}/image-registries/${encodeURIComponent(id)}`);
+  const { rows, broken } = React.useMemo(() => (list.data ? registryRows(list.data, new Date()) : { rows: [], broken: [] }), [list.data]);
+  const canAdd = !!access.data?.allowed;
 
   return (
     <div data-testid="hc-registries">
       <PageBanner title={tr('HARBOR_CONNECT_REGISTRIES_TITLE')} description={tr('HARBOR_CONNECT_REGISTRIES_DESC')} />
-      {access.isLoading ? (
+      {list.isLoading || access.isLoading ? (
         <Spinner />
-      ) : (
+      ) : list.isError ? (
+        <ErrorAlert error={list.error} />
+      ) : rows.length === 0 ? (
         <>
           {access.isError ? <ErrorAlert error={access.error} /> : null}
           <EmptyState
@@ -29,11 +60,75 @@ export function RegistriesPage() {
             title={tr('HARBOR_CONNECT_REGISTRIES_EMPTY_TITLE')}
             description={tr('HARBOR_CONNECT_REGISTRIES_EMPTY_DESC')}
             actionLabel={tr('HARBOR_CONNECT_ADD_REGISTRY')}
-            actionDisabled={!access.data?.allowed}
+            actionDisabled={!canAdd}
             actionHint={tr('HARBOR_CONNECT_ADD_REGISTRY_DENIED')}
-            onAction={() => navigate(`/clusters/${encodeURIComponent(cluster)}/image-registries/new`)}
+            onAction={add}
           />
         </>
+      ) : (
+        <Card style={{ marginTop: 12 }} data-testid="hc-registries-list">
+          <div style={{ display: 'flex', alignItems: 'center', marginBottom: 8 }}>
+            <div style={{ flex: 1, color: '#79879c' }}>{tr(`${R}COUNT`, { count: rows.length })}</div>
+            <Button variant="outline" size="sm" onClick={() => void list.refetch()} loading={list.isFetching} style={{ marginRight: 8 }} data-testid="hc-registries-refresh">
+              {tr('HARBOR_CONNECT_HEALTH_REFRESH')}
+            </Button>
+            <Button color="secondary" shadow onClick={add} disabled={!canAdd} data-testid="hc-add-registry">
+              {tr('HARBOR_CONNECT_ADD_REGISTRY')}
+            </Button>
+          </div>
+          <table style={{ width: '100%', borderCollapse: 'collapse', fontSize: 12 }}>
+            <thead>
+              <tr>
+                <th style={th}>{tr(`${R}COL_ADDRESS`)}</th>
+                <th style={th}>{tr(`${R}COL_KIND`)}</th>
+                <th style={th}>{tr(`${R}COL_CA_EXPIRY`)}</th>
+                <th style={th}>{tr(`${R}COL_TRUST`)}</th>
+                <th style={th}>{tr(`${R}COL_PROJECTS`)}</th>
+                <th style={th}>{tr(`${R}COL_HEALTH`)}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr
+                  key={row.record.id}
+                  data-testid="hc-registry-row"
+                  data-registry={row.record.id}
+                  data-health={row.health}
+                  onClick={() => open(row.record.id)}
+                  style={{ cursor: 'pointer' }}
+                >
+                  <td style={td}>
+                    <div style={{ fontWeight: 600, color: '#242e42' }}>{row.record.displayName}</div>
+                    <div style={{ color: '#79879c' }}>{row.record.address}</div>
+                  </td>
+                  <td style={td}>{tr(row.record.kind === 'harbor' ? `${R}KIND_HARBOR` : row.record.kind === 'oci' ? `${R}KIND_OCI` : `${R}KIND_UNKNOWN`)}</td>
+                  <td style={td}>
+                    <CertCell row={row} />
+                  </td>
+                  <td style={td} data-testid="hc-registry-trust">
+                    <span style={{ color: row.trust.state === 'ok' ? '#55bc8a' : row.trust.state === 'unknown' ? '#79879c' : '#ca2621' }}>{row.trust.text}</span>
+                    {row.record.trustMode !== 'automatic' ? <span style={{ color: '#79879c' }}> ({tr(`HARBOR_CONNECT_TRUST_MODE_${row.record.trustMode.toUpperCase()}`)})</span> : null}
+                  </td>
+                  <td style={td} title={row.projects.join(', ')} data-testid="hc-registry-projects">
+                    {row.projects.length === 0 ? (
+                      <span style={{ color: '#f5a623' }}>{tr(`${R}NO_PROJECTS`)}</span>
+                    ) : (
+                      <>
+                        {tr(`${R}PROJECT_COUNT`, { count: row.projects.length })}
+                        <span style={{ color: '#79879c' }}> {row.projects.slice(0, 3).join(', ')}{row.projects.length > 3 ? '…' : ''}</span>
+                      </>
+                    )}
+                  </td>
+                  <td style={td}>
+                    <StateBadge state={row.health} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {broken.length ? <div style={{ color: '#f5a623', marginTop: 8 }}>{tr(`${R}BROKEN_RECORDS`, { names: broken.join('; ') })}</div> : null}
+          {list.data?.unreadable.length ? <div style={{ color: '#79879c', marginTop: 8 }}>{tr(`${R}UNREADABLE`, { what: list.data.unreadable.join(', ') })}</div> : null}
+        </Card>
       )}
     </div>
   );

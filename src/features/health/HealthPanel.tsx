@@ -1,0 +1,280 @@
+import React from 'react';
+import { Button, Card, Input, Select } from '@kubed/components';
+import { useQuery } from '@tanstack/react-query';
+import { clusterIssuers, clusterContext, issuers, queryKeys, type ClusterContext } from '../../api';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { Spinner } from '../../components/Spinner';
+import { managedLabels } from '../../domain/plan/labels';
+import type { Write } from '../../domain/plan/write';
+import { NetpolPlanError, planAllowEgress } from '../../domain/netpol';
+import type { RegistryRecord } from '../../domain/record';
+import { tr } from '../../i18n/t';
+import { PullTestRunner } from '../pulltest/PullTestRunner';
+import { destinationOf, hostOf, type CheckItem, type CheckResult, type CheckState, type Text } from './checks';
+import { PlannedWrite } from './PlannedWrite';
+import { EXT_NS } from './sources';
+import { useHealth } from './useHealth';
+
+export interface HealthPanelProps {
+  /** The cluster's name (from the route) or a ready context. */
+  cluster: string | ClusterContext;
+  registryId: string;
+  /** Scope to one project (the project page): lists are read in that namespace only. */
+  namespace?: string;
+  /** Hide the pull-test runner (the page shows it elsewhere). */
+  hidePullTest?: boolean;
+}
+
+const H = 'HARBOR_CONNECT_HEALTH_';
+export const STATE_COLOR: Record<CheckState, string> = { ok: '#55bc8a', warning: '#f5a623', error: '#ca2621', unknown: '#79879c' };
+
+const t = (x: Text | undefined) => (x ? tr(x.key, x.params) : '');
+
+export function StateBadge({ state, testId }: { state: CheckState; testId?: string }) {
+  return (
+    <span
+      data-testid={testId}
+      data-state={state}
+      style={{ display: 'inline-block', minWidth: 64, textAlign: 'center', padding: '1px 8px', borderRadius: 10, fontSize: 12, color: '#fff', background: STATE_COLOR[state] }}
+    >
+      {tr(`${H}STATE_${state.toUpperCase()}`)}
+    </span>
+  );
+}
+
+function ago(ms: number | undefined, now: number): string {
+  if (!ms) return tr(`${H}NEVER_CHECKED`);
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return tr(`${H}CHECKED_SECONDS`, { count: s });
+  const m = Math.round(s / 60);
+  if (m < 120) return tr(`${H}CHECKED_MINUTES`, { count: m });
+  return tr(`${H}CHECKED_AT`, { time: new Date(ms).toLocaleString() });
+}
+
+function Items({ items, check }: { items: CheckItem[]; check: string }) {
+  if (!items.length) return null;
+  return (
+    <table style={{ width: '100%', borderCollapse: 'collapse', fontSize: 12, marginTop: 8 }}>
+      <tbody>
+        {items.map((i, n) => (
+          <tr key={`${i.subject}-${n}`} data-testid={`hc-health-item-${check}`} data-state={i.state} data-subject={i.subject} style={{ borderTop: '1px solid #eff4f9', verticalAlign: 'top' }}>
+            <td style={{ padding: '6px 4px', width: 90 }}>
+              <StateBadge state={i.state} />
+            </td>
+            <td style={{ padding: '6px 4px', width: 200, fontWeight: 600, wordBreak: 'break-all' }}>{i.subject}</td>
+            <td style={{ padding: '6px 4px' }}>
+              <div>{t(i.text)}</div>
+              {i.fix ? <div style={{ color: '#36435c', marginTop: 2 }}>→ {t(i.fix)}</div> : null}
+              {i.detail ? <div style={{ color: '#79879c', marginTop: 2, wordBreak: 'break-all' }}>{i.detail}</div> : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Section({ result, checkedAt, now, children }: { result: CheckResult; checkedAt?: number; now: number; children?: React.ReactNode }) {
+  const [open, setOpen] = React.useState(result.id === 'pulltest' || result.state === 'error' || result.state === 'warning');
+  React.useEffect(() => {
+    if (result.state === 'error' || result.state === 'warning') setOpen(true);
+  }, [result.state]);
+  return (
+    <div data-testid={`hc-health-${result.id}`} data-state={result.state} style={{ borderTop: '1px solid #e3e9ef', padding: '12px 0' }}>
+      <div style={{ display: 'flex', alignItems: 'center', gap: 12, cursor: 'pointer' }} onClick={() => setOpen(!open)}>
+        <StateBadge state={result.state} testId={`hc-health-${result.id}-state`} />
+        <div style={{ fontWeight: 600, width: 200 }}>{tr(`${H}CHECK_${result.id.toUpperCase()}`)}</div>
+        <div style={{ flex: 1 }} data-testid={`hc-health-${result.id}-summary`}>
+          {t(result.summary)}
+        </div>
+        <div style={{ fontSize: 12, color: '#79879c' }}>{ago(checkedAt, now)}</div>
+        <div style={{ color: '#79879c', width: 12 }}>{open ? '▾' : '▸'}</div>
+      </div>
+      {result.fix && result.state !== 'ok' ? (
+        <div data-testid={`hc-health-${result.id}-fix`} style={{ margin: '6px 0 0 76px', color: '#36435c' }}>
+          <b>{tr(`${H}WHAT_TO_DO`)}</b> {t(result.fix)}
+        </div>
+      ) : null}
+      {open ? (
+        <div style={{ marginLeft: 76 }}>
+          <Items items={result.items} check={result.id} />
+          {children}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function NetworkExtras({ cluster, record, view, result }: { cluster: ClusterContext; record: RegistryRecord; view: ReturnType<typeof useHealth>; result: CheckResult }) {
+  const [draft, setDraft] = React.useState(view.destinationOverride);
+  const [plan, setPlan] = React.useState<Write[] | undefined>();
+  const [err, setErr] = React.useState<string | undefined>();
+  const dest = destinationOf(record, view.destinationOverride);
+  const blocked = result.items.filter((i) => i.state === 'error').map((i) => i.subject);
+  const needs = 'needsAddress' in dest;
+  const planFor = (namespaces: string[]) => {
+    if ('needsAddress' in dest) return;
+    try {
+      setErr(undefined);
+      setPlan(
+        namespaces.map((ns) =>
+          planAllowEgress({
+            namespace: ns,
+            ...(dest.cidr ? { cidr: dest.cidr } : { ip: dest.ip }),
+            port: dest.port,
+            registryId: record.id,
+            existingPolicies: view.networkPolicies.filter((p) => p.metadata?.namespace === ns),
+          }),
+        ),
+      );
+    } catch (e) {
+      setErr(e instanceof NetpolPlanError ? tr(`${H}NET_PLAN_${e.code.toUpperCase().replace(/-/g, '_')}`) : String(e));
+    }
+  };
+  return (
+    <div style={{ marginTop: 8 }}>
+      {needs || view.destinationOverride ? (
+        <div style={{ display: 'flex', gap: 8, alignItems: 'center', marginBottom: 8 }}>
+          <span style={{ fontSize: 12 }}>{tr(`${H}NET_ADDRESS_LABEL`, { host: hostOf(record).host })}</span>
+          <Input value={draft} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setDraft(e.target.value)} placeholder="10.0.0.5 / 10.0.0.0/24" style={{ width: 220 }} data-testid="hc-health-net-address" />
+          <Button size="sm" onClick={() => view.setDestinationOverride(draft)} data-testid="hc-health-net-address-save">
+            {tr(`${H}NET_ADDRESS_SAVE`)}
+          </Button>
+        </div>
+      ) : null}
+      {blocked.length && !plan ? (
+        <Button color="secondary" size="sm" onClick={() => planFor(blocked)} data-testid="hc-health-net-allow">
+          {tr(`${H}NET_ALLOW`, { count: blocked.length })}
+        </Button>
+      ) : null}
+      {err ? <div style={{ color: '#ca2621' }}>{err}</div> : null}
+      {plan ? <PlannedWrite cluster={cluster} writes={plan} onClose={() => setPlan(undefined)} testId="hc-health-net-plan" /> : null}
+    </div>
+  );
+}
+
+function CertManagerExtras({ cluster, record, result }: { cluster: ClusterContext; record: RegistryRecord; result: CheckResult }) {
+  const [open, setOpen] = React.useState(false);
+  const [issuer, setIssuer] = React.useState('');
+  const [plan, setPlan] = React.useState<Write[] | undefined>();
+  const issuersQ = useQuery({
+    queryKey: queryKeys.list(cluster.name, 'issuers', EXT_NS, { all: true }),
+    queryFn: async ({ signal }) => {
+      const [a, b] = await Promise.all([
+        clusterIssuers.list(cluster, { signal }).then((l) => l.items).catch(() => []),
+        issuers.list(cluster, { namespace: EXT_NS, signal }).then((l) => l.items).catch(() => []),
+      ]);
+      return [...a.map((i) => ({ kind: 'ClusterIssuer', name: i.metadata?.name ?? '' })), ...b.map((i) => ({ kind: 'Issuer', name: i.metadata?.name ?? '' }))];
+    },
+    enabled: open,
+    staleTime: 60_000,
+  });
+  if (result.summary.key !== `${H}CM_NONE`) return null;
+  const make = () => {
+    const [kind, name] = issuer.split('/');
+    const { host } = hostOf(record);
+    const isIp = /^[0-9.]+$|:/.test(host);
+    const certName = `hc-cert-${record.id}`.slice(0, 63);
+    setPlan([
+      {
+        action: 'create',
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        namespace: EXT_NS,
+        name: certName,
+        body: {
+          apiVersion: 'cert-manager.io/v1',
+          kind: 'Certificate',
+          metadata: { name: certName, namespace: EXT_NS, labels: managedLabels(record.id) },
+          spec: {
+            secretName: `${certName}-tls`,
+            issuerRef: { name, kind, group: 'cert-manager.io' },
+            ...(isIp ? { ipAddresses: [host] } : { dnsNames: [host], commonName: host }),
+            usages: ['server auth', 'digital signature', 'key encipherment'],
+          },
+        },
+        reason: { key: `${H}CM_WHY_CREATE`, params: { host, issuer: name } },
+      },
+    ]);
+  };
+  return (
+    <div style={{ marginTop: 8 }}>
+      {!open ? (
+        <Button size="sm" color="secondary" onClick={() => setOpen(true)} data-testid="hc-health-cm-create">
+          {tr(`${H}CM_CREATE`)}
+        </Button>
+      ) : (
+        <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+          <Select
+            value={issuer || undefined}
+            onChange={(v: string) => setIssuer(v)}
+            placeholder={tr(`${H}CM_PICK_ISSUER`)}
+            options={(issuersQ.data ?? []).map((i) => ({ label: `${i.name} (${i.kind})`, value: `${i.kind}/${i.name}` }))}
+            style={{ width: 260 }}
+            data-testid="hc-health-cm-issuer"
+          />
+          <Button size="sm" disabled={!issuer} onClick={make}>
+            {tr(`${H}PREVIEW`)}
+          </Button>
+          {issuersQ.data && issuersQ.data.length === 0 ? <span style={{ color: '#79879c' }}>{tr(`${H}CM_NO_ISSUERS`)}</span> : null}
+        </div>
+      )}
+      {plan ? <PlannedWrite cluster={cluster} writes={plan} onClose={() => setPlan(undefined)} testId="hc-health-cm-plan" /> : null}
+    </div>
+  );
+}
+
+/** The health of one registry: every check with its state, when it was checked, and what to do. */
+export function HealthPanel({ cluster: clusterProp, registryId, namespace, hidePullTest }: HealthPanelProps) {
+  const cluster = React.useMemo(() => (typeof clusterProp === 'string' ? clusterContext(clusterProp) : clusterProp), [clusterProp]);
+  const view = useHealth(cluster, registryId, namespace);
+  const [now, setNow] = React.useState(Date.now());
+  React.useEffect(() => {
+    const tm = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(tm);
+  }, []);
+  React.useEffect(() => setNow(Date.now()), [view.refreshing]);
+
+  if (view.loading) return <Spinner />;
+  if (view.error) return <ErrorAlert error={view.error} />;
+  const record = view.record;
+  return (
+    <Card data-testid="hc-health" data-state={view.overall} style={{ marginTop: 12 }}>
+      <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: 8 }}>
+        <div style={{ fontSize: 16, fontWeight: 600 }}>{tr(`${H}TITLE`)}</div>
+        <StateBadge state={view.overall} testId="hc-health-overall" />
+        <div style={{ flex: 1 }} />
+        <Button variant="outline" size="sm" onClick={view.refresh} loading={view.refreshing} data-testid="hc-health-refresh">
+          {tr(`${H}REFRESH`)}
+        </Button>
+      </div>
+      {!record ? (
+        <div data-testid="hc-health-no-record" style={{ color: '#79879c', marginBottom: 8 }}>
+          {tr(`${H}RECORD_${(view.recordError ?? 'missing').toUpperCase().replace(/-/g, '_')}`)}
+        </div>
+      ) : null}
+      {view.checks.map((c) => (
+        <Section key={c.id} result={c} checkedAt={view.checkedAt[c.id]} now={now}>
+          {c.id === 'network' && record ? <NetworkExtras cluster={cluster} record={record} view={view} result={c} /> : null}
+          {c.id === 'reachability' && record?.kind === 'harbor' && c.state !== 'unknown' ? (
+            <div style={{ marginTop: 8, fontSize: 12 }} data-testid="hc-health-harbor-version">
+              {view.harborVersion ? (
+                tr(`${H}HARBOR_VERSION`, { version: view.harborVersion })
+              ) : (
+                <Button size="sm" variant="text" loading={view.harborVersionLoading} onClick={view.showHarborVersion}>
+                  {tr(`${H}HARBOR_SHOW_VERSION`)}
+                </Button>
+              )}
+            </div>
+          ) : null}
+          {c.id === 'certmanager' && record ? <CertManagerExtras cluster={cluster} record={record} result={c} /> : null}
+          {c.id === 'pulltest' && record && !hidePullTest ? (
+            <div style={{ marginTop: 8 }}>
+              <PullTestRunner cluster={cluster} record={record} namespaces={view.namespaces} pullSecrets={view.pullSecrets} nodes={view.nodes} pods={view.pods} />
+            </div>
+          ) : null}
+        </Section>
+      ))}
+    </Card>
+  );
+}

@@ -1,0 +1,421 @@
+// Each health check as a pure function: data in, a state (ok / warning / error / unknown) with what to say and
+// what to do out. Texts are locale keys with params, so the panel translates them and tests read them.
+import type { Event, Node, Pod, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
+import type { DaemonSet } from 'kubernetes-types/apps/v1';
+import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
+import type { Certificate, ReverseProxy } from '../../api';
+import { findingMessageKeys, inspectCertificate } from '../../domain/cert';
+import { causeKeys, classifyPullError, groupFailures, type FailureGroup, type PullDiagnosis } from '../../domain/diagnosis';
+import { parseDockerConfigJson } from '../../domain/dockerconfig';
+import { evaluateEgress, parseCidr, parseIp, type EgressResult } from '../../domain/netpol';
+import type { RegistryRecord } from '../../domain/record';
+import { PULL_TEST_PREFIX } from '../../domain/pulltest';
+import { nodeTrustStatus, registryHost, type NodeTrustStatus } from '../../domain/trust';
+import type { CertManagerState, ProbeAnswer } from './sources';
+
+export type CheckState = 'ok' | 'warning' | 'error' | 'unknown';
+export type CheckId = 'certificate' | 'trust' | 'credentials' | 'reachability' | 'pulltest' | 'failures' | 'network' | 'certmanager';
+export const CHECK_IDS: CheckId[] = ['certificate', 'trust', 'credentials', 'reachability', 'pulltest', 'failures', 'network', 'certmanager'];
+
+export interface Text {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+export interface CheckItem {
+  state: CheckState;
+  /** What the row is about: a node, a project/secret, a component. */
+  subject: string;
+  text: Text;
+  fix?: Text;
+  /** Raw text (a kubelet message, an installer error). */
+  detail?: string;
+}
+
+export interface CheckResult {
+  id: CheckId;
+  state: CheckState;
+  summary: Text;
+  fix?: Text;
+  items: CheckItem[];
+}
+
+const H = 'HARBOR_CONNECT_HEALTH_';
+const DAY = 86_400_000;
+const RANK: Record<CheckState, number> = { ok: 0, unknown: 1, warning: 2, error: 3 };
+export const worst = (states: CheckState[]): CheckState => states.reduce<CheckState>((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok');
+
+export function hostOf(record: RegistryRecord): { hostDir: string; host: string; port: number } {
+  try {
+    const h = registryHost(record.serverKey);
+    return { hostDir: h.hostDir, host: h.host, port: h.port ?? 443 };
+  } catch {
+    return { hostDir: record.serverKey, host: record.serverKey, port: 443 };
+  }
+}
+
+// ---------- certificate ----------
+
+export interface CertSummary {
+  state: CheckState;
+  notAfter?: string;
+  daysLeft?: number;
+}
+
+export function checkCertificate(record: RegistryRecord | undefined, now: Date): CheckResult & { cert: CertSummary } {
+  if (!record) return { id: 'certificate', state: 'unknown', summary: { key: `${H}RECORD_UNREADABLE` }, items: [], cert: { state: 'unknown' } };
+  if (!record.caPem) {
+    return { id: 'certificate', state: 'ok', summary: { key: `${H}CERT_PUBLIC` }, items: [], cert: { state: 'ok' } };
+  }
+  const r = inspectCertificate(record.caPem, { host: record.serverKey, now });
+  const ends = r.certificates.map((c) => c.notAfter).filter(Boolean).sort();
+  const notAfter = ends[0];
+  const daysLeft = notAfter ? Math.floor((Date.parse(notAfter) - now.getTime()) / DAY) : undefined;
+  const items: CheckItem[] = r.findings
+    .filter((f) => f.severity !== 'info' || f.code !== 'ca-only-host-unchecked')
+    .map((f) => {
+      const k = findingMessageKeys(f.code);
+      const subject = f.certificateIndex !== undefined ? r.certificates[f.certificateIndex]?.subject.dn ?? '' : '';
+      return {
+        state: f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'ok',
+        subject,
+        text: { key: k.title, params: { host: record.serverKey, ...(f.params ?? {}) } },
+        fix: { key: k.fix, params: { host: record.serverKey, ...(f.params ?? {}) } },
+      } as CheckItem;
+    });
+  const state = worst(items.map((i) => i.state));
+  const summary: Text =
+    daysLeft === undefined
+      ? { key: `${H}CERT_UNREADABLE` }
+      : daysLeft < 0
+        ? { key: `${H}CERT_EXPIRED_AGO`, params: { days: -daysLeft, date: notAfter!.slice(0, 10) } }
+        : { key: `${H}CERT_EXPIRES_IN`, params: { days: daysLeft, date: notAfter!.slice(0, 10) } };
+  const first = items.find((i) => i.state === state && state !== 'ok');
+  return { id: 'certificate', state, summary, fix: first?.fix, items, cert: { state, notAfter, daysLeft } };
+}
+
+// ---------- node trust ----------
+
+export function checkTrust(input: {
+  record?: RegistryRecord;
+  nodes?: Node[];
+  installerPods?: Pod[];
+  daemonSet?: DaemonSet;
+  unreadable?: boolean;
+}): CheckResult & { nodes: NodeTrustStatus[]; text: string } {
+  if (!input.record || !input.nodes || input.unreadable) {
+    return { id: 'trust', state: 'unknown', summary: { key: `${H}TRUST_UNREADABLE` }, fix: { key: `${H}TRUST_UNREADABLE_FIX` }, items: [], nodes: [], text: '?' };
+  }
+  const s = nodeTrustStatus({
+    nodes: input.nodes,
+    daemonSet: input.daemonSet,
+    pods: input.installerPods ?? [],
+    caPem: input.record.caPem,
+    trustMode: input.record.trustMode,
+  });
+  const stateOf = (n: NodeTrustStatus): CheckState =>
+    n.state === 'trusted' ? 'ok' : n.state === 'pending' ? 'warning' : n.state === 'manual-unknown' ? 'unknown' : 'error';
+  const items: CheckItem[] = s.nodes.map((n) => ({
+    state: stateOf(n),
+    subject: n.node,
+    text: { key: n.reasonKey, params: { node: n.node, detail: n.detail ?? '', runtime: n.runtime } },
+    fix: n.state === 'trusted' ? undefined : { key: `${H}TRUST_FIX_${n.state.toUpperCase().replace(/-/g, '_')}`, params: { node: n.node, host: hostOf(input.record!).hostDir } },
+    detail: n.detail,
+  }));
+  const state = input.record.caPem ? worst(items.map((i) => i.state)) : 'ok';
+  const manual = s.summary.counts['manual-unknown'] === s.summary.total && s.summary.total > 0;
+  const summary: Text = manual
+    ? { key: input.record.trustMode === 'none' ? `${H}TRUST_SYSTEM` : `${H}TRUST_MANUAL`, params: { total: s.summary.total } }
+    : { key: `${H}TRUST_SUMMARY`, params: { trusted: s.summary.trusted, total: s.summary.total } };
+  // Manual trust on every node: the summary already says what to do (run a pull test).
+  const fix = manual ? undefined : items.find((i) => i.state === state)?.fix;
+  return { id: 'trust', state, summary, fix, items, nodes: s.nodes, text: s.summary.text };
+}
+
+// ---------- credentials ----------
+
+function flatParams(o: Record<string, unknown>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v.join(', ');
+  }
+  return out;
+}
+
+export interface Binding {
+  namespace: string;
+  secret: string;
+  serviceAccounts: string[];
+}
+
+export function bindings(pullSecrets: Secret[], serviceAccounts: ServiceAccount[] | undefined): Binding[] {
+  return pullSecrets.map((s) => {
+    const ns = s.metadata?.namespace ?? '';
+    const name = s.metadata?.name ?? '';
+    const sas = (serviceAccounts ?? [])
+      .filter((sa) => sa.metadata?.namespace === ns && (sa.imagePullSecrets ?? []).some((r) => r.name === name))
+      .map((sa) => sa.metadata?.name ?? '');
+    return { namespace: ns, secret: name, serviceAccounts: sas };
+  });
+}
+
+export function checkCredentials(record: RegistryRecord | undefined, pullSecrets: Secret[], serviceAccounts: ServiceAccount[] | undefined): CheckResult {
+  if (pullSecrets.length === 0) {
+    return { id: 'credentials', state: 'warning', summary: { key: `${H}CRED_NONE` }, fix: { key: `${H}CRED_NONE_FIX` }, items: [] };
+  }
+  const host = record?.serverKey;
+  const bound = bindings(pullSecrets, serviceAccounts);
+  const items: CheckItem[] = pullSecrets.map((s, i): CheckItem => {
+    const subject = `${s.metadata?.namespace}/${s.metadata?.name}`;
+    const parsed = parseDockerConfigJson(s, host);
+    if (!parsed.ok) {
+      const code = parsed.error.toUpperCase().replace(/-/g, '_');
+      return {
+        state: 'error',
+        subject,
+        text: { key: `HARBOR_CONNECT_REGISTRY_SECRET_ERROR_${code}`, params: flatParams({ ...(parsed as unknown as Record<string, unknown>), host: host ?? '' }) },
+        fix: { key: `${H}CRED_FIX_MALFORMED`, params: { name: subject } },
+      };
+    }
+    const user = parsed.matches?.[0]?.username ?? parsed.entries[0]?.username ?? '';
+    const sas = bound[i].serviceAccounts;
+    if (serviceAccounts && sas.length === 0) {
+      return { state: 'warning', subject, text: { key: `${H}CRED_NOT_BOUND`, params: { user } }, fix: { key: `${H}CRED_NOT_BOUND_FIX`, params: { name: s.metadata?.name ?? '' } } };
+    }
+    return {
+      state: 'ok',
+      subject,
+      text: serviceAccounts ? { key: `${H}CRED_OK`, params: { user, serviceAccounts: sas.join(', ') } } : { key: `${H}CRED_OK_SA_UNKNOWN`, params: { user } },
+    };
+  });
+  const state = worst(items.map((i) => i.state));
+  return {
+    id: 'credentials',
+    state,
+    summary: { key: `${H}CRED_SUMMARY`, params: { count: pullSecrets.length, ok: items.filter((i) => i.state === 'ok').length } },
+    fix: items.find((i) => i.state === state)?.fix,
+    items,
+  };
+}
+
+// ---------- reachability ----------
+
+export interface Reachability {
+  proxy?: ReverseProxy;
+  proxiesUnreadable?: boolean;
+  v2?: ProbeAnswer;
+  harborHealth?: ProbeAnswer;
+  harborInfo?: ProbeAnswer;
+}
+
+function probeHasAuth(proxy: ReverseProxy | undefined): boolean {
+  return (proxy?.spec?.directives?.headerUp ?? []).some((h) => /^\+?Authorization /i.test(h));
+}
+
+export function checkReachability(record: RegistryRecord | undefined, r: Reachability): CheckResult & { version?: string } {
+  const host = record ? hostOf(record).hostDir : '';
+  if (r.proxiesUnreadable) return { id: 'reachability', state: 'unknown', summary: { key: `${H}REACH_UNREADABLE` }, items: [] };
+  if (!r.proxy) return { id: 'reachability', state: 'unknown', summary: { key: `${H}REACH_NO_PROBE` }, fix: { key: `${H}REACH_NO_PROBE_FIX` }, items: [] };
+  if (!r.v2) return { id: 'reachability', state: 'unknown', summary: { key: `${H}REACH_CHECKING` }, items: [] };
+  const items: CheckItem[] = [];
+  const v2 = r.v2;
+  let state: CheckState;
+  let summary: Text;
+  let fix: Text | undefined;
+  if (v2.ok || (v2.status === 401 && !probeHasAuth(r.proxy))) {
+    state = 'ok';
+    summary = { key: v2.ok ? `${H}REACH_OK` : `${H}REACH_OK_AUTH`, params: { host } };
+  } else if (v2.status === 401) {
+    state = 'error';
+    const k = causeKeys('unauthorized');
+    summary = { key: k.titleKey, params: { host } };
+    fix = { key: k.fixKey, params: { host } };
+  } else if (v2.status === 502 || v2.status === 504 || v2.status === 0) {
+    const c = classifyPullError(v2.message ?? '');
+    const k = causeKeys(c.cause);
+    state = 'error';
+    summary = { key: k.titleKey, params: { ...c.detail, host } };
+    fix = { key: k.fixKey, params: { ...c.detail, host } };
+  } else if (v2.status === 404) {
+    state = 'unknown';
+    summary = { key: `${H}REACH_NO_PROBE` };
+    fix = { key: `${H}REACH_NO_PROBE_FIX` };
+  } else {
+    state = 'warning';
+    summary = { key: `${H}REACH_HTTP`, params: { status: v2.status, host } };
+  }
+  items.push({ state, subject: '/v2/', text: summary, fix, detail: v2.ok ? undefined : `${v2.status} ${v2.message ?? ''}`.trim() });
+  let version: string | undefined;
+  if (record?.kind === 'harbor' && state === 'ok') {
+    const h = r.harborHealth;
+    if (h) {
+      const body = (h.body ?? {}) as { status?: string; components?: Array<{ name: string; status: string; error?: string }> };
+      if (!h.ok) items.push({ state: 'warning', subject: '/api/v2.0/health', text: { key: `${H}REACH_HTTP`, params: { status: h.status, host } } });
+      for (const c of body.components ?? []) {
+        items.push({
+          state: c.status === 'healthy' ? 'ok' : 'warning',
+          subject: c.name,
+          text: { key: c.status === 'healthy' ? `${H}HARBOR_COMPONENT_OK` : `${H}HARBOR_COMPONENT_BAD`, params: { name: c.name, status: c.status } },
+          detail: c.error,
+        });
+      }
+    }
+    const info = (r.harborInfo?.body ?? {}) as { harbor_version?: string };
+    version = info.harbor_version;
+    state = worst(items.map((i) => i.state));
+  }
+  return { id: 'reachability', state, summary, fix, items, version };
+}
+
+// ---------- pull failures ----------
+
+/**
+ * Failed events whose message mentions the registry host, in the given namespaces (all when undefined).
+ * Pull-test pods are left out: the pull-test check reports them, and they are deleted once read.
+ */
+export function registryFailures(events: Event[], record: RegistryRecord, namespaces?: string[]): Event[] {
+  const { hostDir } = hostOf(record);
+  const ns = namespaces ? new Set(namespaces) : undefined;
+  return events.filter((e) => {
+    if ((e.involvedObject?.name ?? '').startsWith(PULL_TEST_PREFIX)) return false;
+    const m = e.message ?? '';
+    if (!m.includes(hostDir) && !m.includes(record.serverKey)) return false;
+    return !ns || ns.has(e.involvedObject?.namespace ?? e.metadata?.namespace ?? '');
+  });
+}
+
+export function checkFailures(record: RegistryRecord | undefined, events: Event[] | undefined, namespaces: string[] | undefined, since: Date): CheckResult & { groups: FailureGroup[] } {
+  if (!record || !events) return { id: 'failures', state: 'unknown', summary: { key: `${H}FAIL_UNREADABLE` }, items: [], groups: [] };
+  const groups = groupFailures(registryFailures(events, record, namespaces), { since });
+  const items: CheckItem[] = groups.map((g) => ({
+    state: 'error',
+    subject: g.pods.slice(0, 3).join(', ') + (g.pods.length > 3 ? ` +${g.pods.length - 3}` : ''),
+    text: { key: g.titleKey, params: { ...g.detail, host: g.hosts[0] ?? hostOf(record).hostDir } },
+    fix: { key: g.fixKey, params: { ...g.detail, host: g.hosts[0] ?? hostOf(record).hostDir } },
+    detail: `×${g.count} · ${g.lastSeen} · ${g.sample}`,
+  }));
+  return {
+    id: 'failures',
+    state: items.length ? 'error' : 'ok',
+    summary: items.length ? { key: `${H}FAIL_SOME`, params: { count: groups.reduce((a, g) => a + g.count, 0), causes: groups.length } } : { key: `${H}FAIL_NONE` },
+    fix: items[0]?.fix,
+    items,
+    groups,
+  };
+}
+
+// ---------- last pull test ----------
+
+export interface StoredPullTest {
+  at: string;
+  namespace: string;
+  image: string;
+  results: Array<{ node?: string; pod: string; state: 'pulled' | 'failed' | 'pending'; diagnosis?: Pick<PullDiagnosis, 'cause' | 'titleKey' | 'fixKey' | 'detail' | 'message'> }>;
+}
+
+export function checkPullTest(last: StoredPullTest | undefined): CheckResult {
+  if (!last) return { id: 'pulltest', state: 'unknown', summary: { key: `${H}PULLTEST_NONE` }, fix: { key: `${H}PULLTEST_NONE_FIX` }, items: [] };
+  const items: CheckItem[] = last.results.map((r) => ({
+    state: r.state === 'pulled' ? 'ok' : r.state === 'failed' ? 'error' : 'warning',
+    subject: r.node ?? r.pod,
+    text: r.diagnosis ? { key: r.diagnosis.titleKey, params: r.diagnosis.detail } : { key: `HARBOR_CONNECT_PULLTEST_STATE_${r.state.toUpperCase()}` },
+    fix: r.state === 'failed' && r.diagnosis ? { key: r.diagnosis.fixKey, params: r.diagnosis.detail } : undefined,
+    detail: r.state === 'failed' ? r.diagnosis?.message : undefined,
+  }));
+  const state = worst(items.map((i) => i.state));
+  const pulled = last.results.filter((r) => r.state === 'pulled').length;
+  return {
+    id: 'pulltest',
+    state,
+    summary: { key: `${H}PULLTEST_LAST`, params: { pulled, total: last.results.length, image: last.image, namespace: last.namespace } },
+    fix: items.find((i) => i.state === state)?.fix,
+    items,
+  };
+}
+
+// ---------- network policy ----------
+
+export type Destination = { ip: string; port: number; cidr?: string } | { needsAddress: true; host: string; port: number };
+
+/** The registry as an IP destination; a host name needs the user's IP/CIDR (the browser resolves nothing). */
+export function destinationOf(record: RegistryRecord, override?: string): Destination {
+  const { host, port } = hostOf(record);
+  if (parseIp(host)) return { ip: host, port };
+  const o = override?.trim();
+  if (o) {
+    if (parseIp(o)) return { ip: o.replace(/^\[|\]$/g, ''), port };
+    const c = parseCidr(o);
+    if (c) return { ip: o.split('/')[0], port, cidr: o };
+  }
+  return { needsAddress: true, host, port };
+}
+
+export function checkNetwork(
+  record: RegistryRecord | undefined,
+  policies: NetworkPolicy[] | undefined,
+  namespaces: string[],
+  dest: Destination | undefined,
+): CheckResult & { results: Array<{ namespace: string; result: EgressResult }> } {
+  if (!record || !policies || !dest) return { id: 'network', state: 'unknown', summary: { key: `${H}NET_UNREADABLE` }, items: [], results: [] };
+  if ('needsAddress' in dest) {
+    return { id: 'network', state: 'unknown', summary: { key: `${H}NET_NEEDS_ADDRESS`, params: { host: dest.host } }, fix: { key: `${H}NET_NEEDS_ADDRESS_FIX` }, items: [], results: [] };
+  }
+  const results = namespaces.map((ns) => ({
+    namespace: ns,
+    result: evaluateEgress({ policies: policies.filter((p) => p.metadata?.namespace === ns), podLabels: {}, namespace: ns, destination: { ip: dest.ip, port: dest.port } }),
+  }));
+  const target = `${dest.ip}:${dest.port}`;
+  const items: CheckItem[] = results.map(({ namespace, result }) =>
+    result.allowed
+      ? { state: 'ok', subject: namespace, text: { key: result.allowedBy?.length ? `${H}NET_ALLOWED_BY` : `${H}NET_NO_POLICY`, params: { target, policies: (result.allowedBy ?? []).join(', ') } } }
+      : {
+          state: 'error',
+          subject: namespace,
+          text: { key: `${H}NET_BLOCKED`, params: { target, policies: (result.blockedBy ?? []).join(', ') } },
+          fix: { key: `${H}NET_BLOCKED_FIX`, params: { target, namespace } },
+        },
+  );
+  const state = worst(items.map((i) => i.state));
+  const blocked = items.filter((i) => i.state === 'error').length;
+  return {
+    id: 'network',
+    state,
+    summary: blocked ? { key: `${H}NET_SUMMARY_BLOCKED`, params: { blocked, total: namespaces.length, target } } : { key: `${H}NET_SUMMARY_OK`, params: { total: namespaces.length, target } },
+    fix: items.find((i) => i.state === 'error')?.fix,
+    items,
+    results,
+  };
+}
+
+// ---------- cert-manager ----------
+
+export function checkCertManager(state: CertManagerState | undefined, now: Date): CheckResult {
+  if (!state) return { id: 'certmanager', state: 'unknown', summary: { key: `${H}CM_CHECKING` }, items: [] };
+  if (state.installed === 'unknown') return { id: 'certmanager', state: 'unknown', summary: { key: `${H}CM_UNREADABLE` }, items: [] };
+  if (!state.installed) return { id: 'certmanager', state: 'ok', summary: { key: `${H}CM_NOT_INSTALLED` }, items: [] };
+  if (state.certificates.length === 0) return { id: 'certmanager', state: 'ok', summary: { key: `${H}CM_NONE` }, fix: { key: `${H}CM_NONE_FIX` }, items: [] };
+  const items: CheckItem[] = state.certificates.map((c: Certificate): CheckItem => {
+    const ready = c.status?.conditions?.find((x) => x.type === 'Ready');
+    const renewal = c.status?.renewalTime;
+    const subject = `${c.metadata?.namespace}/${c.metadata?.name}`;
+    if (ready?.status === 'True') {
+      const days = renewal ? Math.floor((Date.parse(renewal) - now.getTime()) / DAY) : undefined;
+      return { state: 'ok', subject, text: { key: renewal ? `${H}CM_READY_RENEW` : `${H}CM_READY`, params: { date: renewal?.slice(0, 10) ?? '', days: days ?? '' } } };
+    }
+    return {
+      state: ready ? 'error' : 'warning',
+      subject,
+      text: { key: ready ? `${H}CM_NOT_READY` : `${H}CM_PENDING`, params: { reason: ready?.reason ?? '' } },
+      fix: { key: `${H}CM_NOT_READY_FIX`, params: { name: c.metadata?.name ?? '' } },
+      detail: ready?.message,
+    };
+  });
+  const st = worst(items.map((i) => i.state));
+  return { id: 'certmanager', state: st, summary: { key: `${H}CM_SUMMARY`, params: { count: items.length } }, fix: items.find((i) => i.state === st)?.fix, items };
+}
+
+/** The overall state: errors and warnings count; an unknown pull test or an absent cert-manager does not. */
+export function overall(results: CheckResult[]): CheckState {
+  return worst(results.filter((r) => !(r.state === 'unknown' && (r.id === 'pulltest' || r.id === 'certmanager'))).map((r) => r.state));
+}

@@ -1,0 +1,243 @@
+// What the health panel reads, as plain async functions (the panel's hooks and bench/health-requests.ts call
+// the same ones). Every list is cluster-wide and label-selected (or one namespace when the panel is scoped to a
+// project), so a registry bound in 500 projects costs the same number of requests as one bound in 1. Lists are
+// not paged (no limit): one response each, so the count does not grow with the size of the cluster either.
+import type { Event, Node, Pod, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
+import type { DaemonSet } from 'kubernetes-types/apps/v1';
+import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
+import {
+  ApiError,
+  certificates,
+  clusterPrefix,
+  daemonSets,
+  events,
+  isForbidden,
+  isNotFound,
+  networkPolicies,
+  nodes,
+  pods,
+  queryKeys,
+  request,
+  reverseProxies,
+  ROOT,
+  secrets,
+  serviceAccounts,
+  type Certificate,
+  type ClusterContext,
+  type ReverseProxy,
+} from '../../api';
+import { managedSelector, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
+import {
+  COMPONENT_LABEL,
+  DEFAULT_EXTENSION_NAMESPACE,
+  parseRegistryRecord,
+  RECORD_COMPONENT,
+  recordSecretName,
+  type RegistryRecord,
+} from '../../domain/record';
+import { TRUST_COMPONENT } from '../../domain/trust';
+
+export const EXT_NS = DEFAULT_EXTENSION_NAMESPACE;
+export const PROBE_COMPONENT = 'probe';
+/** Default freshness of a check; the certificate changes rarely. */
+export const STALE_MS = 60_000;
+export const CERT_STALE_MS = 10 * 60_000;
+
+type Opts = { signal?: AbortSignal };
+
+/** A list the user may not read is "unknown", not an error for the whole panel. */
+export type Readable<T> = { ok: true; items: T } | { ok: false; forbidden: boolean; error: unknown };
+
+async function readable<T>(p: Promise<T>): Promise<Readable<T>> {
+  try {
+    return { ok: true, items: await p };
+  } catch (error) {
+    if (error instanceof ApiError && error.kind === 'canceled') throw error;
+    return { ok: false, forbidden: isForbidden(error), error };
+  }
+}
+
+export interface RegistrySecrets {
+  record?: RegistryRecord;
+  recordError?: string;
+  /** This registry's pull secrets (managed, no component label), with data. */
+  pullSecrets: Secret[];
+}
+
+const isPullSecret = (s: Secret) => {
+  const l = s.metadata?.labels ?? {};
+  return l[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && !l[COMPONENT_LABEL];
+};
+
+/**
+ * Cluster mode: ONE cluster-wide request returns the record (in the extension namespace) and every pull secret.
+ * Project mode: the project's pull secrets, plus a get of the record (a project admin usually may not read it).
+ */
+export async function fetchRegistrySecrets(cluster: ClusterContext, registryId: string, namespace?: string, o: Opts = {}): Promise<RegistrySecrets> {
+  const labelSelector = managedSelector(registryId);
+  if (!namespace) {
+    const list = await secrets.list(cluster, { labelSelector, signal: o.signal });
+    const items = list.items as Secret[];
+    const rec = items.find((s) => s.metadata?.namespace === EXT_NS && s.metadata?.labels?.[COMPONENT_LABEL] === RECORD_COMPONENT);
+    const parsed = rec ? parseRegistryRecord(rec) : undefined;
+    return {
+      record: parsed?.ok ? parsed.record : undefined,
+      recordError: parsed && !parsed.ok ? parsed.reason : rec ? undefined : 'missing',
+      pullSecrets: items.filter((s) => s.metadata?.namespace !== EXT_NS && isPullSecret(s)),
+    };
+  }
+  const [list, rec] = await Promise.all([
+    secrets.list(cluster, { namespace, labelSelector, signal: o.signal }),
+    readable(secrets.get(cluster, recordSecretName(registryId), { namespace: EXT_NS, signal: o.signal })),
+  ]);
+  const parsed = rec.ok ? parseRegistryRecord(rec.items) : undefined;
+  return {
+    record: parsed?.ok ? parsed.record : undefined,
+    recordError: parsed && !parsed.ok ? parsed.reason : rec.ok ? undefined : rec.forbidden ? 'forbidden' : 'missing',
+    pullSecrets: (list.items as Secret[]).filter(isPullSecret),
+  };
+}
+
+/** Installer pods and pull-test pods of the registry: both carry the managed + registry labels. */
+export async function fetchRegistryPods(cluster: ClusterContext, registryId: string, namespace?: string, o: Opts = {}): Promise<Readable<Pod[]>> {
+  if (namespace) {
+    // A project admin cannot see the installer's pods; the pull-test pods are in the project.
+    return readable(pods.list(cluster, { namespace, labelSelector: managedSelector(registryId), signal: o.signal }).then((l) => l.items as Pod[]));
+  }
+  return readable(pods.list(cluster, { labelSelector: managedSelector(registryId), signal: o.signal }).then((l) => l.items as Pod[]));
+}
+
+export const isInstallerPod = (p: Pod) => p.metadata?.labels?.[COMPONENT_LABEL] === TRUST_COMPONENT && p.metadata?.namespace === EXT_NS;
+
+/**
+ * The installer DaemonSet. Only asked for when no installer pod exists: when pods exist, everything the status
+ * needs of the DaemonSet (its uid, its tolerations) is on them, which saves a request on every healthy load.
+ */
+export async function fetchInstaller(cluster: ClusterContext, registryId: string, o: Opts = {}): Promise<Readable<DaemonSet | undefined>> {
+  return readable(
+    daemonSets
+      .list(cluster, { namespace: EXT_NS, labelSelector: `${managedSelector(registryId)},${COMPONENT_LABEL}=${TRUST_COMPONENT}`, signal: o.signal })
+      .then((l) => (l.items as DaemonSet[])[0]),
+  );
+}
+
+/** A stand-in for the DaemonSet, from one of its pods (owner uid + tolerations). */
+export function daemonSetFromPods(installerPods: Pod[]): DaemonSet | undefined {
+  const p = installerPods[0];
+  const owner = p?.metadata?.ownerReferences?.find((r) => r.kind === 'DaemonSet');
+  if (!p || !owner) return undefined;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: owner.name, namespace: EXT_NS, uid: owner.uid },
+    spec: { selector: {}, template: { spec: { containers: [], tolerations: p.spec?.tolerations } } },
+  };
+}
+
+export async function fetchNodes(cluster: ClusterContext, o: Opts = {}): Promise<Readable<Node[]>> {
+  return readable(nodes.list(cluster, { signal: o.signal }).then((l) => l.items as Node[]));
+}
+
+export async function fetchServiceAccounts(cluster: ClusterContext, namespace?: string, o: Opts = {}): Promise<Readable<ServiceAccount[]>> {
+  return readable(serviceAccounts.list(cluster, { namespace, signal: o.signal }).then((l) => l.items as ServiceAccount[]));
+}
+
+/** Pull failures: ONE request for reason=Failed events (cluster-wide or the project), filtered by host client-side. */
+export async function fetchFailedEvents(cluster: ClusterContext, namespace?: string, o: Opts = {}): Promise<Readable<Event[]>> {
+  return readable(events.list(cluster, { namespace, fieldSelector: 'reason=Failed', signal: o.signal }).then((l) => l.items as Event[]));
+}
+
+export async function fetchNetworkPolicies(cluster: ClusterContext, namespace?: string, o: Opts = {}): Promise<Readable<NetworkPolicy[]>> {
+  return readable(networkPolicies.list(cluster, { namespace, signal: o.signal }).then((l) => l.items as NetworkPolicy[]));
+}
+
+export type CertManagerState = { installed: false } | { installed: true; certificates: Certificate[] } | { installed: 'unknown'; error: unknown };
+
+/** cert-manager: the registry's Certificates by label. A 404 on the list means the CRD is not installed. */
+export async function fetchCertManager(cluster: ClusterContext, registryId: string, o: Opts = {}): Promise<CertManagerState> {
+  try {
+    const l = await certificates.list(cluster, { labelSelector: managedSelector(registryId), signal: o.signal });
+    return { installed: true, certificates: l.items };
+  } catch (error) {
+    if (error instanceof ApiError && error.kind === 'canceled') throw error;
+    if (isNotFound(error)) return { installed: false };
+    return { installed: 'unknown', error };
+  }
+}
+
+export async function fetchProbeProxies(cluster: ClusterContext, registryId: string, o: Opts = {}): Promise<Readable<ReverseProxy[]>> {
+  return readable(
+    reverseProxies
+      .list(cluster, { labelSelector: `${managedSelector(registryId)},${COMPONENT_LABEL}=${PROBE_COMPONENT}`, signal: o.signal })
+      .then((l) => l.items),
+  );
+}
+
+/** The probe whose CA is the record's (base64(base64(PEM)) in caBundle), else the newest. */
+export function pickProbe(proxies: ReverseProxy[], caPem?: string): ReverseProxy | undefined {
+  const norm = (s: string) => s.replace(/\r\n?/g, '\n').trim();
+  const decode = (b: string | undefined) => {
+    try {
+      return b ? norm(atob(atob(b.replace(/\s+/g, '')))) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const live = proxies.filter((p) => !p.metadata?.deletionTimestamp);
+  if (caPem) {
+    const match = live.find((p) => decode(p.spec?.upstream?.caBundle) === norm(caPem));
+    if (match) return match;
+  }
+  return [...live].sort((a, b) => (b.metadata?.creationTimestamp ?? '').localeCompare(a.metadata?.creationTimestamp ?? ''))[0];
+}
+
+/**
+ * The console server forwards `/proxy/…` WITHOUT the session's bearer token (@ks-console/server routes.js: no
+ * checkToken on that route), so ks-apiserver sees an anonymous request. `/proxy-api/<path>` is the console's
+ * authenticated pass-through: checkToken, then the prefix is cut and `<path>` goes to ks-apiserver with the token.
+ */
+export const CONSOLE_PASS_THROUGH = '/proxy-api';
+
+/** `/proxy-api[/clusters/<c>]/proxy/harbor-connect/<name>` from the ReverseProxy's matcher (`…/*`). */
+export function probeBase(cluster: ClusterContext, proxy: ReverseProxy): string {
+  return CONSOLE_PASS_THROUGH + clusterPrefix(cluster) + (proxy.spec?.matcher?.path ?? '').replace(/\/?\*$/, '');
+}
+
+export interface ProbeAnswer {
+  path: string;
+  /** HTTP status; 0 when no answer. */
+  status: number;
+  ok: boolean;
+  body?: unknown;
+  message?: string;
+}
+
+/** One GET through the ReverseProxy; any HTTP answer is a result (a registry's 401 means "reachable, wants auth"). */
+export async function probe(path: string, o: Opts = {}): Promise<ProbeAnswer> {
+  try {
+    const body = await request<unknown>('GET', path, { signal: o.signal, timeout: 15_000 });
+    return { path, status: 200, ok: true, body };
+  } catch (error) {
+    if (error instanceof ApiError) {
+      if (error.kind === 'canceled') throw error;
+      return { path, status: error.code, ok: false, message: error.message };
+    }
+    return { path, status: 0, ok: false, message: String(error) };
+  }
+}
+
+/** Query keys: Kubernetes lists use the API layer's keys, so writes through src/api invalidate them. */
+export const healthKeys = {
+  secrets: (c: string, id: string, ns?: string) => queryKeys.list(c, 'secrets', ns ?? '*', { labelSelector: managedSelector(id) }),
+  pods: (c: string, id: string, ns?: string) => queryKeys.list(c, 'pods', ns ?? '*', { labelSelector: managedSelector(id) }),
+  installer: (c: string, id: string) => queryKeys.list(c, 'daemonsets', EXT_NS, { labelSelector: `${managedSelector(id)},trust` }),
+  nodes: (c: string) => queryKeys.list(c, 'nodes', '-', { all: true }),
+  serviceAccounts: (c: string, ns?: string) => queryKeys.list(c, 'serviceaccounts', ns ?? '*', { all: true }),
+  events: (c: string, ns?: string) => queryKeys.list(c, 'events', ns ?? '*', { fieldSelector: 'reason=Failed' }),
+  netpols: (c: string, ns?: string) => queryKeys.list(c, 'networkpolicies', ns ?? '*', { all: true }),
+  certs: (c: string, id: string) => queryKeys.list(c, 'certificates', '*', { labelSelector: managedSelector(id) }),
+  proxies: (c: string, id: string) => queryKeys.list(c, 'reverseproxies', '-', { labelSelector: `${managedSelector(id)},probe` }),
+  probe: (c: string, id: string, what: string, path: string) => [ROOT, c, 'probe', id, what, path] as const,
+};
+
+export { REGISTRY_LABEL };

@@ -1,0 +1,238 @@
+// The health panel's data: one TanStack query per source (each with its own staleTime), the dependent ones
+// (installer DaemonSet, probes through the ReverseProxy) enabled once what they depend on is known.
+// loadHealth() makes the same requests in the same order without React (bench/health-requests.ts).
+import { useQuery } from '@tanstack/react-query';
+import React from 'react';
+import type { ClusterContext } from '../../api';
+import type { RegistryRecord } from '../../domain/record';
+import {
+  checkCertificate,
+  checkCertManager,
+  checkCredentials,
+  checkFailures,
+  checkNetwork,
+  checkPullTest,
+  checkReachability,
+  checkTrust,
+  destinationOf,
+  overall,
+  type CheckResult,
+  type CheckState,
+} from './checks';
+import {
+  CERT_STALE_MS,
+  daemonSetFromPods,
+  fetchCertManager,
+  fetchFailedEvents,
+  fetchInstaller,
+  fetchNetworkPolicies,
+  fetchNodes,
+  fetchProbeProxies,
+  fetchRegistryPods,
+  fetchRegistrySecrets,
+  fetchServiceAccounts,
+  healthKeys,
+  isInstallerPod,
+  pickProbe,
+  probe,
+  probeBase,
+  STALE_MS,
+} from './sources';
+import { readLastPullTest, useLastPullTest } from '../pulltest/storage';
+
+const FAILURE_WINDOW_MS = 60 * 60_000;
+
+/** Everything the panel reads, without React: the bench counts these requests. */
+export async function loadHealth(cluster: ClusterContext, registryId: string, namespace?: string) {
+  const [sec, podList, nodeList, sas, evs, pols, cm, proxies] = await Promise.all([
+    fetchRegistrySecrets(cluster, registryId, namespace),
+    fetchRegistryPods(cluster, registryId, namespace),
+    fetchNodes(cluster),
+    fetchServiceAccounts(cluster, namespace),
+    fetchFailedEvents(cluster, namespace),
+    fetchNetworkPolicies(cluster, namespace),
+    fetchCertManager(cluster, registryId),
+    fetchProbeProxies(cluster, registryId),
+  ]);
+  const installerPods = podList.ok ? podList.items.filter(isInstallerPod) : [];
+  const ds = !namespace && podList.ok && installerPods.length === 0 ? await fetchInstaller(cluster, registryId) : undefined;
+  const proxy = proxies.ok ? pickProbe(proxies.items, sec.record?.caPem) : undefined;
+  const base = proxy ? probeBase(cluster, proxy) : undefined;
+  const v2 = base ? await probe(`${base}/v2/`) : undefined;
+  const harbor = base && sec.record?.kind === 'harbor' && v2 && (v2.ok || v2.status === 401);
+  // Harbor's version (/api/v2.0/systeminfo) is informational: asked for only when the user opens it.
+  const harborHealth = harbor ? await probe(`${base}/api/v2.0/health`) : undefined;
+  return { sec, podList, nodeList, sas, evs, pols, cm, proxies, ds, v2, harborHealth };
+}
+
+export interface HealthView {
+  loading: boolean;
+  error?: unknown;
+  record?: RegistryRecord;
+  recordError?: string;
+  namespaces: string[];
+  checks: CheckResult[];
+  overall: CheckState;
+  /** ms since epoch per check: when its data was last fetched. */
+  checkedAt: Partial<Record<CheckResult['id'], number>>;
+  refresh: () => void;
+  refreshing: boolean;
+  pods: import('kubernetes-types/core/v1').Pod[];
+  pullSecrets: import('kubernetes-types/core/v1').Secret[];
+  nodes: import('kubernetes-types/core/v1').Node[];
+  networkPolicies: import('kubernetes-types/networking/v1').NetworkPolicy[];
+  destinationOverride: string;
+  setDestinationOverride: (v: string) => void;
+  /** Harbor only: ask /api/v2.0/systeminfo for the version (not part of the initial load). */
+  showHarborVersion: () => void;
+  harborVersion?: string;
+  harborVersionLoading: boolean;
+}
+
+const OVERRIDE_KEY = (cluster: string, id: string) => `harbor-connect:registry-ip:${cluster}:${id}`;
+
+export function useHealth(cluster: ClusterContext, registryId: string, namespace?: string): HealthView {
+  const c = cluster.name;
+  const base = { staleTime: STALE_MS, refetchOnWindowFocus: false };
+  const secretsQ = useQuery({
+    queryKey: healthKeys.secrets(c, registryId, namespace),
+    queryFn: ({ signal }) => fetchRegistrySecrets(cluster, registryId, namespace, { signal }),
+    ...base,
+    cacheTime: 0,
+  });
+  const podsQ = useQuery({ queryKey: healthKeys.pods(c, registryId, namespace), queryFn: ({ signal }) => fetchRegistryPods(cluster, registryId, namespace, { signal }), ...base });
+  const nodesQ = useQuery({ queryKey: healthKeys.nodes(c), queryFn: ({ signal }) => fetchNodes(cluster, { signal }), ...base });
+  const sasQ = useQuery({ queryKey: healthKeys.serviceAccounts(c, namespace), queryFn: ({ signal }) => fetchServiceAccounts(cluster, namespace, { signal }), ...base });
+  const eventsQ = useQuery({ queryKey: healthKeys.events(c, namespace), queryFn: ({ signal }) => fetchFailedEvents(cluster, namespace, { signal }), ...base });
+  const polsQ = useQuery({ queryKey: healthKeys.netpols(c, namespace), queryFn: ({ signal }) => fetchNetworkPolicies(cluster, namespace, { signal }), ...base });
+  const cmQ = useQuery({ queryKey: healthKeys.certs(c, registryId), queryFn: ({ signal }) => fetchCertManager(cluster, registryId, { signal }), ...base });
+  const proxiesQ = useQuery({ queryKey: healthKeys.proxies(c, registryId), queryFn: ({ signal }) => fetchProbeProxies(cluster, registryId, { signal }), ...base });
+
+  const installerPods = podsQ.data?.ok ? podsQ.data.items.filter(isInstallerPod) : [];
+  const needDs = !namespace && !!podsQ.data?.ok && installerPods.length === 0;
+  const dsQ = useQuery({ queryKey: healthKeys.installer(c, registryId), queryFn: ({ signal }) => fetchInstaller(cluster, registryId, { signal }), ...base, enabled: needDs });
+
+  const record = secretsQ.data?.record;
+  const proxy = proxiesQ.data?.ok ? pickProbe(proxiesQ.data.items, record?.caPem) : undefined;
+  const probeRoot = proxy ? probeBase(cluster, proxy) : undefined;
+  const v2Path = probeRoot ? `${probeRoot}/v2/` : '';
+  const v2Q = useQuery({
+    queryKey: healthKeys.probe(c, registryId, 'v2', v2Path),
+    queryFn: ({ signal }) => probe(v2Path, { signal }),
+    ...base,
+    enabled: !!probeRoot && !!secretsQ.data,
+  });
+  const [wantVersion, setWantVersion] = React.useState(false);
+  const harbor = !!probeRoot && record?.kind === 'harbor' && !!v2Q.data && (v2Q.data.ok || v2Q.data.status === 401);
+  const hHealthQ = useQuery({
+    queryKey: healthKeys.probe(c, registryId, 'harbor-health', `${probeRoot}/api/v2.0/health`),
+    queryFn: ({ signal }) => probe(`${probeRoot}/api/v2.0/health`, { signal }),
+    ...base,
+    enabled: harbor,
+  });
+  const hInfoQ = useQuery({
+    queryKey: healthKeys.probe(c, registryId, 'harbor-info', `${probeRoot}/api/v2.0/systeminfo`),
+    queryFn: ({ signal }) => probe(`${probeRoot}/api/v2.0/systeminfo`, { signal }),
+    ...base,
+    staleTime: CERT_STALE_MS,
+    enabled: harbor && wantVersion,
+  });
+
+  const lastPullTest = useLastPullTest(c, registryId);
+  const [override, setOverrideState] = React.useState<string>(() => {
+    try {
+      return localStorage.getItem(OVERRIDE_KEY(c, registryId)) ?? '';
+    } catch {
+      return '';
+    }
+  });
+  const setDestinationOverride = (v: string) => {
+    setOverrideState(v);
+    try {
+      localStorage.setItem(OVERRIDE_KEY(c, registryId), v);
+    } catch {
+      /* private mode */
+    }
+  };
+
+  // The certificate is re-inspected at most every 10 minutes (its inputs change only with the record).
+  const [certNow, setCertNow] = React.useState(() => new Date());
+  React.useEffect(() => {
+    const t = setInterval(() => setCertNow(new Date()), CERT_STALE_MS);
+    return () => clearInterval(t);
+  }, []);
+
+  const pullSecrets = secretsQ.data?.pullSecrets ?? [];
+  const namespaces = namespace ? [namespace] : [...new Set(pullSecrets.map((s) => s.metadata?.namespace ?? ''))].sort();
+  const now = new Date();
+  const lastGood = lastPullTest && lastPullTest.results.length > 0 && lastPullTest.results.every((r) => r.state === 'pulled') ? Date.parse(lastPullTest.at) : 0;
+  const since = new Date(Math.max(now.getTime() - FAILURE_WINDOW_MS, lastGood || 0));
+
+  const cert = React.useMemo(() => checkCertificate(record, certNow), [record?.caPem, record?.serverKey, !!record, certNow]); // eslint-disable-line react-hooks/exhaustive-deps
+  const checks: CheckResult[] = [];
+  if (secretsQ.data) {
+    const ds = dsQ.data?.ok ? dsQ.data.items : daemonSetFromPods(installerPods);
+    checks.push(cert);
+    checks.push(
+      checkTrust({
+        record,
+        nodes: nodesQ.data?.ok ? nodesQ.data.items : undefined,
+        installerPods,
+        daemonSet: ds,
+        unreadable: !!namespace || (podsQ.data && !podsQ.data.ok) || (nodesQ.data && !nodesQ.data.ok),
+      }),
+    );
+    checks.push(checkCredentials(record, pullSecrets, sasQ.data?.ok ? sasQ.data.items : undefined));
+    checks.push(
+      checkReachability(record, {
+        proxy,
+        proxiesUnreadable: proxiesQ.data ? !proxiesQ.data.ok : false,
+        v2: v2Q.data,
+        harborHealth: hHealthQ.data,
+        harborInfo: hInfoQ.data,
+      }),
+    );
+    checks.push(checkPullTest(lastPullTest));
+    checks.push(checkFailures(record, eventsQ.data?.ok ? eventsQ.data.items : undefined, namespaces, since));
+    checks.push(checkNetwork(record, polsQ.data?.ok ? polsQ.data.items : undefined, namespaces, record ? destinationOf(record, override) : undefined));
+    checks.push(checkCertManager(cmQ.data, now));
+  }
+  const at = (q: { dataUpdatedAt: number }) => q.dataUpdatedAt || undefined;
+  const queries = [secretsQ, podsQ, nodesQ, sasQ, eventsQ, polsQ, cmQ, proxiesQ, dsQ, v2Q, hHealthQ, hInfoQ];
+  const refresh = () => {
+    for (const q of queries) if (q.fetchStatus !== 'fetching' && (q !== dsQ || needDs)) void q.refetch();
+    setCertNow(new Date());
+  };
+  return {
+    loading: secretsQ.isLoading,
+    error: secretsQ.error ?? undefined,
+    record,
+    recordError: secretsQ.data?.recordError,
+    namespaces,
+    checks,
+    overall: overall(checks),
+    checkedAt: {
+      certificate: at(secretsQ),
+      trust: at(podsQ) && at(nodesQ) ? Math.min(at(podsQ)!, at(nodesQ)!) : undefined,
+      credentials: at(sasQ),
+      reachability: at(v2Q) ?? at(proxiesQ),
+      pulltest: lastPullTest ? Date.parse(lastPullTest.at) : undefined,
+      failures: at(eventsQ),
+      network: at(polsQ),
+      certmanager: at(cmQ),
+    },
+    refresh,
+    refreshing: queries.some((q) => q.fetchStatus === 'fetching'),
+    pods: podsQ.data?.ok ? podsQ.data.items : [],
+    pullSecrets,
+    nodes: nodesQ.data?.ok ? nodesQ.data.items : [],
+    networkPolicies: polsQ.data?.ok ? polsQ.data.items : [],
+    destinationOverride: override,
+    setDestinationOverride,
+    showHarborVersion: () => setWantVersion(true),
+    harborVersion: harbor ? ((hInfoQ.data?.body ?? {}) as { harbor_version?: string }).harbor_version : undefined,
+    harborVersionLoading: hInfoQ.fetchStatus === 'fetching',
+  };
+}
+
+export { readLastPullTest };
