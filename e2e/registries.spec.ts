@@ -1,0 +1,120 @@
+// The registries list on the lab: a registry set up through the API (record + pull secrets in two projects)
+// is listed with its address, kind, CA expiry, node trust and projects; a row opens the detail page; with no
+// registry, the empty state leads to "Add Image Registry". English and Chinese.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { consoleBaseUrl } from './harness/env';
+import { expect, snap, test } from './harness/fixtures';
+
+const API = `http://127.0.0.1:${process.env.HC_API_PORT || 9090}`;
+const LAB = resolve(process.env.HC_LAB_DIR ?? '.lab');
+const CA_FILE = join(LAB, 'registry', 'ca.crt');
+const EXT = 'extension-harbor-connect';
+const PORT = process.env.HC_REGISTRY_PORT || '5443';
+const ID = `127-0-0-1-${PORT}`;
+const SERVER = `127.0.0.1:${PORT}`;
+const labels = { 'app.kubernetes.io/managed-by': 'harbor-connect', 'harbor-connect.kubesphere.io/registry': ID };
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const token = () => readFileSync(join(LAB, 'apiserver', 'system-token'), 'utf8').trim();
+
+test.describe.configure({ mode: 'serial' });
+
+async function api(method: string, path: string, body?: unknown) {
+  const res = await fetch(API + path, {
+    method,
+    headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json().catch(() => undefined) };
+}
+
+async function ensure(path: string, body: any) {
+  const cur = await api('GET', `${path}/${body.metadata.name}`);
+  if (cur.status === 200) return;
+  expect((await api('POST', path, body)).status).toBeLessThan(300);
+}
+
+/** The console takes the language from globals.user.lang as the server renders the page (the lab answers "en"). */
+async function useLang(page: import('@playwright/test').Page, lang: 'en' | 'zh') {
+  await page.context().addCookies([{ name: 'lang', value: lang, url: consoleBaseUrl() }]);
+  if (lang === 'en') return;
+  await page.route('**/*', async (route) => {
+    if (route.request().resourceType() !== 'document') return route.continue();
+    const res = await route.fetch();
+    const body = (await res.text()).replace(/("lang":\s*)"en"/g, '$1"zh"');
+    await route.fulfill({ response: res, body });
+  });
+}
+
+/** No locale key may show untranslated. */
+async function noRawKeys(page: import('@playwright/test').Page) {
+  const text = await page.locator('body').innerText();
+  expect(text.match(/HARBOR_CONNECT_[A-Z_]+/g) ?? []).toEqual([]);
+}
+
+test.beforeAll(async () => {
+  test.skip(!existsSync(CA_FILE), 'start the lab first (npm start)');
+  await ensure(`/api/v1/namespaces/${EXT}/secrets`, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: `hc-registry-${ID}`,
+      namespace: EXT,
+      labels: { ...labels, 'app.kubernetes.io/component': 'registry-record' },
+      annotations: {
+        'harbor-connect.kubesphere.io/address': `https://${SERVER}`,
+        'harbor-connect.kubesphere.io/server-key': SERVER,
+        'harbor-connect.kubesphere.io/display-name': 'Lab registry',
+        'harbor-connect.kubesphere.io/trust-mode': 'manual',
+        'harbor-connect.kubesphere.io/insecure': 'false',
+        'harbor-connect.kubesphere.io/kind': 'oci',
+      },
+    },
+    type: 'Opaque',
+    data: { 'ca.crt': b64(readFileSync(CA_FILE, 'utf8')) },
+  });
+  for (const ns of ['demo', 'demo-2']) {
+    const cfg = b64(JSON.stringify({ auths: { [SERVER]: { username: 'robot$demo+ci', password: 'RobotSecret123', auth: b64('robot$demo+ci:RobotSecret123') } } }));
+    await ensure(`/api/v1/namespaces/${ns}/secrets`, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'e2e-list-pull', namespace: ns, labels },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': cfg },
+    });
+  }
+});
+
+test.afterAll(async () => {
+  for (const ns of ['demo', 'demo-2']) await api('DELETE', `/api/v1/namespaces/${ns}/secrets/e2e-list-pull`);
+});
+
+for (const lang of ['en', 'zh'] as const) {
+  test(`lists the registry with its projects and opens its detail page (${lang})`, async ({ page, loginAs }, testInfo) => {
+    await useLang(page, lang);
+    await loginAs('admin');
+    await page.goto('/clusters/host/image-registries');
+    const row = page.locator(`[data-testid="hc-registry-row"][data-registry="${ID}"]`);
+    await expect(row).toBeVisible();
+    await expect(row).toContainText(SERVER);
+    await expect(row.getByTestId('hc-registry-projects')).toContainText('demo-2');
+    // Manual trust in this setup: the column shows the mode, not a count it cannot know.
+    await expect(row.getByTestId('hc-registry-trust')).toContainText(lang === 'zh' ? '手动' : 'Manual');
+    await expect(page.getByTestId('hc-add-registry')).toBeEnabled();
+    await snap(page, testInfo, 'list');
+    await row.click();
+    await expect(page).toHaveURL(new RegExp(`/clusters/host/image-registries/${ID}$`));
+    await expect(page.getByTestId('hc-registry-detail')).toBeVisible();
+    await expect(page.getByTestId('hc-detail-address')).toContainText(SERVER);
+    await snap(page, testInfo, 'detail');
+    await noRawKeys(page);
+    if (lang === 'zh') await expect(page.getByTestId('hc-registry-detail')).toContainText('健康状况');
+  });
+}
+
+test('"Add Image Registry" leads to the wizard address', async ({ page, loginAs }) => {
+  await loginAs('admin');
+  await page.goto('/clusters/host/image-registries');
+  await page.getByTestId('hc-add-registry').first().click();
+  await expect(page).toHaveURL(/\/clusters\/host\/image-registries\/new$/);
+});
