@@ -192,9 +192,10 @@ export function pickProbe(proxies: ReverseProxy[], caPem?: string): ReverseProxy
 }
 
 /**
- * The console server forwards `/proxy/…` WITHOUT the session's bearer token (@ks-console/server routes.js: no
- * checkToken on that route), so ks-apiserver sees an anonymous request. `/proxy-api/<path>` is the console's
- * authenticated pass-through: checkToken, then the prefix is cut and `<path>` goes to ks-apiserver with the token.
+ * `/proxy-api/<path>` is the console's checked pass-through (@ks-console/server routes.js): checkToken first
+ * (which refreshes an expired session token and answers 401 without one), then the prefix is cut and `<path>`
+ * goes to ks-apiserver with the session's bearer token. Plain `/proxy/…` also carries the cookie's token
+ * (middlewares/proxy.js) but skips that check, so a stale session fails there instead of being refreshed.
  */
 export const CONSOLE_PASS_THROUGH = '/proxy-api';
 
