@@ -131,3 +131,12 @@ export function selector(match: Record<string, string | null> | undefined): stri
   if (!keys.length) return undefined;
   return keys.map((k) => (match[k] === null ? k : `${k}=${match[k]}`)).join(',');
 }
+
+/**
+ * A ks-apiserver `/proxy/…` path (a KubeSphere ReverseProxy) as the browser reaches it: through the console's
+ * `/proxy-api/` pass-through, which checks (and refreshes) the session token before forwarding it
+ * (@ks-console/server routes.js), with the member-cluster prefix.
+ */
+export function reverseProxyPath(cluster: ClusterContext | undefined, proxyPath: string): string {
+  return `/proxy-api${clusterPrefix(cluster)}${proxyPath.startsWith('/') ? '' : '/'}${proxyPath}`;
+}

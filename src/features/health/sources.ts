@@ -8,7 +8,7 @@ import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import {
   ApiError,
   certificates,
-  clusterPrefix,
+  reverseProxyPath,
   daemonSets,
   events,
   isForbidden,
@@ -191,17 +191,10 @@ export function pickProbe(proxies: ReverseProxy[], caPem?: string): ReverseProxy
   return [...live].sort((a, b) => (b.metadata?.creationTimestamp ?? '').localeCompare(a.metadata?.creationTimestamp ?? ''))[0];
 }
 
-/**
- * `/proxy-api/<path>` is the console's checked pass-through (@ks-console/server routes.js): checkToken first
- * (which refreshes an expired session token and answers 401 without one), then the prefix is cut and `<path>`
- * goes to ks-apiserver with the session's bearer token. Plain `/proxy/…` also carries the cookie's token
- * (middlewares/proxy.js) but skips that check, so a stale session fails there instead of being refreshed.
- */
-export const CONSOLE_PASS_THROUGH = '/proxy-api';
 
 /** `/proxy-api[/clusters/<c>]/proxy/harbor-connect/<name>` from the ReverseProxy's matcher (`…/*`). */
 export function probeBase(cluster: ClusterContext, proxy: ReverseProxy): string {
-  return CONSOLE_PASS_THROUGH + clusterPrefix(cluster) + (proxy.spec?.matcher?.path ?? '').replace(/\/?\*$/, '');
+  return reverseProxyPath(cluster, (proxy.spec?.matcher?.path ?? '').replace(/\/?\*$/, ''));
 }
 
 export interface ProbeAnswer {

@@ -11,6 +11,7 @@ import {
   request,
   secrets,
   isNotFound,
+  reverseProxyPath,
   type ClusterContext,
 } from '../../api';
 import { buildPullSecret } from '../../domain/dockerconfig';
@@ -104,15 +105,15 @@ export async function runProbe(cluster: ClusterContext, input: ProbeProxyInput, 
       await executeWrite(probeProxyDelete(write.name), cluster, { signal });
       await executeWrite(write, cluster, { signal });
     }
-    const clusterPrefix = cluster.multiCluster ? `/clusters/${encodeURIComponent(cluster.name)}` : '';
-    const v2 = await rawGet(`${clusterPrefix}${prefix}/v2/`, signal);
+    const base = reverseProxyPath(cluster, prefix);
+    const v2 = await rawGet(`${base}/v2/`, signal);
     let result: ProbeResult;
     if (v2.status === 200) result = { state: 'ok', status: 200 };
     else if (v2.status === 401) result = { state: 'unauthorized', status: 401, detail: v2.text.slice(0, 300) };
     else if (v2.status === 502 || v2.status === 503) result = { state: classifyText(v2.text) === 'x509' ? 'x509' : 'unreachable', status: v2.status, detail: v2.text.slice(0, 500) };
     else result = { state: 'error', status: v2.status, detail: v2.text.slice(0, 300) };
     if (result.state === 'ok' || result.state === 'unauthorized') {
-      const info = await rawGet(`${clusterPrefix}${prefix}/api/v2.0/systeminfo`, signal).catch(() => undefined);
+      const info = await rawGet(`${base}/api/v2.0/systeminfo`, signal).catch(() => undefined);
       if (info && info.status === 200) {
         try {
           const j = JSON.parse(info.text) as { harbor_version?: string };
