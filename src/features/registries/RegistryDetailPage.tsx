@@ -136,16 +136,7 @@ export function RegistryDetailPage() {
     queryFn: ({ signal }) => fetchRegistrySecrets(ctx, registry, undefined, { signal }),
     staleTime: STALE_MS,
     cacheTime: 0,
-    enabled: registry !== 'new',
   });
-  if (registry === 'new') {
-    return (
-      <div data-testid="hc-registry-new">
-        <PageBanner title={tr('HARBOR_CONNECT_ADD_REGISTRY')} description={tr('HARBOR_CONNECT_REGISTRIES_DESC')} />
-        <EmptyState title={tr('HARBOR_CONNECT_NOT_AVAILABLE_TITLE')} description={tr('HARBOR_CONNECT_WIZARD_NOT_AVAILABLE')} actionLabel={tr('HARBOR_CONNECT_BACK_TO_REGISTRIES')} onAction={back} />
-      </div>
-    );
-  }
   const record = sec.data?.record;
   return (
     <div data-testid="hc-registry-detail">
