@@ -20,7 +20,7 @@ import type { ConfigMap, Namespace, Node, Secret, ServiceAccount } from 'kuberne
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import { http } from '../src/api/client';
 import { clusterContext, type ClusterContext } from '../src/api/cluster';
-import { ApiError, isNotFound } from '../src/api/errors';
+import { ApiError, unlessNotFound } from '../src/api/errors';
 import { configMaps, daemonSets, namespaces, nodes, secrets, serviceAccounts } from '../src/api/resources';
 import { planExecutor } from '../src/api/write';
 import { applyPlan, summarizeOutcomes, type WriteExecutor } from '../src/domain/plan/apply';
@@ -182,15 +182,6 @@ function choices(): WizardChoices {
   };
 }
 
-async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
-
 /**
  * What buildWizardPlan needs, in a constant number of requests: the four named objects of the extension namespace,
  * every Secret named SECRET_NAME cluster-wide (ours and clashes, one field-selector list), every `default`
@@ -200,10 +191,10 @@ async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
 async function readCurrent(cluster: ClusterContext, registryId: string, projects: readonly string[]): Promise<CurrentObjects> {
   const installer = trustInstallerName(registryId);
   const [extNs, record, configMap, daemonSet, named, sas, nodeList] = await Promise.all([
-    orUndefined(namespaces.get(cluster, EXT_NS)) as Promise<Namespace | undefined>,
-    orUndefined(secrets.get(cluster, recordSecretName(registryId), { namespace: EXT_NS })) as Promise<Secret | undefined>,
-    orUndefined(configMaps.get(cluster, installer, { namespace: EXT_NS })) as Promise<ConfigMap | undefined>,
-    orUndefined(daemonSets.get(cluster, installer, { namespace: EXT_NS })) as Promise<DaemonSet | undefined>,
+    unlessNotFound(namespaces.get(cluster, EXT_NS)) as Promise<Namespace | undefined>,
+    unlessNotFound(secrets.get(cluster, recordSecretName(registryId), { namespace: EXT_NS })) as Promise<Secret | undefined>,
+    unlessNotFound(configMaps.get(cluster, installer, { namespace: EXT_NS })) as Promise<ConfigMap | undefined>,
+    unlessNotFound(daemonSets.get(cluster, installer, { namespace: EXT_NS })) as Promise<DaemonSet | undefined>,
     secrets.listAll(cluster, { fieldSelector: `metadata.name=${SECRET_NAME}` }),
     serviceAccounts.listAll(cluster, { fieldSelector: 'metadata.name=default' }),
     nodes.listAll(cluster).catch(() => ({ items: [] as Node[] })),

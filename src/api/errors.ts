@@ -270,3 +270,13 @@ export function errorMessage(err: unknown, t: Translate = tr): string {
   if (e.code >= 500) return t('HARBOR_CONNECT_ERR_SERVER', { code: e.code, message: e.message });
   return t('HARBOR_CONNECT_ERR_UNKNOWN', { message: e.message });
 }
+
+/** The promise's value, or undefined when the object does not exist (404); other errors pass through. */
+export async function unlessNotFound<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}

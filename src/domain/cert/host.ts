@@ -2,6 +2,7 @@
 // A small local parser on purpose: the general registry address normalizer lives elsewhere; this one
 // only needs the host, its kind (DNS name or IP) and the port. Matching follows Go's crypto/x509
 // (VerifyHostname), since Go code (containerd, kubelet, docker) is what verifies on the nodes.
+import { formatIPv6 } from '../registry/address';
 
 export interface RegistryHost {
   kind: 'dns' | 'ip';
@@ -138,24 +139,7 @@ export function formatIp(bytes: Uint8Array): string {
   if (isV4Mapped) return `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push((b[i]! << 8) | b[i + 1]!);
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLen < 2) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  return formatIPv6(groups);
 }
 
 /**

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { ConfigMap, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
-import { configMaps, daemonSets, isNotFound, queryKeys, reverseProxies, secrets, serviceAccounts, type ClusterContext } from '../../api';
+import { configMaps, daemonSets, unlessNotFound, queryKeys, reverseProxies, secrets, serviceAccounts, type ClusterContext } from '../../api';
 import { clusterContext } from '../../api/cluster';
 import { EmptyState } from '../../components/EmptyState';
 import { PageBanner } from '../../components/PageBanner';
@@ -24,13 +24,6 @@ import * as wizardPlan from '../wizard/plan';
 const R = 'HARBOR_CONNECT_REGISTRIES_';
 const dt: React.CSSProperties = { color: '#79879c', fontSize: 12 };
 const dd: React.CSSProperties = { fontWeight: 600, marginBottom: 8, wordBreak: 'break-all' };
-
-function orNone<T>(p: Promise<T>): Promise<T | undefined> {
-  return p.catch((e) => {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  });
-}
 
 function RotateCredentials({ cluster, record, onClose }: { cluster: ClusterContext; record: RegistryRecord; onClose: () => void }) {
   const [username, setUsername] = React.useState('');
@@ -78,8 +71,8 @@ function RemoveRegistry({ cluster, record, onClose, onRemoved }: { cluster: Clus
       const [list, sas, cm, ds, rps] = await Promise.all([
         secrets.listAll(cluster, { labelSelector: sel }),
         serviceAccounts.listAll(cluster),
-        orNone(configMaps.get(cluster, trustInstallerName(record.id), { namespace: EXT_NS })),
-        orNone(daemonSets.get(cluster, trustInstallerName(record.id), { namespace: EXT_NS })),
+        unlessNotFound(configMaps.get(cluster, trustInstallerName(record.id), { namespace: EXT_NS })),
+        unlessNotFound(daemonSets.get(cluster, trustInstallerName(record.id), { namespace: EXT_NS })),
         reverseProxies.list(cluster, { labelSelector: sel }).catch(() => ({ items: [] })),
       ]);
       const pull = (list.items as Secret[]).filter((s) => s.metadata?.namespace !== EXT_NS);

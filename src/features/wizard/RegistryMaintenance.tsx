@@ -8,7 +8,7 @@ import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import {
   configMaps,
   daemonSets,
-  isNotFound,
+  unlessNotFound,
   planExecutor,
   pods,
   removeSecretQueries,
@@ -29,15 +29,6 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
 import { planCredentialRotation, planRegistryRemoval, writeStage } from './plan';
 import { Field, inputStyle } from './ui';
-
-async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
 
 async function readRegistry(cluster: ClusterContext, registryId: string, signal?: AbortSignal) {
   const rec = await secrets.get(cluster, recordSecretName(registryId), { namespace: DEFAULT_EXTENSION_NAMESPACE, signal });
@@ -112,8 +103,8 @@ export function RemoveRegistry({ cluster, registryId, onRemoved }: { cluster: Cl
       const sas = (await Promise.all(namespaces.map((ns) => serviceAccounts.list(cluster, { namespace: ns, signal: ctl.signal })))).flatMap((l) => l.items as ServiceAccount[]);
       const name = trustInstallerName(registryId);
       const [cm, ds] = await Promise.all([
-        orUndefined(configMaps.get(cluster, name, { namespace: record.namespace, signal: ctl.signal })) as Promise<ConfigMap | undefined>,
-        orUndefined(daemonSets.get(cluster, name, { namespace: record.namespace, signal: ctl.signal })) as Promise<DaemonSet | undefined>,
+        unlessNotFound(configMaps.get(cluster, name, { namespace: record.namespace, signal: ctl.signal })) as Promise<ConfigMap | undefined>,
+        unlessNotFound(daemonSets.get(cluster, name, { namespace: record.namespace, signal: ctl.signal })) as Promise<DaemonSet | undefined>,
       ]);
       const proxies = await reverseProxies.list(cluster, { labelSelector: managedSelector(registryId), signal: ctl.signal }).catch(() => ({ items: [] }));
       setData(planRegistryRemoval({ record, secrets: copies, serviceAccounts: sas, installer: cm || ds ? { configMap: cm, daemonSet: ds } : undefined, reverseProxies: proxies.items }));
@@ -126,7 +117,7 @@ export function RemoveRegistry({ cluster, registryId, onRemoved }: { cluster: Cl
     const name = trustInstallerName(registryId);
     const deadline = Date.now() + 300_000;
     while (Date.now() < deadline) {
-      const ds = (await orUndefined(daemonSets.get(cluster, name, { namespace: DEFAULT_EXTENSION_NAMESPACE }))) as DaemonSet | undefined;
+      const ds = (await unlessNotFound(daemonSets.get(cluster, name, { namespace: DEFAULT_EXTENSION_NAMESPACE }))) as DaemonSet | undefined;
       if (!ds) break;
       const list = (await pods.list(cluster, { namespace: DEFAULT_EXTENSION_NAMESPACE, labelSelector: managedSelector(registryId) })).items as Pod[];
       if (installerRolledOut({ daemonSet: ds, pods: list, mode: 'remove' })) break;

@@ -2,20 +2,11 @@
 import type { Namespace, Node, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { ConfigMap } from 'kubernetes-types/core/v1';
-import { configMaps, daemonSets, namespaces, nodes, secrets, serviceAccounts, isNotFound, type ClusterContext } from '../../api';
+import { configMaps, daemonSets, namespaces, nodes, secrets, serviceAccounts, unlessNotFound, type ClusterContext } from '../../api';
 import { managedSelector } from '../../domain/plan/labels';
 import { DEFAULT_EXTENSION_NAMESPACE, recordSecretName } from '../../domain/record';
 import { nodeRuntime, trustInstallerName } from '../../domain/trust';
 import type { CurrentObjects } from './plan';
-
-async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
 
 export interface LoadInput {
   registryId: string;
@@ -31,10 +22,10 @@ export async function loadCurrent(cluster: ClusterContext, input: LoadInput): Pr
   const o = { signal: input.signal };
   const name = trustInstallerName(input.registryId);
   const [extNs, record, configMap, daemonSet, managed, nodeList] = await Promise.all([
-    orUndefined(namespaces.get(cluster, ns, o)) as Promise<Namespace | undefined>,
-    orUndefined(secrets.get(cluster, recordSecretName(input.registryId), { ...o, namespace: ns })) as Promise<Secret | undefined>,
-    orUndefined(configMaps.get(cluster, name, { ...o, namespace: ns })) as Promise<ConfigMap | undefined>,
-    orUndefined(daemonSets.get(cluster, name, { ...o, namespace: ns })) as Promise<DaemonSet | undefined>,
+    unlessNotFound(namespaces.get(cluster, ns, o)) as Promise<Namespace | undefined>,
+    unlessNotFound(secrets.get(cluster, recordSecretName(input.registryId), { ...o, namespace: ns })) as Promise<Secret | undefined>,
+    unlessNotFound(configMaps.get(cluster, name, { ...o, namespace: ns })) as Promise<ConfigMap | undefined>,
+    unlessNotFound(daemonSets.get(cluster, name, { ...o, namespace: ns })) as Promise<DaemonSet | undefined>,
     // ONE cluster-wide request for every copy of this registry's pull secret.
     secrets.listAll(cluster, { ...o, labelSelector: managedSelector(input.registryId) }),
     nodes.listAll(cluster, o).catch(() => ({ items: [] as Node[] })),
