@@ -173,11 +173,29 @@ test.beforeAll(async () => {
   for (const n of NODES) trustNode(n, GOOD.server, CA_FILE);
 });
 
+// Leave the lab as this spec found it: later specs (the wizard's "nothing is written") look at the same objects.
 test.afterAll(async () => {
-  for (const n of NODES) if (existsSync(CA_FILE)) trustNode(n, GOOD.server, CA_FILE);
-  await setPullSecret(GOOD, GOOD.pass).catch(() => undefined);
   await api('DELETE', `/apis/networking.k8s.io/v1/namespaces/${NS}/networkpolicies/e2e-deny-egress`);
   await api('DELETE', `/apis/networking.k8s.io/v1/namespaces/${NS}/networkpolicies/allow-registry-${GOOD.id}`);
+  const sa = await api('GET', `/api/v1/namespaces/${NS}/serviceaccounts/default`);
+  const list: Array<{ name: string }> = sa.json.imagePullSecrets ?? [];
+  const at = list.findIndex((s) => s.name === SECRET);
+  if (at >= 0) {
+    await api('PATCH', `/api/v1/namespaces/${NS}/serviceaccounts/default`, [
+      { op: 'test', path: `/imagePullSecrets/${at}`, value: list[at] },
+      { op: 'remove', path: `/imagePullSecrets/${at}` },
+    ], 'application/json-patch+json');
+  }
+  for (const r of [GOOD, LEGACY]) {
+    await api('DELETE', `/api/v1/namespaces/${EXT}/secrets/hc-registry-${r.id}`);
+    await api('DELETE', `/apis/extensions.kubesphere.io/v1alpha1/reverseproxies/hc-probe-${r.id}-e2e`);
+  }
+  for (const name of [SECRET, `${SECRET}-legacy`]) await api('DELETE', `/api/v1/namespaces/${NS}/secrets/${name}`);
+  // The CA files this spec copied to the nodes (a folder the trust installer manages has its marker: left alone).
+  for (const n of NODES) {
+    const dir = certsDir(n, GOOD.server);
+    if (existsSync(join(dir, 'ca.crt')) && !existsSync(join(dir, '.harbor-connect'))) rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 for (const lang of ['en', 'zh'] as const) {

@@ -87,6 +87,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   for (const ns of ['demo', 'demo-2']) await api('DELETE', `/api/v1/namespaces/${ns}/secrets/e2e-list-pull`);
+  await api('DELETE', `/api/v1/namespaces/${EXT}/secrets/hc-registry-${ID}`);
 });
 
 for (const lang of ['en', 'zh'] as const) {

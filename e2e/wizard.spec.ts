@@ -140,6 +140,16 @@ test.beforeAll(async () => {
 });
 
 test('wrong password: the checks say unauthorized and nothing is written', async ({ page, context }) => {
+  // What the extension has in the cluster before: the wizard must leave exactly this (other specs share the lab).
+  const managed = async () => {
+    const secrets = await api('GET', `/api/v1/secrets?labelSelector=${encodeURIComponent(`${MANAGED},harbor-connect.kubesphere.io/registry=${REGISTRY_ID}`)}`);
+    const proxies = await api('GET', `/apis/extensions.kubesphere.io/v1alpha1/reverseproxies?labelSelector=${encodeURIComponent(MANAGED)}`);
+    return {
+      secrets: (secrets.json.items ?? []).map((s: any) => `${s.metadata.namespace}/${s.metadata.name}@${s.metadata.resourceVersion}`).sort(),
+      proxies: (proxies.json.items ?? []).map((p: any) => `${p.metadata.name}@${p.metadata.resourceVersion}`).sort(),
+    };
+  };
+  const before = await managed();
   await login(context, page);
   await openWizard(page);
   await fillUpToCredentials(page, { password: 'wrong-password', prefix: 'wrong-' });
@@ -157,11 +167,8 @@ test('wrong password: the checks say unauthorized and nothing is written', async
   await page.getByTestId('hc-wizard-next').click();
   await expect(page.getByTestId('hc-step-errors')).toContainText(/unauthorized|rejected/i);
   await expect(page.getByTestId('hc-step-credentials')).toBeVisible();
-  // Nothing was written: no pull secret, no record, no probe left behind.
-  const secrets = await api('GET', `/api/v1/secrets?labelSelector=${encodeURIComponent(`${MANAGED},harbor-connect.kubesphere.io/registry=${REGISTRY_ID}`)}`);
-  expect((secrets.json.items ?? []).map((s: any) => `${s.metadata.namespace}/${s.metadata.name}`)).toEqual([]);
-  const proxies = await api('GET', `/apis/extensions.kubesphere.io/v1alpha1/reverseproxies?labelSelector=${encodeURIComponent(MANAGED)}`);
-  expect(proxies.json.items ?? []).toEqual([]);
+  // Nothing was written: no pull secret, no record, no probe left behind (the same objects, unchanged).
+  expect(await managed()).toEqual(before);
 });
 
 test('admin adds the lab registry for demo and demo-2; a new pod pulls', async ({ page, context }) => {
