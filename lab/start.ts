@@ -27,33 +27,16 @@ function envPort(name: string, fallback: number): number {
 
 // ---------- prerequisites ----------
 
-const APT_PACKAGES = ['chromium', 'docker-registry', 'containerd', 'apache2-utils'];
-
-function installed(pkg: string): boolean {
-  const result = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
-  return result.status === 0 && result.stdout.includes('install ok installed');
-}
-
-function onPath(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-}
-
-/** The Debian packages the lab runs; installs the missing ones as root, else says exactly what to run. */
+/**
+ * The Debian packages the lab runs. One list for npm start, the e2e setup and CI: scripts/install-system-deps.sh
+ * installs what is missing as root, and otherwise prints the exact apt-get command and fails.
+ */
 export function ensurePrerequisites(log: Log = defaultLog): void {
-  // A kubectl from another package may already own /usr/bin/kubectl: only then skip kubernetes-client.
-  const wanted = onPath('kubectl') ? APT_PACKAGES : [...APT_PACKAGES, 'kubernetes-client'];
-  const missing = wanted.filter(pkg => !installed(pkg));
-  if (missing.length === 0) return;
-  const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
-  if (process.getuid?.() !== 0) {
-    throw new Error(`missing Debian packages: ${missing.join(', ')}. Install them as root:\n  sudo sh -c '${command}'`);
-  }
-  log(`installing ${missing.join(', ')} (apt-get)`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', ...missing]]) {
-    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.status}); run: ${command}`);
-  }
+  const script = join(REPO_ROOT, 'scripts', 'install-system-deps.sh');
+  const result = spawnSync('bash', [script], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  if (result.status !== 0) throw new Error(`Debian packages missing:\n${output}`);
+  if (output && !/all present/.test(output)) log(output.split('\n').slice(-3).join('\n'));
 }
 
 /** `npm run build` of the extension; a failure is reported, not fatal (the console then lacks the bundle). */
