@@ -5,12 +5,12 @@
 //   Screenshots: e2e/artifacts/screens/<test>/<step>.png
 import type { Page } from '@playwright/test';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { consoleBaseUrl } from './harness/env';
+import { join } from 'node:path';
 import { expect, snap, test } from './harness/fixtures';
+import { LAB_DIR, labApi, noRawKeys, useLang } from './harness/lab-api';
 
-const API = `http://127.0.0.1:${process.env.HC_API_PORT || 9090}`;
-const LAB = resolve(process.env.HC_LAB_DIR ?? '.lab');
+const LAB = LAB_DIR;
+const api = labApi;
 const CA_FILE = join(LAB, 'registry', 'ca.crt');
 const LEGACY_CRT = join(LAB, 'registry', 'legacy.crt');
 const NS = 'demo';
@@ -27,24 +27,7 @@ const NODES = ['node-1', 'node-2', 'node-3'];
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(300_000);
 
-const token = () => readFileSync(join(LAB, 'apiserver', 'system-token'), 'utf8').trim();
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-
-async function api<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: T }> {
-  const res = await fetch(API + path, {
-    method,
-    headers: { Authorization: `Bearer ${token()}`, 'Content-Type': contentType, Accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: any = text;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* text */
-  }
-  return { status: res.status, json };
-}
 
 async function put(path: string, body: any) {
   const cur = await api('GET', `${path}/${body.metadata.name}`);
@@ -140,23 +123,6 @@ async function leftoverPullTestPods(): Promise<number> {
 }
 
 /** The console takes the language from globals.user.lang as the server renders the page (the lab answers "en"). */
-async function useLang(page: import('@playwright/test').Page, lang: 'en' | 'zh') {
-  await page.context().addCookies([{ name: 'lang', value: lang, url: consoleBaseUrl() }]);
-  if (lang === 'en') return;
-  await page.route('**/*', async (route) => {
-    if (route.request().resourceType() !== 'document') return route.continue();
-    const res = await route.fetch();
-    const body = (await res.text()).replace(/("lang":\s*)"en"/g, '$1"zh"');
-    await route.fulfill({ response: res, body });
-  });
-}
-
-/** No locale key may show untranslated. */
-async function noRawKeys(page: import('@playwright/test').Page) {
-  const text = await page.locator('body').innerText();
-  expect(text.match(/HARBOR_CONNECT_[A-Z_]+/g) ?? []).toEqual([]);
-}
-
 const FIX_WORDS = {
   en: { health: 'Health', unknownAuthority: /certificate|CA/i, unauthorized: /credential/i, notFound: /tag/i },
   zh: { health: '健康状况', unknownAuthority: /证书|CA/, unauthorized: /凭证|密码|认证/, notFound: /标签|镜像/ },

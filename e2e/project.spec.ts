@@ -4,12 +4,13 @@
 // they cannot bind, with the buttons disabled.
 //   HC_CONSOLE_PORT / HC_API_PORT / HC_LAB_DIR / HC_REGISTRY_PORT as for `npm start`.
 //   Screenshots: e2e/artifacts/screens/<test>/<step>.png
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, expect, snap } from './harness/fixtures';
+import { LAB_DIR, labApi } from './harness/lab-api';
 
-const API = `http://127.0.0.1:${process.env.HC_API_PORT || 9090}`;
-const LAB = resolve(process.env.HC_LAB_DIR ?? '.lab');
+const LAB = LAB_DIR;
+const api = labApi;
 const REGISTRY = `127.0.0.1:${process.env.HC_REGISTRY_PORT || 5443}`;
 const SECRET = 'e2e-project-pull';
 const PAGE = '/demo-ws/clusters/host/projects/demo/image-registries';
@@ -17,26 +18,6 @@ const NS = 'demo';
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(240_000);
-
-function token(): string {
-  return readFileSync(join(LAB, 'apiserver', 'system-token'), 'utf8').trim();
-}
-
-async function api<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: T }> {
-  const res = await fetch(API + path, {
-    method,
-    headers: { Authorization: `Bearer ${token()}`, 'Content-Type': contentType, Accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = text;
-  }
-  return { status: res.status, json };
-}
 
 const names = (list?: Array<{ name: string }>) => (list ?? []).map((r) => r.name);
 

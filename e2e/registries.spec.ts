@@ -2,12 +2,12 @@
 // is listed with its address, kind, CA expiry, node trust and projects; a row opens the detail page; with no
 // registry, the empty state leads to "Add Image Registry". English and Chinese.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { consoleBaseUrl } from './harness/env';
+import { join } from 'node:path';
 import { expect, snap, test } from './harness/fixtures';
+import { LAB_DIR, labApi, noRawKeys, useLang } from './harness/lab-api';
 
-const API = `http://127.0.0.1:${process.env.HC_API_PORT || 9090}`;
-const LAB = resolve(process.env.HC_LAB_DIR ?? '.lab');
+const LAB = LAB_DIR;
+const api = labApi;
 const CA_FILE = join(LAB, 'registry', 'ca.crt');
 const EXT = 'extension-harbor-connect';
 const PORT = process.env.HC_REGISTRY_PORT || '5443';
@@ -15,41 +15,13 @@ const ID = `127-0-0-1-${PORT}`;
 const SERVER = `127.0.0.1:${PORT}`;
 const labels = { 'app.kubernetes.io/managed-by': 'harbor-connect', 'harbor-connect.kubesphere.io/registry': ID };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const token = () => readFileSync(join(LAB, 'apiserver', 'system-token'), 'utf8').trim();
 
 test.describe.configure({ mode: 'serial' });
-
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(API + path, {
-    method,
-    headers: { Authorization: `Bearer ${token()}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json().catch(() => undefined) };
-}
 
 async function ensure(path: string, body: any) {
   const cur = await api('GET', `${path}/${body.metadata.name}`);
   if (cur.status === 200) return;
   expect((await api('POST', path, body)).status).toBeLessThan(300);
-}
-
-/** The console takes the language from globals.user.lang as the server renders the page (the lab answers "en"). */
-async function useLang(page: import('@playwright/test').Page, lang: 'en' | 'zh') {
-  await page.context().addCookies([{ name: 'lang', value: lang, url: consoleBaseUrl() }]);
-  if (lang === 'en') return;
-  await page.route('**/*', async (route) => {
-    if (route.request().resourceType() !== 'document') return route.continue();
-    const res = await route.fetch();
-    const body = (await res.text()).replace(/("lang":\s*)"en"/g, '$1"zh"');
-    await route.fulfill({ response: res, body });
-  });
-}
-
-/** No locale key may show untranslated. */
-async function noRawKeys(page: import('@playwright/test').Page) {
-  const text = await page.locator('body').innerText();
-  expect(text.match(/HARBOR_CONNECT_[A-Z_]+/g) ?? []).toEqual([]);
 }
 
 test.beforeAll(async () => {

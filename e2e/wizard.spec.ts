@@ -3,14 +3,15 @@
 //   HC_CONSOLE_PORT / HC_API_PORT / HC_LAB_DIR as for `npm start` (CA at registry/ca.crt, token at apiserver/system-token).
 //   Screenshots: e2e/artifacts/screens/<test>/<step>.png
 import type { Page, BrowserContext, TestInfo } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, expect, loginAs, snap } from './harness/fixtures';
+import { LAB_DIR, labApi } from './harness/lab-api';
 import { consoleBaseUrl } from './harness/env';
 
 const CONSOLE = consoleBaseUrl();
-const API = `http://127.0.0.1:${process.env.HC_API_PORT || 9090}`;
-const LAB = resolve(process.env.HC_LAB_DIR ?? '.lab');
+const LAB = LAB_DIR;
+const api = labApi;
 const CA_FILE = join(LAB, 'registry', 'ca.crt');
 const REGISTRY = '127.0.0.1:5443';
 const ROBOT = 'robot$demo+ci';
@@ -22,26 +23,6 @@ const MANAGED = 'app.kubernetes.io/managed-by=harbor-connect';
 const POD = `hc-e2e-pull-${Date.now().toString(36)}`;
 
 test.setTimeout(240_000);
-
-function token(): string {
-  return readFileSync(join(LAB, 'apiserver', 'system-token'), 'utf8').trim();
-}
-
-async function api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(API + path, {
-    method,
-    headers: { Authorization: `Bearer ${token()}`, 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', Accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: any = text;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* text */
-  }
-  return { status: res.status, json };
-}
 
 /** Removes whatever an earlier run of this spec wrote, so each run starts clean. */
 async function cleanup(): Promise<void> {
