@@ -64,24 +64,8 @@ function arrayIndex(token: string, length: number, allowEnd: boolean): number | 
 
 type Container = Record<string, unknown> | unknown[];
 
-function resolveParent(doc: unknown, tokens: string[], opIndex: number, path: string): Container {
-  let cur: unknown = doc;
-  for (const t of tokens.slice(0, -1)) {
-    if (Array.isArray(cur)) {
-      const i = arrayIndex(t, cur.length, false);
-      if (i === null) throw new JsonPatchError('path-not-found', opIndex, path);
-      cur = cur[i];
-    } else if (cur && typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, t)) {
-      cur = (cur as Record<string, unknown>)[t];
-    } else throw new JsonPatchError('path-not-found', opIndex, path);
-  }
-  if (!cur || typeof cur !== 'object') throw new JsonPatchError('path-not-found', opIndex, path);
-  return cur as Container;
-}
-
-function getAt(doc: unknown, path: string, opIndex: number): unknown {
-  const tokens = parsePointer(path);
-  if (tokens === null) throw new JsonPatchError('invalid-pointer', opIndex, path);
+/** The value at `tokens` (every one must exist); `path` and `opIndex` only name the failure. */
+function walk(doc: unknown, tokens: string[], opIndex: number, path: string): unknown {
   let cur: unknown = doc;
   for (const t of tokens) {
     if (Array.isArray(cur)) {
@@ -93,6 +77,18 @@ function getAt(doc: unknown, path: string, opIndex: number): unknown {
     } else throw new JsonPatchError('path-not-found', opIndex, path);
   }
   return cur;
+}
+
+function resolveParent(doc: unknown, tokens: string[], opIndex: number, path: string): Container {
+  const cur = walk(doc, tokens.slice(0, -1), opIndex, path);
+  if (!cur || typeof cur !== 'object') throw new JsonPatchError('path-not-found', opIndex, path);
+  return cur as Container;
+}
+
+function getAt(doc: unknown, path: string, opIndex: number): unknown {
+  const tokens = parsePointer(path);
+  if (tokens === null) throw new JsonPatchError('invalid-pointer', opIndex, path);
+  return walk(doc, tokens, opIndex, path);
 }
 
 function addAt(doc: unknown, path: string, value: unknown, opIndex: number): unknown {
