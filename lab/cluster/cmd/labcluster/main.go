@@ -5,6 +5,7 @@
 //
 //	labcluster etcd | kube-apiserver | kube-controller-manager | kube-scheduler | kubelet  [upstream flags]
 //	labcluster kubesphere --kubeconfig … --listen …     the KubeSphere gateway (../../kubesphere)
+//	labcluster node --name … --root …                   one node: kubelet + containerd in a mount namespace of its own
 //	labcluster pki --dir …                              the lab's CA, serving and client certificates, kubeconfigs
 //	labcluster image --out … --tag … (--file src:dst)…  an image archive for `ctr images import`
 package main
@@ -22,12 +23,13 @@ import (
 
 	"harborconnect.lab/cluster/images"
 	"harborconnect.lab/cluster/kubesphere"
+	"harborconnect.lab/cluster/node"
 	"harborconnect.lab/cluster/pki"
 )
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: labcluster etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kubelet|kubesphere|pki|image [flags]")
+		fmt.Fprintln(os.Stderr, "usage: labcluster etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kubelet|kubesphere|node|pki|image [flags]")
 		os.Exit(2)
 	}
 	name, args := os.Args[1], os.Args[2:]
@@ -47,6 +49,8 @@ func main() {
 		cmd = kubelet.NewKubeletCommand()
 	case "kubesphere":
 		cmd = kubesphere.NewCommand()
+	case "node":
+		cmd = node.NewCommand()
 	case "pki":
 		cmd = pki.NewCommand()
 	case "image":

@@ -1,0 +1,256 @@
+// The lab cluster: real etcd, kube-apiserver, kube-controller-manager, kube-scheduler (Kubernetes, built from
+// its Go modules by ./build.ts), KubeSphere's objects from our ks-core chart installed with the real Helm, the
+// KubeSphere gateway (./kubesphere, standing in for ks-apiserver v4.1.3), and nodes that each run the real
+// kubelet on Debian's containerd (./node). `startCluster` brings it up; `close()` stops it in reverse order.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { CLUSTER_DIR, ensureClusterBinaries, type ClusterBinaries } from './build';
+import { kubeClient, type KubeClient } from './kube';
+import { ensureLabAddress, LAB_IP, withLabHosts, writeLabHosts } from './network';
+import { endLeftovers, killNodeLeftovers, startServer, waitFor, type ServerProcess } from './process';
+
+export { LAB_IP, REGISTRY_HOSTNAME } from './network';
+export { kubeClient, expectStatus, type KubeClient, type KubeResponse } from './kube';
+
+type Log = (line: string) => void;
+
+export const LAB_NODES = ['node-1', 'node-2', 'node-3'];
+export const SANDBOX_IMAGE = 'lab.local/pause:lab';
+/** Parent of every node's cgroup root (lab/cluster/node/node.go cgroupRoot). */
+export const NODE_CGROUP_ROOT = '/harbor-connect-lab/';
+/** Images every node holds before anything runs, as an air-gapped cluster's admin pre-loads them. */
+export const PRELOADED_IMAGES = ['docker.io/library/busybox:1.36'];
+
+function envPort(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`${name}=${raw} is not a TCP port`);
+  return port;
+}
+
+export interface ClusterPorts {
+  etcd: number;
+  etcdPeer: number;
+  apiserver: number;
+  gateway: number;
+  /** node i (1-based) listens on kubeletBase + i, its healthz on kubeletBase + 10 + i. */
+  kubeletBase: number;
+}
+
+export function clusterPorts(): ClusterPorts {
+  return {
+    etcd: envPort('HC_ETCD_PORT', 12379),
+    etcdPeer: envPort('HC_ETCD_PEER_PORT', 12380),
+    apiserver: envPort('HC_KUBE_API_PORT', 6443),
+    gateway: envPort('HC_API_PORT', 9090),
+    kubeletBase: envPort('HC_KUBELET_PORT_BASE', 10250),
+  };
+}
+
+export interface ClusterNode {
+  name: string;
+  /** The node's folder: what it sees as /etc/containerd, /var/lib/kubelet, /var/log/pods, … */
+  root: string;
+}
+
+export interface RunningCluster {
+  labDir: string;
+  bins: ClusterBinaries;
+  pkiDir: string;
+  /** kubectl as lab-admin (system:masters). */
+  adminKubeconfig: string;
+  apiServerUrl: string;
+  /** The KubeSphere gateway (what the console's server talks to), or undefined when it is not built yet. */
+  gatewayUrl?: string;
+  hostsFile: string;
+  nodes: ClusterNode[];
+  kube: KubeClient;
+  close(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  labDir: string;
+  nodes?: string[];
+  log?: Log;
+  /** Install ks-core and start the KubeSphere gateway (default true when lab/cluster/ks-core exists). */
+  kubesphere?: boolean;
+}
+
+export function clusterDir(labDir: string): string {
+  return join(labDir, 'cluster');
+}
+
+export function nodeRoot(labDir: string, node: string): string {
+  return join(labDir, 'nodes', node);
+}
+
+/** One kubectl-like call with the lab's admin identity, for scripts: `helm`/`kubectl` get KUBECONFIG. */
+function runTool(command: string, args: string[], env: NodeJS.ProcessEnv, what: string): string {
+  const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env } });
+  if (result.error) throw new Error(`${what}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${`${result.stdout}${result.stderr}`.trim().split('\n').slice(-20).join('\n')}`);
+  return result.stdout;
+}
+
+function httpOk(url: string): Promise<boolean> {
+  return new Promise(resolve => {
+    const req = httpRequest(url, { timeout: 2000 }, res => {
+      res.resume();
+      resolve((res.statusCode ?? 500) < 500);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** The images nodes pre-load: our pause (the sandbox) and a busybox from Debian's busybox-static. */
+function ensureNodeImages(bins: ClusterBinaries, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const pause = join(dir, '00-pause.tar');
+  if (!existsSync(pause)) {
+    runTool(bins.labcluster, ['image', '--out', pause, '--tag', SANDBOX_IMAGE, '--file', `${bins.pause}:/pause`, '--entrypoint', '/pause'], {}, 'sandbox image');
+  }
+  const busybox = join(dir, '10-busybox.tar');
+  if (!existsSync(busybox)) {
+    const binary = ['/bin/busybox', '/usr/bin/busybox'].find(path => existsSync(path));
+    if (!binary) throw new Error('busybox is not installed (Debian package busybox-static)');
+    const applets = runTool(binary, ['--list'], {}, 'busybox --list').split('\n').filter(Boolean);
+    const links = applets.filter(a => a !== 'busybox').flatMap(a => ['--link', `/bin/${a}:/bin/busybox`]);
+    runTool(bins.labcluster, ['image', '--out', busybox, '--tag', PRELOADED_IMAGES[0]!, '--file', `${binary}:/bin/busybox`, ...links, '--cmd', 'sh'], {}, 'busybox image');
+  }
+}
+
+export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
+  const log = options.log ?? ((line: string) => console.log(`[lab] ${line}`));
+  const labDir = options.labDir;
+  const dir = clusterDir(labDir);
+  const logDir = join(dir, 'logs');
+  const pidDir = join(dir, 'pids');
+  const pkiDir = join(dir, 'pki');
+  const ports = clusterPorts();
+  const nodeNames = options.nodes ?? LAB_NODES;
+  mkdirSync(dir, { recursive: true });
+  endLeftovers(pidDir, 'labcluster', log);
+  killNodeLeftovers(`${join(labDir, 'nodes')}/`, NODE_CGROUP_ROOT, log);
+
+  const bins = await ensureClusterBinaries(log);
+  const stops: ServerProcess[] = [];
+  const close = async () => {
+    // Nodes first (they stop their pods), then the gateway and the control plane, etcd last.
+    for (const proc of stops.splice(0).reverse()) await proc.stop();
+  };
+  const start = (name: string, command: string, args: string[]) => {
+    const proc = startServer({ name, command, args, logDir, pidDir });
+    stops.push(proc);
+    return proc;
+  };
+
+  try {
+    ensureLabAddress();
+    const hostsFile = join(dir, 'hosts');
+    writeLabHosts(hostsFile);
+    const apiServerUrl = `https://127.0.0.1:${ports.apiserver}`;
+    runTool(bins.labcluster, ['pki', '--dir', pkiDir, '--server', apiServerUrl, '--ip', LAB_IP, ...nodeNames.flatMap(n => ['--node', n])], {}, 'lab PKI');
+    const pki = (file: string) => join(pkiDir, file);
+    const kube = kubeClient(pkiDir, apiServerUrl);
+
+    const etcd = start('etcd', bins.labcluster, [
+      'etcd', '--name', 'lab', '--data-dir', join(dir, 'etcd'),
+      '--listen-client-urls', `http://127.0.0.1:${ports.etcd}`, '--advertise-client-urls', `http://127.0.0.1:${ports.etcd}`,
+      '--listen-peer-urls', `http://127.0.0.1:${ports.etcdPeer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${ports.etcdPeer}`,
+      '--initial-cluster', `lab=http://127.0.0.1:${ports.etcdPeer}`, '--quota-backend-bytes', String(2 * 1024 ** 3),
+      '--listen-metrics-urls', '', '--log-level', 'warn',
+    ]);
+    await waitFor('etcd answers /health', () => httpOk(`http://127.0.0.1:${ports.etcd}/health`), etcd, 30_000);
+
+    const apiserver = start('kube-apiserver', bins.labcluster, [
+      'kube-apiserver',
+      `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
+      '--bind-address=127.0.0.1', `--secure-port=${ports.apiserver}`, `--advertise-address=${LAB_IP}`,
+      `--cert-dir=${join(dir, 'apiserver-certs')}`, `--tls-cert-file=${pki('apiserver.crt')}`, `--tls-private-key-file=${pki('apiserver.key')}`,
+      `--client-ca-file=${pki('ca.crt')}`,
+      `--kubelet-client-certificate=${pki('apiserver-kubelet-client.crt')}`, `--kubelet-client-key=${pki('apiserver-kubelet-client.key')}`,
+      '--kubelet-preferred-address-types=InternalIP',
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${pki('sa.pub')}`, `--service-account-signing-key-file=${pki('sa.key')}`,
+      '--service-cluster-ip-range=10.96.0.0/16',
+      '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction',
+      '--allow-privileged=true', '--profiling=false', '--event-ttl=2h',
+    ]);
+    await waitFor('kube-apiserver is ready', async () => (await kube.request('GET', '/readyz')).status === 200, apiserver, 90_000);
+    log(`kube-apiserver ${apiServerUrl} ready`);
+
+    start('kube-controller-manager', bins.labcluster, [
+      'kube-controller-manager', `--kubeconfig=${pki('controller-manager.kubeconfig')}`,
+      `--authentication-kubeconfig=${pki('controller-manager.kubeconfig')}`, `--authorization-kubeconfig=${pki('controller-manager.kubeconfig')}`,
+      `--root-ca-file=${pki('ca.crt')}`, `--service-account-private-key-file=${pki('sa.key')}`,
+      '--use-service-account-credentials=true', '--leader-elect=false', '--secure-port=0', '--profiling=false',
+    ]);
+    start('kube-scheduler', bins.labcluster, [
+      'kube-scheduler', `--kubeconfig=${pki('scheduler.kubeconfig')}`,
+      `--authentication-kubeconfig=${pki('scheduler.kubeconfig')}`, `--authorization-kubeconfig=${pki('scheduler.kubeconfig')}`,
+      '--leader-elect=false', '--secure-port=0', '--profiling=false',
+    ]);
+
+    let gatewayUrl: string | undefined;
+    const chart = join(CLUSTER_DIR, 'ks-core');
+    if ((options.kubesphere ?? true) && existsSync(join(chart, 'Chart.yaml'))) {
+      log('installing KubeSphere objects (lab/cluster/ks-core) with Helm');
+      runTool(bins.helm, ['upgrade', '--install', 'ks-core', chart, '--namespace', 'kubesphere-system', '--create-namespace', '--wait', '--timeout', '2m'],
+        { KUBECONFIG: pki('admin.kubeconfig') }, 'helm upgrade --install ks-core');
+      const gw = withLabHosts(hostsFile, bins.labcluster, ['kubesphere', '--kubeconfig', pki('kubesphere.kubeconfig'), '--listen', `127.0.0.1:${ports.gateway}`]);
+      const gateway = start('kubesphere', gw.command, gw.args);
+      gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+      await waitFor('the KubeSphere gateway answers /kapis/version', () => httpOk(`${gatewayUrl}/kapis/version`), gateway, 60_000);
+      log(`KubeSphere gateway ${gatewayUrl} ready`);
+    }
+
+    const imagesDir = join(dir, 'images');
+    ensureNodeImages(bins, imagesDir);
+    const nodes: ClusterNode[] = [];
+    nodeNames.forEach((name, index) => {
+      const i = index + 1;
+      const root = nodeRoot(labDir, name);
+      mkdirSync(root, { recursive: true });
+      nodes.push({ name, root });
+      start(`node-${name}`, bins.labcluster, [
+        'node', '--name', name, '--root', root,
+        '--kubeconfig', pki(`node-${name.replace(/^node-/, '')}.kubeconfig`), '--ca', pki('ca.crt'),
+        '--node-ip', LAB_IP, '--port', String(ports.kubeletBase + i), '--healthz-port', String(ports.kubeletBase + 10 + i),
+        '--pod-cidr', `10.244.${i}.0/24`, '--bridge', `hc-br${i}`, '--hosts', hostsFile, '--images', imagesDir,
+        '--sandbox-image', SANDBOX_IMAGE,
+      ]);
+    });
+    // Ready as reported by this start's kubelets: a Node object keeps an old Ready condition for a while.
+    const since = Date.now() - 2000;
+    await waitFor(`${nodeNames.length} nodes Ready`, async () => {
+      type NodeList = { items?: Array<{ metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string; lastHeartbeatTime?: string }> } }> };
+      const res = await kube.request<NodeList>('GET', '/api/v1/nodes');
+      const ready = (res.json.items ?? []).filter(n =>
+        n.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True' && Date.parse(c.lastHeartbeatTime ?? '') >= since),
+      );
+      return nodeNames.every(name => ready.some(n => n.metadata.name === name));
+    }, undefined, 120_000).catch(error => {
+      const tails = nodeNames.map(n => `--- ${n} kubelet:\n${tailLog(join(nodeRoot(labDir, n), 'kubelet.log'))}`).join('\n');
+      throw new Error(`${(error as Error).message}\n${tails}`);
+    });
+    log(`nodes ${nodeNames.join(', ')} Ready`);
+
+    return { labDir, bins, pkiDir, adminKubeconfig: pki('admin.kubeconfig'), apiServerUrl, gatewayUrl, hostsFile, nodes, kube, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function tailLog(path: string, lines = 15): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').filter(l => /^E|rror/.test(l)).slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
