@@ -1,14 +1,23 @@
-// `npm start`: the whole lab. Prerequisites (Debian packages), the extension build, the real KubeSphere
-// console (built once, cached), the API stand-in, the TLS registries, the simulated nodes, then the console
-// server. Ctrl-C stops everything it started. e2e's globalSetup calls startLab() the same way.
+// `npm start`: the whole lab. Prerequisites (Debian packages), the extension build, the real KubeSphere console
+// (built once, cached), the real Kubernetes control plane and nodes with the KubeSphere gateway (lab/cluster),
+// the TLS registries, the extension installed with Helm from its package, then the console server.
+// Ctrl-C stops everything it started. e2e's globalSetup calls startLab() the same way.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { startCluster, type KubeClient, type RunningCluster } from './cluster/index';
+import { CLUSTER_DIR } from './cluster/build';
 import { assertPortFree, ensureConsoleBuilt, startConsole, type RunningConsole } from './console/build.mjs';
+import { startRegistries, type LabRegistry } from './registry/index';
+import { buildPackage } from '../scripts/package';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** What KubeSphere's installer names an extension's Helm release and namespace (extension.yaml name). */
+export const EXTENSION_RELEASE = 'harbor-connect';
+export const EXTENSION_NAMESPACE = `extension-${EXTENSION_RELEASE}`;
 
 type Log = (line: string) => void;
 const defaultLog: Log = line => console.log(`[lab] ${line}`);
@@ -37,10 +46,13 @@ export function ensurePrerequisites(log: Log = defaultLog): void {
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
   if (result.status !== 0) throw new Error(`Debian packages missing:\n${output}`);
   if (output && !/all present/.test(output)) log(output.split('\n').slice(-3).join('\n'));
+  if (process.getuid?.() !== 0) {
+    throw new Error('the lab runs real kubelets and containerd, which need root: run `npm start` as root (e.g. `sudo -E npm start`)');
+  }
 }
 
-/** `npm run build` of the extension; a failure is reported, not fatal (the console then lacks the bundle). */
-export async function buildExtension(log: Log = defaultLog): Promise<boolean> {
+/** `npm run build` of the extension. */
+export async function buildExtension(log: Log = defaultLog): Promise<void> {
   log('building the extension (npm run build → dist/index.js)');
   const code = await new Promise<number | null>(done => {
     const child = spawn('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,38 +60,28 @@ export async function buildExtension(log: Log = defaultLog): Promise<boolean> {
     child.stdout.on('data', chunk => (output += chunk));
     child.stderr.on('data', chunk => (output += chunk));
     child.on('close', exit => {
-      if (exit !== 0) log(`extension build failed (exit ${exit}); the console runs without the new bundle:\n${output.split('\n').slice(-15).join('\n')}`);
+      if (exit !== 0) log(`extension build failed (exit ${exit}):\n${output.split('\n').slice(-15).join('\n')}`);
       done(exit);
     });
   });
-  if (code === 0) log('extension built');
-  return code === 0;
+  if (code !== 0) throw new Error('the extension does not build: see above');
 }
 
-// ---------- optional parts (written by other people; the launcher works as they land) ----------
-
-async function optionalModule<T>(relative: string, what: string, log: Log): Promise<T | undefined> {
-  const file = join(REPO_ROOT, relative);
-  if (!existsSync(file)) {
-    log(`${what}: not available yet (${relative} is missing); continuing without it`);
-    return undefined;
-  }
-  return (await import(pathToFileURL(file).href)) as T;
-}
-
-interface ApiServerModule {
-  startApiServer(options: { labDir: string; repoRoot: string; port?: number }): Promise<{ url: string; systemToken: string; kubeconfigPath?: string; close(): Promise<void> }>;
-}
-interface RegistryModule {
-  startRegistries(options: { labDir: string }): Promise<{ registries: Array<{ name: string; url: string; host: string; caPath: string }>; close(): Promise<void> }>;
-  LAB_USERS: Array<{ username: string; password: string }>;
-}
-interface NodesModule {
-  startNodes(options: { labDir: string; apiUrl: string; token?: string }): Promise<{
-    nodes: import('./nodes/pull').NodeHandle[];
-    images: import('./nodes/pull').ImageStore;
-    close(): Promise<void>;
-  }>;
+/**
+ * Installs the extension as KubeSphere's installer does: the package (npm run package → dist-package/) as a Helm
+ * release named after the extension in `extension-<name>`, with the real Helm. ks-controller-manager's InstallPlan
+ * is not run (its module cannot be built here, lab/cluster/README.md): `helm upgrade --install` is what its Helm
+ * executor Job runs.
+ */
+export function installExtension(cluster: RunningCluster, log: Log = defaultLog): void {
+  const pkg = buildPackage();
+  const result = spawnSync(
+    cluster.bins.helm,
+    ['upgrade', '--install', EXTENSION_RELEASE, pkg.chartDir, '--namespace', EXTENSION_NAMESPACE, '--create-namespace', '--wait', '--timeout', '2m'],
+    { encoding: 'utf8', env: { ...process.env, KUBECONFIG: cluster.adminKubeconfig } },
+  );
+  if (result.status !== 0) throw new Error(`helm upgrade --install ${EXTENSION_RELEASE} failed:\n${`${result.stdout}${result.stderr}`.trim()}`);
+  log(`extension ${pkg.name} ${pkg.version} installed with Helm (release ${EXTENSION_RELEASE} in ${EXTENSION_NAMESPACE})`);
 }
 
 // ---------- the lab ----------
@@ -87,7 +89,6 @@ interface NodesModule {
 export interface LabOptions {
   labDir?: string;
   consolePort?: number;
-  apiPort?: number;
   /** Check/install the Debian packages (default true). */
   prerequisites?: boolean;
   /** Run `npm run build` of the extension first (default true). */
@@ -98,9 +99,13 @@ export interface LabOptions {
 export interface RunningLab {
   labDir: string;
   consoleUrl: string;
-  apiUrl?: string;
-  kubeconfigPath?: string;
-  registries: Array<{ name: string; url: string; host: string }>;
+  /** The KubeSphere gateway the console talks to. */
+  apiUrl: string;
+  /** The real kube-apiserver. */
+  kubeApiUrl: string;
+  kubeconfigPath: string;
+  kube: KubeClient;
+  registries: LabRegistry[];
   timings: Record<string, number>;
   close(): Promise<void>;
 }
@@ -109,7 +114,6 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   const log = options.log ?? defaultLog;
   const labDir = options.labDir ?? labDirFromEnv();
   const consolePort = options.consolePort ?? envPort('HC_CONSOLE_PORT', 8000);
-  const apiPort = options.apiPort ?? envPort('HC_API_PORT', 9090);
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
     const started = Date.now();
@@ -137,56 +141,37 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     if (options.buildExtension ?? true) await timed('extension', () => buildExtension(log));
     const { distDir } = await timed('console-build', () => ensureConsoleBuilt({ log: line => log(`console: ${line}`) }));
 
-    let apiUrl: string | undefined;
-    let kubeconfigPath: string | undefined;
-    let systemToken: string | undefined;
-    const apiModule = await optionalModule<ApiServerModule>('lab/apiserver/src/server.ts', 'API stand-in', log);
-    if (apiModule) {
-      const api = await timed('apiserver', () => apiModule.startApiServer({ labDir, repoRoot: REPO_ROOT, port: apiPort }));
-      stops.push({ name: 'API stand-in', close: () => api.close() });
-      ({ url: apiUrl, kubeconfigPath, systemToken } = api);
-      log(`API stand-in at ${apiUrl}`);
-    }
+    const cluster = await timed('cluster', () => startCluster({ labDir, log }));
+    stops.push({ name: 'cluster', close: () => cluster.close() });
+    if (!cluster.gatewayUrl) throw new Error('the KubeSphere gateway did not start (lab/cluster/ks-core is missing)');
 
-    let registries: RunningLab['registries'] = [];
-    let preloadSource: import('./nodes/preload').PreloadSource | undefined;
-    const registryModule = await optionalModule<RegistryModule>('lab/registry/index.ts', 'registries', log);
-    if (registryModule) {
-      const running = await timed('registries', () => registryModule.startRegistries({ labDir }));
-      stops.push({ name: 'registries', close: () => running.close() });
-      registries = running.registries.map(({ name, url, host }) => ({ name, url, host }));
-      const harbor = running.registries.find(r => r.name === 'harbor');
-      if (harbor) {
-        const [admin] = registryModule.LAB_USERS;
-        preloadSource = { host: harbor.host, caPem: readFileSync(harbor.caPath, 'utf8'), credentials: { username: admin.username, password: admin.password } };
-      }
-    }
+    const registries = await timed('registries', () => startRegistries({ labDir }));
+    stops.push({ name: 'registries', close: () => registries.close() });
 
-    const nodesModule = await optionalModule<NodesModule>('lab/nodes/index.ts', 'nodes', log);
-    if (nodesModule && apiUrl) {
-      const nodes = await timed('nodes', () => nodesModule.startNodes({ labDir, apiUrl: apiUrl!, token: systemToken }));
-      stops.push({ name: 'nodes', close: () => nodes.close() });
-      if (preloadSource) {
-        // The trust installer's default image (busybox:1.36 from Docker Hub) is out of reach here: the nodes
-        // hold it pre-loaded, as an air-gapped cluster's nodes would (lab/nodes/preload.ts).
-        const { preloadImages } = await import('./nodes/preload');
-        await timed('preload', () => preloadImages(nodes.nodes, nodes.images, join(labDir, 'preload'), preloadSource!));
-      }
-    }
+    await timed('extension-install', () => installExtension(cluster, log));
 
-    const consoleApi = apiUrl ?? `http://127.0.0.1:${apiPort}`;
     const running: RunningConsole = await timed('console', () =>
-      startConsole({ port: consolePort, apiUrl: consoleApi, distDir, stateDir: join(labDir, 'console'), log: line => log(`console: ${line}`) }),
+      startConsole({ port: consolePort, apiUrl: cluster.gatewayUrl!, distDir, stateDir: join(labDir, 'console'), log: line => log(`console: ${line}`) }),
     );
     stops.push({ name: 'console', close: () => running.close() });
-    return { labDir, consoleUrl: running.url, apiUrl, kubeconfigPath, registries, timings, close };
+    return {
+      labDir,
+      consoleUrl: running.url,
+      apiUrl: cluster.gatewayUrl,
+      kubeApiUrl: cluster.apiServerUrl,
+      kubeconfigPath: cluster.adminKubeconfig,
+      kube: cluster.kube,
+      registries: registries.registries,
+      timings,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
   }
 }
 
-/** True when a lab answers on these ports (console login page and API /version). */
+/** True when a lab answers on these ports (console login page and the gateway's /kapis/version). */
 export async function labIsRunning(consolePort = envPort('HC_CONSOLE_PORT', 8000), apiPort = envPort('HC_API_PORT', 9090)): Promise<boolean> {
   const ok = (url: string) =>
     new Promise<boolean>(done => {
@@ -202,18 +187,31 @@ export async function labIsRunning(consolePort = envPort('HC_CONSOLE_PORT', 8000
   return console_ && api;
 }
 
+interface LabUserValues {
+  name: string;
+  description?: string;
+}
+
+/** The logins, from the lab's ks-core chart values (one list for the chart and this message). */
+export function labLogins(): { password: string; users: LabUserValues[] } {
+  const values = parse(readFileSync(join(CLUSTER_DIR, 'ks-core', 'values.yaml'), 'utf8')) as { password?: string; users?: LabUserValues[] };
+  return { password: values.password ?? '', users: values.users ?? [] };
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const lab = await startLab();
-  const { LAB_ACCOUNTS, LAB_PASSWORD } = await import('./apiserver/src/kubesphere/accounts');
+  const logins = labLogins();
+  const kubeconfig = relative(process.cwd(), lab.kubeconfigPath) || lab.kubeconfigPath;
   const lines = [
     '',
     `Harbor Connect lab is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${lab.consoleUrl}`,
     '',
-    `Logins (password ${LAB_PASSWORD} for all):`,
-    ...LAB_ACCOUNTS.map(account => `  ${account.name.padEnd(14)} ${account.description}`),
+    `Logins (password ${logins.password} for all):`,
+    ...logins.users.map(user => `  ${user.name.padEnd(14)} ${user.description ?? ''}`),
     '',
-    ...(lab.apiUrl ? [`API stand-in: ${lab.apiUrl}${lab.kubeconfigPath ? `   kubectl: KUBECONFIG=${lab.kubeconfigPath} kubectl get ns` : ''}`] : []),
+    `Kubernetes: ${lab.kubeApiUrl}   kubectl: KUBECONFIG=${kubeconfig} kubectl get nodes`,
+    `KubeSphere gateway: ${lab.apiUrl}`,
     ...lab.registries.map(registry => `Registry ${registry.name}: ${registry.url}`),
     `State: ${lab.labDir} (npm run lab:reset deletes it)`,
     'Ctrl-C stops the lab.',
@@ -243,3 +241,4 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(1);
   });
 }
+

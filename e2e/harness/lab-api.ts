@@ -1,37 +1,24 @@
-// The specs' side door into the lab: the Kubernetes API with the lab controller's token (to set up and check
-// what the UI did), and a per-page language switch.
+// The specs' side door into the lab: the real kube-apiserver as lab-admin (client certificate from the lab PKI),
+// to set up and check what the UI did, and a per-page language switch.
 import type { Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { kubeClient, type KubeClient } from '../../lab/cluster/kube';
 import { consoleBaseUrl } from './env';
 import { expect } from './fixtures';
 
 export const LAB_DIR = resolve(process.env.HC_LAB_DIR ?? '.lab');
-export const API_URL = `http://127.0.0.1:${process.env.HC_API_PORT || 9090}`;
+export const KUBE_API_URL = `https://127.0.0.1:${process.env.HC_KUBE_API_PORT || 6443}`;
 
-/** Re-read on each call: the API stand-in writes a new token at every start. */
-export const labToken = (): string => readFileSync(join(LAB_DIR, 'apiserver', 'system-token'), 'utf8').trim();
+let client: KubeClient | undefined;
 
 /**
- * One API request as the lab controller (cluster-admin). PATCH defaults to a JSON patch for an array body and a
- * merge patch otherwise. `json` is the parsed body, or its text when it is not JSON.
+ * One Kubernetes API request as lab-admin (system:masters), straight to kube-apiserver (not through KubeSphere).
+ * PATCH defaults to a JSON patch for an array body and a merge patch otherwise. `json` is the parsed body, or its
+ * text when it is not JSON.
  */
 export async function labApi<T = any>(method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; json: T }> {
-  const type =
-    contentType ?? (method === 'PATCH' ? (Array.isArray(body) ? 'application/json-patch+json' : 'application/merge-patch+json') : 'application/json');
-  const res = await fetch(API_URL + path, {
-    method,
-    headers: { Authorization: `Bearer ${labToken()}`, 'Content-Type': type, Accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = text;
-  }
-  return { status: res.status, json };
+  client ??= kubeClient(join(LAB_DIR, 'cluster', 'pki'), KUBE_API_URL);
+  return client.request<T>(method, path, body, contentType);
 }
 
 /**

@@ -196,6 +196,16 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       '--leader-elect=false', '--secure-port=0', '--profiling=false',
     ]);
 
+    // kube-controller-manager is up when it has given `default` its ServiceAccount and root CA: pods created
+    // before that are refused (no ServiceAccount) or wait for their token volume.
+    await waitFor('kube-controller-manager publishes the default ServiceAccount and kube-root-ca.crt', async () => {
+      const [sa, ca] = await Promise.all([
+        kube.request('GET', '/api/v1/namespaces/default/serviceaccounts/default'),
+        kube.request('GET', '/api/v1/namespaces/default/configmaps/kube-root-ca.crt'),
+      ]);
+      return sa.status === 200 && ca.status === 200;
+    }, undefined, 60_000);
+
     let gatewayUrl: string | undefined;
     const chart = join(CLUSTER_DIR, 'ks-core');
     if ((options.kubesphere ?? true) && existsSync(join(chart, 'Chart.yaml'))) {

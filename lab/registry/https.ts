@@ -1,6 +1,16 @@
 // One HTTPS request with an explicit trust anchor: the lab never touches the system trust store.
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { PeerCertificate } from 'node:tls';
+import { LAB_IP, REGISTRY_HOSTNAME } from '../cluster/network';
+
+/** The lab's name for its registries resolves as the lab's hosts file says (lab/cluster/network.ts). */
+export const labLookup: LookupFunction = (hostname, options, callback) => {
+  if (hostname !== REGISTRY_HOSTNAME) return dnsLookup(hostname, options, callback as never);
+  if ((options as { all?: boolean }).all) (callback as (e: null, a: LookupAddress[]) => void)(null, [{ address: LAB_IP, family: 4 }]);
+  else callback(null, LAB_IP, 4);
+};
 
 export interface HttpsResult {
   status: number;
@@ -31,6 +41,7 @@ export function httpsRequest(url: string, options: HttpsOptions = {}): Promise<H
         ...(options.skipHostnameCheck ? { checkServerIdentity: (_host: string, _cert: PeerCertificate) => undefined } : {}),
         // A fresh agent per call keeps trust settings from leaking between callers through socket reuse.
         agent: false,
+        lookup: labLookup,
         timeout: options.timeoutMs ?? 15_000,
       },
       (res) => {

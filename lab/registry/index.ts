@@ -1,6 +1,8 @@
 // The lab's real registries: Debian's docker-registry (CNCF Distribution 2.8) over TLS with htpasswd auth.
-//  - "harbor": https://127.0.0.1:5443, certificate signed by the lab CA with proper SANs.
-//  - "legacy": https://127.0.0.1:5444, the guide's self-signed CN-only certificate (fails on modern nodes).
+//  - "harbor": https://harbor.lab.local:5443, certificate signed by the lab CA with proper SANs.
+//  - "legacy": https://harbor.lab.local:5444, the guide's self-signed CN-only certificate (fails on modern nodes).
+// Both listen on the lab's own address (lab/cluster/network.ts), where nodes and the KubeSphere gateway reach
+// them by name, as a cluster reaches a Harbor.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,6 +13,7 @@ import { httpsRequest } from './https';
 import { ensureRegistryMaterial, LAB_USERS, type RegistryMaterial } from './material';
 import { defaultLabDir, envPort } from './paths';
 import { seedRegistry } from './seed';
+import { ensureLabAddress, LAB_IP, REGISTRY_HOSTNAME } from '../cluster/network';
 
 export { ensureRegistryMaterial, LAB_USERS, SERVER_SANS } from './material';
 export type { LabUser, RegistryMaterial } from './material';
@@ -21,7 +24,7 @@ export { defaultLabDir, REPO_ROOT } from './paths';
 
 export interface LabRegistry {
   name: 'harbor' | 'legacy';
-  /** https://127.0.0.1:<port> */
+  /** https://harbor.lab.local:<port> */
   url: string;
   /** host:port, as it appears in image references and certs.d folder names. */
   host: string;
@@ -53,17 +56,17 @@ export interface RunningRegistries {
   close(): Promise<void>;
 }
 
-/** Resolves with the port when it is free on 127.0.0.1 (0 → a free one), else rejects with a clear message. */
-export function claimPort(port: number, what: string): Promise<number> {
+/** Resolves with the port when it is free on `address` (0 → a free one), else rejects with a clear message. */
+export function claimPort(port: number, what: string, address = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
-        reject(new Error(`${what}: port ${port} on 127.0.0.1 is already in use. Is another lab (or registry) running? ` +
+        reject(new Error(`${what}: port ${port} on ${address} is already in use. Is another lab (or registry) running? ` +
           `Stop it or choose another port with the environment variable shown.`));
       } else reject(error);
     });
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, address, () => {
       const address = server.address();
       const chosen = typeof address === 'object' && address ? address.port : port;
       server.close(() => resolve(chosen));
@@ -129,6 +132,7 @@ async function stop(proc: Proc): Promise<void> {
 
 export async function startRegistries(options: StartRegistriesOptions = {}): Promise<RunningRegistries> {
   const labDir = options.labDir ?? defaultLabDir();
+  ensureLabAddress();
   const material = ensureRegistryMaterial({ labDir });
   const binary = options.binary ?? process.env.HC_DOCKER_REGISTRY ?? 'docker-registry';
   const wanted = options.only ?? ['harbor', 'legacy'];
@@ -146,7 +150,7 @@ export async function startRegistries(options: StartRegistriesOptions = {}): Pro
   const registries: LabRegistry[] = [];
   try {
     for (const spec of specs) {
-      const port = await claimPort(spec.port, `lab registry "${spec.name}" (${spec.env})`);
+      const port = await claimPort(spec.port, `lab registry "${spec.name}" (${spec.env})`, LAB_IP);
       const dataDir = join(material.dir, `data-${spec.name}`);
       mkdirSync(dataDir, { recursive: true });
       const config = {
@@ -154,7 +158,7 @@ export async function startRegistries(options: StartRegistriesOptions = {}): Pro
         log: { level: 'warn', accesslog: { disabled: true }, fields: { service: `registry-${spec.name}` } },
         storage: { filesystem: { rootdirectory: dataDir }, delete: { enabled: true }, cache: { blobdescriptor: 'inmemory' } },
         http: {
-          addr: `127.0.0.1:${port}`,
+          addr: `${LAB_IP}:${port}`,
           // Only matters with several replicas; set so the registry does not warn about a random one.
           secret: randomBytes(16).toString('hex'),
           tls: { certificate: spec.cert, key: spec.key },
@@ -167,12 +171,12 @@ export async function startRegistries(options: StartRegistriesOptions = {}): Pro
       const logPath = join(material.dir, `registry-${spec.name}.log`);
       const proc = spawnRegistry(binary, configPath, logPath);
       procs.push(proc);
-      const url = `https://127.0.0.1:${port}`;
+      const url = `https://${REGISTRY_HOSTNAME}:${port}`;
       const ca = readFileSync(spec.caPath);
       await waitForV2(url, ca, spec.skipHostnameCheck, proc);
       const admin = LAB_USERS[0];
       const seeded = options.seed === false ? [] : await seedRegistry({ url, ca, username: admin.username, password: admin.password, skipHostnameCheck: spec.skipHostnameCheck });
-      registries.push({ name: spec.name, url, host: `127.0.0.1:${port}`, port, caPath: spec.caPath, logPath, seeded });
+      registries.push({ name: spec.name, url, host: `${REGISTRY_HOSTNAME}:${port}`, port, caPath: spec.caPath, logPath, seeded });
     }
   } catch (error) {
     await close();

@@ -23,7 +23,7 @@ export interface RegistryMaterial {
   /** Server certificate with SANs DNS:localhost, DNS:harbor.lab.local, IP:127.0.0.1. */
   serverCert: string;
   serverKey: string;
-  /** The guide's certificate: self-signed, CN=127.0.0.1 only, no extensions at all. */
+  /** The guide's certificate: self-signed, CN=harbor.lab.local only, no extensions at all. */
   legacyCert: string;
   legacyKey: string;
   htpasswd: string;
@@ -77,13 +77,22 @@ function makeCaAndServer(dir: string): void {
   rmSync(tmp, { recursive: true, force: true });
 }
 
+/** True when the certificate's subject CN is `cn` (older labs made the legacy certificate for 127.0.0.1). */
+function subjectNames(dir: string, file: string, cn: string): boolean {
+  try {
+    return execFileSync('openssl', ['x509', '-in', file, '-noout', '-subject'], { cwd: dir, encoding: 'utf8' }).includes(`CN = ${cn}`);
+  } catch {
+    return false;
+  }
+}
+
 /** Exactly the guide's commands: genrsa, req -subj "/CN=…", x509 -req -signkey without an extfile. */
 function makeLegacy(dir: string): void {
   const tmp = join(dir, `.tmp-legacy-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   run('openssl', ['genrsa', '-out', 'legacy.key', '2048'], { cwd: tmp });
-  run('openssl', ['req', '-new', '-key', 'legacy.key', '-out', 'legacy.csr', '-subj', '/CN=127.0.0.1/O=DevOps Team'], { cwd: tmp });
+  run('openssl', ['req', '-new', '-key', 'legacy.key', '-out', 'legacy.csr', '-subj', '/CN=harbor.lab.local/O=DevOps Team'], { cwd: tmp });
   run('openssl', ['x509', '-req', '-days', '365', '-in', 'legacy.csr', '-signkey', 'legacy.key', '-out', 'legacy.crt'], { cwd: tmp });
   for (const f of ['legacy.key', 'legacy.csr', 'legacy.crt']) renameSync(join(tmp, f), join(dir, f));
   rmSync(tmp, { recursive: true, force: true });
@@ -107,7 +116,7 @@ export function ensureRegistryMaterial({ labDir }: { labDir: string }): Registry
   const dir = join(labDir, 'registry');
   mkdirSync(dir, { recursive: true });
   if (!certUsable(dir, 'ca.crt') || !certUsable(dir, 'server.crt') || !existsSync(join(dir, 'server.key'))) makeCaAndServer(dir);
-  if (!certUsable(dir, 'legacy.crt') || !existsSync(join(dir, 'legacy.key'))) makeLegacy(dir);
+  if (!certUsable(dir, 'legacy.crt') || !existsSync(join(dir, 'legacy.key')) || !subjectNames(dir, 'legacy.crt', 'harbor.lab.local')) makeLegacy(dir);
   const users = htpasswdUsers(join(dir, 'htpasswd'));
   if (users.length !== LAB_USERS.length || LAB_USERS.some((u) => !users.includes(u.username))) makeHtpasswd(dir);
   return {
