@@ -14,7 +14,7 @@ export default defineConfig({
   fullyParallel: false,
   timeout: 90_000,
   expect: { timeout: 15_000 },
-  retries: process.env.CI ? 1 : 0,
+  // No retries: a flaky test is a bug to fix.
   reporter: [['list'], ['html', { outputFolder: `${process.env.HC_E2E_ARTIFACTS ?? 'e2e/artifacts'}/report`, open: 'never' }]],
   use: {
     baseURL: consoleBaseUrl(),

@@ -93,12 +93,15 @@ export interface LabOptions {
   prerequisites?: boolean;
   /** Run `npm run build` of the extension first (default true). */
   buildExtension?: boolean;
+  /** Build and start the KubeSphere console (default true; lab integration tests need only the APIs). */
+  console?: boolean;
   log?: Log;
 }
 
 export interface RunningLab {
   labDir: string;
-  consoleUrl: string;
+  /** undefined when started with `console: false`. */
+  consoleUrl?: string;
   /** The KubeSphere gateway the console talks to. */
   apiUrl: string;
   /** The real kube-apiserver. */
@@ -135,11 +138,12 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   };
 
   try {
+    const withConsole = options.console ?? true;
     // Fail before the long steps when the console's port is taken.
-    await assertPortFree(consolePort);
+    if (withConsole) await assertPortFree(consolePort);
     if (options.prerequisites ?? true) await timed('prerequisites', () => ensurePrerequisites(log));
     if (options.buildExtension ?? true) await timed('extension', () => buildExtension(log));
-    const { distDir } = await timed('console-build', () => ensureConsoleBuilt({ log: line => log(`console: ${line}`) }));
+    const distDir = withConsole ? (await timed('console-build', () => ensureConsoleBuilt({ log: line => log(`console: ${line}`) }))).distDir : undefined;
 
     const cluster = await timed('cluster', () => startCluster({ labDir, log }));
     stops.push({ name: 'cluster', close: () => cluster.close() });
@@ -150,13 +154,17 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
 
     await timed('extension-install', () => installExtension(cluster, log));
 
-    const running: RunningConsole = await timed('console', () =>
-      startConsole({ port: consolePort, apiUrl: cluster.gatewayUrl!, distDir, stateDir: join(labDir, 'console'), log: line => log(`console: ${line}`) }),
-    );
-    stops.push({ name: 'console', close: () => running.close() });
+    let running: RunningConsole | undefined;
+    if (distDir) {
+      const consoleServer = await timed('console', () =>
+        startConsole({ port: consolePort, apiUrl: cluster.gatewayUrl!, distDir, stateDir: join(labDir, 'console'), log: line => log(`console: ${line}`) }),
+      );
+      running = consoleServer;
+      stops.push({ name: 'console', close: () => consoleServer.close() });
+    }
     return {
       labDir,
-      consoleUrl: running.url,
+      consoleUrl: running?.url,
       apiUrl: cluster.gatewayUrl,
       kubeApiUrl: cluster.apiServerUrl,
       kubeconfigPath: cluster.adminKubeconfig,
@@ -171,8 +179,11 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   }
 }
 
-/** True when a lab answers on these ports (console login page and the gateway's /kapis/version). */
-export async function labIsRunning(consolePort = envPort('HC_CONSOLE_PORT', 8000), apiPort = envPort('HC_API_PORT', 9090)): Promise<boolean> {
+/**
+ * True when a lab answers on these ports: the gateway's /kapis/version, and the console's login page unless
+ * `consolePort` is null (the APIs alone are enough for the lab integration tests).
+ */
+export async function labIsRunning(consolePort: number | null = envPort('HC_CONSOLE_PORT', 8000), apiPort = envPort('HC_API_PORT', 9090)): Promise<boolean> {
   const ok = (url: string) =>
     new Promise<boolean>(done => {
       const req = request(url, { timeout: 2000 }, res => {
@@ -183,7 +194,7 @@ export async function labIsRunning(consolePort = envPort('HC_CONSOLE_PORT', 8000
       req.once('error', () => done(false));
       req.end();
     });
-  const [console_, api] = await Promise.all([ok(`http://127.0.0.1:${consolePort}/login`), ok(`http://127.0.0.1:${apiPort}/kapis/version`)]);
+  const [console_, api] = await Promise.all([consolePort === null ? true : ok(`http://127.0.0.1:${consolePort}/login`), ok(`http://127.0.0.1:${apiPort}/kapis/version`)]);
   return console_ && api;
 }
 

@@ -3,7 +3,8 @@
 // KubeSphere gateway (./kubesphere, standing in for ks-apiserver v4.1.3), and nodes that each run the real
 // kubelet on Debian's containerd (./node). `startCluster` brings it up; `close()` stops it in reverse order.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { CLUSTER_DIR, ensureClusterBinaries, type ClusterBinaries } from './build';
@@ -209,9 +210,11 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     let gatewayUrl: string | undefined;
     const chart = join(CLUSTER_DIR, 'ks-core');
     if ((options.kubesphere ?? true) && existsSync(join(chart, 'Chart.yaml'))) {
-      log('installing KubeSphere objects (lab/cluster/ks-core) with Helm');
-      runTool(bins.helm, ['upgrade', '--install', 'ks-core', chart, '--namespace', 'kubesphere-system', '--create-namespace', '--wait', '--timeout', '2m'],
-        { KUBECONFIG: pki('admin.kubeconfig') }, 'helm upgrade --install ks-core');
+      const helm = (release: string, chartDir: string, namespace: string, ...flags: string[]) =>
+        installChartOnce(bins.helm, pki('admin.kubeconfig'), join(dir, `${release}.sha256`), release, chartDir, namespace, flags, log);
+      helm('ks-core', chart, 'kubesphere-system', '--wait', '--timeout', '2m');
+      // The projects' sample content (lab/cluster/demo): after ks-core, which makes the projects.
+      helm('lab-demo', join(CLUSTER_DIR, 'demo'), 'demo');
       const gw = withLabHosts(hostsFile, bins.labcluster, ['kubesphere', '--kubeconfig', pki('kubesphere.kubeconfig'), '--listen', `127.0.0.1:${ports.gateway}`]);
       const gateway = start('kubesphere', gw.command, gw.args);
       gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
@@ -255,6 +258,33 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     await close();
     throw error;
   }
+}
+
+/** sha256 over a chart folder's files (names and contents). */
+function chartDigest(chartDir: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else hash.update(`\0${path.slice(chartDir.length)}\0`).update(readFileSync(path));
+    }
+  };
+  walk(chartDir);
+  return hash.digest('hex');
+}
+
+/**
+ * `helm upgrade --install` when the chart changed since this lab last installed it, else nothing: Helm's upgrade
+ * reverts live edits to what the chart says (a user's language, a ServiceAccount the extension bound), which
+ * a restarted lab must keep.
+ */
+function installChartOnce(helm: string, kubeconfig: string, stamp: string, release: string, chartDir: string, namespace: string, flags: string[], log: Log): void {
+  const digest = chartDigest(chartDir);
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === digest) return;
+  log(`installing ${release} (${chartDir.replace(/.*\/lab\//, 'lab/')}) with Helm`);
+  runTool(helm, ['upgrade', '--install', release, chartDir, '--namespace', namespace, '--create-namespace', ...flags], { KUBECONFIG: kubeconfig }, `helm upgrade --install ${release}`);
+  writeFileSync(stamp, `${digest}\n`);
 }
 
 function tailLog(path: string, lines = 15): string {

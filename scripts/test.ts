@@ -1,0 +1,82 @@
+// `npm test`: the whole suite, in the order that fails fastest, with one lab for everything that needs one.
+//   1. typecheck (src, lab, e2e)        4. Vitest "unit" (src, tests)
+//   2. vite build                        5. the lab: real Kubernetes, nodes, KubeSphere gateway, registries, console
+//   3. Go: vet and test lab/cluster      6. Vitest "lab" (lab/**/*.test.ts) and 7. Playwright e2e, on that lab
+// A lab that is already running (`npm start`) is used as it is. Every step runs even after a failure once the lab
+// is up (their reports together say more than the first one alone); the exit code is non-zero if any failed.
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { labIsRunning, startLab, type RunningLab } from '../lab/start';
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+
+function run(title: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<boolean> {
+  const started = Date.now();
+  console.log(`\n== ${title}`);
+  return new Promise(done => {
+    const child = spawn(command, args, { cwd: options.cwd ?? root, env: { ...process.env, ...options.env }, stdio: 'inherit' });
+    child.on('error', error => {
+      console.error(`${title}: ${error.message}`);
+      done(false);
+    });
+    child.on('close', code => {
+      console.log(`== ${title}: ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${Math.round((Date.now() - started) / 1000)} s`);
+      done(code === 0);
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  const failed: string[] = [];
+  const step = async (title: string, command: string, args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }) => {
+    if (!(await run(title, command, args, options))) failed.push(title);
+  };
+
+  // Static checks and unit tests: stop here when they fail, before the minutes the lab costs.
+  await step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+  await step('build', 'npm', ['run', '--silent', 'build']);
+  await step('Go: vet and test (lab/cluster)', 'sh', ['-c', 'go vet ./... && go test ./...'], { cwd: join(root, 'lab', 'cluster') });
+  await step('unit tests (Vitest "unit")', 'npx', ['vitest', 'run', '--project', 'unit']);
+  if (failed.length) return report(failed);
+
+  let lab: RunningLab | undefined;
+  if (await labIsRunning()) {
+    console.log('\n== the lab: using the one that is running');
+  } else {
+    console.log('\n== the lab: starting');
+    const started = Date.now();
+    try {
+      // The extension was built above.
+      lab = await startLab({ buildExtension: false, log: line => console.log(`[lab] ${line}`) });
+      console.log(`== the lab: up in ${Math.round((Date.now() - started) / 1000)} s (${JSON.stringify(lab.timings)})`);
+    } catch (error) {
+      console.error(`== the lab: FAILED to start: ${(error as Error).message}`);
+      return report([...failed, 'the lab']);
+    }
+  }
+  try {
+    const reuse = { HC_E2E_REUSE_LAB: '1' };
+    await step('lab integration tests (Vitest "lab")', 'npx', ['vitest', 'run', '--project', 'lab'], { env: reuse });
+    await step('e2e (Playwright, real console)', 'npx', ['playwright', 'test'], { env: reuse });
+  } finally {
+    if (lab) {
+      console.log('\n== the lab: stopping');
+      await lab.close();
+    }
+  }
+  return report(failed);
+}
+
+function report(failed: string[]): number {
+  console.log(failed.length ? `\nnpm test: FAILED: ${failed.join(', ')}` : '\nnpm test: all passed');
+  return failed.length ? 1 : 0;
+}
+
+main().then(
+  code => process.exit(code),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
