@@ -9,6 +9,9 @@ const esbuild = { jsx: 'transform' as const, jsxFactory: 'React.createElement', 
 export default defineConfig({
   esbuild,
   test: {
+    // 2 shared cores: keep parallelism modest.
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     projects: [
       {
         esbuild,
@@ -16,9 +19,6 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'tests/**/*.test.ts', 'tests/**/*.test.tsx'],
           environment: 'node',
-          // 2 shared cores: keep parallelism modest.
-          pool: 'forks',
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
           testTimeout: 20_000,
         },
       },
@@ -30,9 +30,9 @@ export default defineConfig({
           exclude: ['lab/console/**', '**/node_modules/**'],
           environment: 'node',
           globalSetup: ['lab/testing/global-setup.ts'],
-          // The lab is one shared cluster: one file at a time.
-          fileParallelism: false,
+          // The lab is one shared cluster: one file at a time, in one process.
           pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 120_000,
           hookTimeout: 600_000,
         },
