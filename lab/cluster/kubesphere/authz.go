@@ -52,9 +52,11 @@ type AttributesRecord struct {
 
 // The k8s.io/apiserver authorizer.Attributes methods, so the real responsewriters.Forbidden and rbac.RuleAllows
 // take the record as KubeSphere passes its own.
-func (a AttributesRecord) GetUser() user.Info                             { return a.User }
-func (a AttributesRecord) GetVerb() string                                { return a.Verb }
-func (a AttributesRecord) IsReadOnly() bool                               { return a.Verb == "get" || a.Verb == "list" || a.Verb == "watch" }
+func (a AttributesRecord) GetUser() user.Info { return a.User }
+func (a AttributesRecord) GetVerb() string    { return a.Verb }
+func (a AttributesRecord) IsReadOnly() bool {
+	return a.Verb == "get" || a.Verb == "list" || a.Verb == "watch"
+}
 func (a AttributesRecord) GetNamespace() string                           { return a.Namespace }
 func (a AttributesRecord) GetResource() string                            { return a.Resource }
 func (a AttributesRecord) GetSubresource() string                         { return a.Subresource }

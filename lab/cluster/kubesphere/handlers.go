@@ -838,13 +838,13 @@ func (g *Gateway) workspaceMetrics(req *restful.Request, resp *restful.Response)
 var v1alpha3Cluster = map[string]schema.GroupVersionResource{
 	"persistentvolumes": {Version: "v1", Resource: "persistentvolumes"}, "nodes": gvrNode, "namespaces": gvrNamespace,
 	"customresourcedefinitions": {Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"},
-	"workspaces": gvrWorkspace, "workspacetemplates": gvrWorkspaceTemplate, "globalroles": gvrGlobalRole,
+	"workspaces":                gvrWorkspace, "workspacetemplates": gvrWorkspaceTemplate, "globalroles": gvrGlobalRole,
 	"workspaceroles": gvrWorkspaceRole, "users": gvrUser, "globalrolebindings": gvrGlobalRoleBinding,
 	"workspacerolebindings": gvrWorkspaceRoleBinding, "loginrecords": {Group: "iam.kubesphere.io", Version: "v1beta1", Resource: "loginrecords"},
 	"groups": {Group: "iam.kubesphere.io", Version: "v1beta1", Resource: "groups"}, "groupbindings": {Group: "iam.kubesphere.io", Version: "v1beta1", Resource: "groupbindings"},
-	"clusterroles": {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterroles"},
+	"clusterroles":        {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterroles"},
 	"clusterrolebindings": {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterrolebindings"},
-	"clusters": gvrCluster, "labels": {Group: "cluster.kubesphere.io", Version: "v1alpha1", Resource: "labels"},
+	"clusters":            gvrCluster, "labels": {Group: "cluster.kubesphere.io", Version: "v1alpha1", Resource: "labels"},
 }
 
 var v1alpha3Namespaced = map[string]schema.GroupVersionResource{

@@ -14,7 +14,7 @@ type Route struct {
 	Path   string `json:"path"`
 	Source string `json:"source"`
 	// Note says how the gateway answers where it is not a full reproduction.
-	Note    string                               `json:"note,omitempty"`
+	Note    string                                 `json:"note,omitempty"`
 	handler func(g *Gateway) restful.RouteFunction `json:"-"`
 }
 

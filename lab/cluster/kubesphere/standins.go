@@ -69,7 +69,7 @@ func hostClusterStatus(ctx context.Context, store *Store, clientset kubernetes.I
 			continue
 		}
 		c.Object["status"] = want
-		if _, err := store.client.Resource(gvrCluster).UpdateStatus(ctx, c, metav1.UpdateOptions{}); err != nil {
+		if _, err := store.client.Resource(gvrCluster).Update(ctx, c, metav1.UpdateOptions{}); err != nil {
 			klog.Warningf("stand-in cluster controller: %v", err)
 		}
 	}
@@ -102,7 +102,7 @@ func userStatus(ctx context.Context, store *Store) {
 		}
 		_ = unstructured.SetNestedField(u.Object, userActive, "status", "state")
 		_ = unstructured.SetNestedField(u.Object, metav1.Now().UTC().Format(time.RFC3339), "status", "lastTransitionTime")
-		if _, err := store.client.Resource(gvrUser).UpdateStatus(ctx, u, metav1.UpdateOptions{}); err != nil {
+		if _, err := store.client.Resource(gvrUser).Update(ctx, u, metav1.UpdateOptions{}); err != nil {
 			klog.Warningf("stand-in user controller: %v", err)
 		}
 	}

@@ -103,10 +103,10 @@ type WorkspaceTemplate struct {
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 	Spec              struct {
 		Placement struct {
-			Clusters        []struct {
+			Clusters []struct {
 				Name string `json:"name"`
 			} `json:"clusters,omitempty"`
-			ClusterSelector *metav1.LabelSelector    `json:"clusterSelector,omitempty"`
+			ClusterSelector *metav1.LabelSelector `json:"clusterSelector,omitempty"`
 		} `json:"placement"`
 	} `json:"spec"`
 }
