@@ -1,0 +1,375 @@
+package kubesphere
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apiserver/pkg/authentication/user"
+	"k8s.io/component-helpers/auth/rbac/validation"
+	"sigs.k8s.io/yaml"
+)
+
+// The conformance test holds the gateway and the ks-core chart against KubeSphere's own v4.1.3 files:
+//
+//	HC_KUBESPHERE_SRC=/work/.mirror/kubesphere+kubesphere/repo go test ./kubesphere/ -run Conformance -v
+const ksTag = "v4.1.3"
+
+func ksSource(t *testing.T) func(path string) string {
+	src := os.Getenv("HC_KUBESPHERE_SRC")
+	if src == "" {
+		t.Skip("set HC_KUBESPHERE_SRC to a KubeSphere git directory (e.g. HC_KUBESPHERE_SRC=/work/.mirror/kubesphere+kubesphere/repo go test ./kubesphere/ -run Conformance) to check routes, CRDs, roles and role templates against tag " + ksTag)
+	}
+	return func(path string) string {
+		out, err := exec.Command("git", "-C", src, "show", ksTag+":"+path).Output()
+		if err != nil {
+			t.Fatalf("git show %s:%s: %v", ksTag, path, err)
+		}
+		return string(out)
+	}
+}
+
+func yamlDocs(t *testing.T, text string) []map[string]interface{} {
+	var out []map[string]interface{}
+	for _, doc := range regexp.MustCompile(`(?m)^---\s*$`).Split(text, -1) {
+		m := map[string]interface{}{}
+		if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+			t.Fatalf("yaml: %v", err)
+		}
+		if len(m) > 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestConformanceRoutes(t *testing.T) {
+	show := ksSource(t)
+	for _, r := range routes {
+		src := show(r.Source)
+		switch {
+		case strings.HasPrefix(r.Root, "/kapis/") && r.Root != "/kapis":
+			gv := strings.Split(strings.TrimPrefix(r.Root, "/kapis/"), "/")
+			if !strings.Contains(src, `"`+gv[0]+`"`) && !strings.Contains(src, "GroupName") {
+				t.Errorf("%s %s: %s does not name group %s", r.Method, r.Root+r.Sub, r.Source, gv[0])
+			}
+			if !strings.Contains(src, `"`+gv[1]+`"`) {
+				t.Errorf("%s %s: %s does not name version %s", r.Method, r.Root+r.Sub, r.Source, gv[1])
+			}
+		case r.Root == "/healthz" || r.Root == "/livez":
+			if !strings.Contains(src, `"`+r.Root+`"`) {
+				t.Errorf("%s does not register %s", r.Source, r.Root)
+			}
+			continue
+		case r.Sub == "":
+			if !strings.Contains(src, `Path("`+r.Root+`")`) {
+				t.Errorf("%s does not register the web service %s", r.Source, r.Root)
+			}
+		}
+		re := regexp.MustCompile(`\.` + r.Method + `\("` + regexp.QuoteMeta(r.Sub) + `"\)`)
+		if !re.MatchString(src) {
+			t.Errorf("%s %s%s is not registered in %s", r.Method, r.Root, r.Sub, r.Source)
+		}
+	}
+	if !strings.Contains(show(dynamicRoute.Source), "func (d *DynamicResourceHandler) HandleServiceError") {
+		t.Errorf("%s has no HandleServiceError", dynamicRoute.Source)
+	}
+	// The route the product once used and KubeSphere does not register must stay out of the table.
+	for _, r := range RouteTable() {
+		if strings.Contains(r.Path, "/workspaces/{workspace}/clusters/{") {
+			t.Errorf("route %s is not KubeSphere's", r.Path)
+		}
+	}
+}
+
+type crdFacts struct {
+	Group, Kind, Plural, Scope string
+	Versions                   map[string][]string // served version → subresources
+}
+
+func factsOf(t *testing.T, text string) crdFacts {
+	docs := yamlDocs(t, text)
+	var crd struct {
+		Spec struct {
+			Group string
+			Names struct{ Kind, Plural string }
+			Scope string
+			// Versions with served and subresources.
+			Versions []struct {
+				Name         string
+				Served       bool
+				Subresources map[string]interface{}
+			}
+		}
+	}
+	raw, _ := yaml.Marshal(docs[0])
+	if err := yaml.Unmarshal(raw, &crd); err != nil {
+		t.Fatal(err)
+	}
+	f := crdFacts{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind, Plural: crd.Spec.Names.Plural, Scope: crd.Spec.Scope, Versions: map[string][]string{}}
+	for _, v := range crd.Spec.Versions {
+		if !v.Served {
+			continue
+		}
+		subs := []string{}
+		for s := range v.Subresources {
+			subs = append(subs, s)
+		}
+		sort.Strings(subs)
+		f.Versions[v.Name] = subs
+	}
+	return f
+}
+
+func TestConformanceCRDs(t *testing.T) {
+	show := ksSource(t)
+	files, _ := filepath.Glob("../ks-core/crds/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no CRDs in ../ks-core/crds")
+	}
+	for _, file := range files {
+		data, _ := os.ReadFile(file)
+		ours := factsOf(t, string(data))
+		theirs := factsOf(t, show(fmt.Sprintf("config/ks-core/charts/ks-crds/crds/%s_%s.yaml", ours.Group, ours.Plural)))
+		if !reflect.DeepEqual(ours, theirs) {
+			t.Errorf("%s: ours %+v, KubeSphere's %+v", filepath.Base(file), ours, theirs)
+		}
+	}
+}
+
+// ---- roles ----
+
+type ksTemplate struct {
+	Name        string
+	Labels      map[string]string
+	Annotations map[string]string
+	Rules       []rbacv1.PolicyRule
+}
+
+type ksRole struct {
+	Name      string
+	Rego      string
+	Rules     []rbacv1.PolicyRule
+	Templates []string
+}
+
+func theirTemplates(t *testing.T, show func(string) string) map[string]ksTemplate {
+	out := map[string]ksTemplate{}
+	for _, d := range yamlDocs(t, show("config/ks-core/templates/roletemplates.yaml")) {
+		var rt struct {
+			Metadata struct {
+				Name        string
+				Labels      map[string]string
+				Annotations map[string]string
+			}
+			Spec struct{ Rules []rbacv1.PolicyRule }
+		}
+		raw, _ := yaml.Marshal(d)
+		_ = yaml.Unmarshal(raw, &rt)
+		out[rt.Metadata.Name] = ksTemplate{rt.Metadata.Name, rt.Metadata.Labels, rt.Metadata.Annotations, rt.Spec.Rules}
+	}
+	return out
+}
+
+// theirRoles reads KubeSphere's roles and aggregates them as pkg/componenthelper/auth/rbac AggregationRole does:
+// a roleSelector (plus the scope label) selects templates, else templateNames; the templates' rules not covered
+// by the role are appended.
+func theirRoles(t *testing.T, show func(string) string, templates map[string]ksTemplate) map[string]ksRole {
+	out := map[string]ksRole{}
+	add := func(prefix, scope string, d map[string]interface{}) {
+		var r struct {
+			Metadata struct {
+				Name        string
+				Annotations map[string]string
+			}
+			AggregationRoleTemplates *struct {
+				TemplateNames []string
+				RoleSelector  *struct{ MatchLabels map[string]string }
+			}
+			Rules []rbacv1.PolicyRule
+		}
+		raw, _ := yaml.Marshal(d)
+		_ = yaml.Unmarshal(raw, &r)
+		role := ksRole{Name: r.Metadata.Name, Rego: r.Metadata.Annotations[annotationRego], Rules: r.Rules}
+		if a := r.AggregationRoleTemplates; a != nil {
+			var selected []ksTemplate
+			if a.RoleSelector != nil {
+				want := map[string]string{"iam.kubesphere.io/scope": scope}
+				for k, v := range a.RoleSelector.MatchLabels {
+					want[k] = v
+				}
+				for _, tmpl := range templates {
+					ok := true
+					for k, v := range want {
+						if have, found := tmpl.Labels[k]; !found || have != v {
+							ok = false
+						}
+					}
+					if ok {
+						selected = append(selected, tmpl)
+					}
+				}
+			} else {
+				for _, n := range a.TemplateNames {
+					if tmpl, ok := templates[n]; ok {
+						selected = append(selected, tmpl)
+					}
+				}
+			}
+			role.Templates = []string{}
+			for _, tmpl := range selected {
+				role.Templates = append(role.Templates, tmpl.Name)
+				if covered, uncovered := validation.Covers(role.Rules, tmpl.Rules); !covered {
+					role.Rules = append(role.Rules, uncovered...)
+				}
+			}
+		}
+		out[prefix+role.Name] = role
+	}
+	for _, d := range yamlDocs(t, show("config/ks-core/templates/globalroles.yaml")) {
+		add("GlobalRole/", "global", d)
+	}
+	for _, d := range yamlDocs(t, show("config/ks-core/templates/clusterroles.yaml")) {
+		add("ClusterRole/", "cluster", d)
+	}
+	for _, d := range yamlDocs(t, show("config/ks-core/templates/builtinroles.yaml")) {
+		role := d["role"].(map[string]interface{})
+		kind, scope := "WorkspaceRole/", "workspace"
+		if role["kind"] == "Role" {
+			kind, scope = "Role/", "namespace"
+		}
+		add(kind, scope, role)
+	}
+	return out
+}
+
+type ourRole struct {
+	Name          string
+	Rego          string
+	Rules         []rbacv1.PolicyRule
+	TemplateNames []string `json:"templateNames"`
+}
+
+func ourRoles(t *testing.T) map[string]ourRole {
+	data, err := os.ReadFile("../ks-core/files/roles.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file map[string][]ourRole
+	if err := yaml.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]ourRole{}
+	for key, kind := range map[string]string{"globalRoles": "GlobalRole/", "clusterRoles": "ClusterRole/", "workspaceRoles": "WorkspaceRole/", "namespaceRoles": "Role/"} {
+		for _, r := range file[key] {
+			out[kind+r.Name] = r
+		}
+	}
+	return out
+}
+
+// regoTable is the request attributes both policies decide on.
+func regoTable() []*AttributesRecord {
+	alice := &user.DefaultInfo{Name: "alice", Groups: []string{"system:authenticated"}}
+	var out []*AttributesRecord
+	for _, scope := range []string{GlobalScope, ClusterScope, WorkspaceScope, NamespaceScope} {
+		for _, verb := range []string{"get", "list", "watch", "create", "delete", "GET"} {
+			for _, res := range []string{"users", "workspacemembers", "pods", "secrets", "workspaces", ""} {
+				for _, name := range []string{"alice", "bob", "ks-managed-kubectl-alice", ""} {
+					for _, group := range []string{"", "tenant.kubesphere.io", "iam.kubesphere.io"} {
+						a := &AttributesRecord{User: alice, Verb: verb, ResourceScope: scope, Resource: res, Name: name, APIGroup: group, ResourceRequest: res != ""}
+						if res == "pods" {
+							a.Subresource, a.Namespace = "exec", "kubesphere-system"
+						}
+						out = append(out, a)
+						k := *a
+						k.KubernetesRequest = true
+						out = append(out, &k)
+					}
+				}
+			}
+		}
+	}
+	for _, p := range []string{"/api", "/api/v1", "/apis", "/kapis/version"} {
+		out = append(out, &AttributesRecord{User: alice, Verb: "GET", Path: p}, &AttributesRecord{User: alice, Verb: "POST", Path: p})
+	}
+	return out
+}
+
+func TestConformanceRoles(t *testing.T) {
+	show := ksSource(t)
+	templates := theirTemplates(t, show)
+	theirs := theirRoles(t, show, templates)
+	rego := newRBACAuthorizer(nil).rego
+	for key, ours := range ourRoles(t) {
+		their, ok := theirs[key]
+		if !ok {
+			continue // a role of the lab's own
+		}
+		if a, _ := validation.Covers(ours.Rules, their.Rules); !a {
+			t.Errorf("%s: ours grants less than KubeSphere's", key)
+		}
+		if b, _ := validation.Covers(their.Rules, ours.Rules); !b {
+			t.Errorf("%s: ours grants more than KubeSphere's", key)
+		}
+		sort.Strings(their.Templates)
+		sorted := append([]string(nil), ours.TemplateNames...)
+		sort.Strings(sorted)
+		if their.Templates != nil && len(sorted)+len(their.Templates) > 0 && !reflect.DeepEqual(sorted, their.Templates) {
+			t.Errorf("%s: template names %v, KubeSphere aggregates %v", key, sorted, their.Templates)
+		}
+		if (ours.Rego == "") != (their.Rego == "") {
+			t.Errorf("%s: rego override present in one only", key)
+			continue
+		}
+		if ours.Rego == "" {
+			continue
+		}
+		for _, a := range regoTable() {
+			if got, want := rego.allows(a, ours.Rego), rego.allows(a, their.Rego); got != want {
+				t.Errorf("%s: rego decides %v for %+v, KubeSphere's %v", key, got, *a, want)
+			}
+		}
+	}
+}
+
+func TestConformanceRoleTemplates(t *testing.T) {
+	show := ksSource(t)
+	theirs := theirTemplates(t, show)
+	data, err := os.ReadFile("../ks-core/files/roletemplates.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ours []ksTemplate
+	if err := yaml.Unmarshal(data, &ours); err != nil {
+		t.Fatal(err)
+	}
+	if len(ours) == 0 {
+		t.Fatal("no role templates")
+	}
+	for _, o := range ours {
+		th, ok := theirs[o.Name]
+		if !ok {
+			t.Errorf("role template %s is not KubeSphere's", o.Name)
+			continue
+		}
+		a, _ := validation.Covers(o.Rules, th.Rules)
+		b, _ := validation.Covers(th.Rules, o.Rules)
+		if !a || !b {
+			t.Errorf("role template %s: rules differ from KubeSphere's", o.Name)
+		}
+		if o.Annotations["iam.kubesphere.io/role-template-rules"] != th.Annotations["iam.kubesphere.io/role-template-rules"] {
+			t.Errorf("role template %s: menu rules differ", o.Name)
+		}
+		if !reflect.DeepEqual(o.Labels, th.Labels) {
+			t.Errorf("role template %s: labels %v, KubeSphere's %v", o.Name, o.Labels, th.Labels)
+		}
+	}
+}
