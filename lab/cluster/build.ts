@@ -44,7 +44,8 @@ function buildInputs(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'testdata') out.push(...buildInputs(path));
+      // Charts (ks-core, demo) and test data are read at run time, not compiled in.
+      if (!['testdata', 'ks-core', 'demo'].includes(entry.name)) out.push(...buildInputs(path));
     } else if (!/(_test\.go|\.ts|\.md)$/.test(entry.name)) out.push(path);
   }
   return out.sort();

@@ -8,6 +8,7 @@ import (
 
 	"github.com/emicklei/go-restful/v3"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -33,6 +34,12 @@ func (g *Gateway) handleServiceError(serr restful.ServiceError, req *restful.Req
 	}
 	gvr := schema.GroupVersionResource{Group: info.APIGroup, Version: info.APIVersion, Resource: info.Resource}
 	if !g.isServed(gvr) {
+		fallback()
+		return
+	}
+	// A served group without that resource (e.g. tenant.kubesphere.io "clusters"): the RESTMapper's NoMatch
+	// makes ks-apiserver fall back to go-restful's 404 (dynamicresource.go, meta.IsNoMatchError).
+	if _, err := g.store.KindFor(gvr); meta.IsNoMatchError(err) {
 		fallback()
 		return
 	}

@@ -41,7 +41,7 @@ func testStore(t *testing.T, objects ...runtime.Object) *Store {
 	client := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), listKinds, objects...)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	return NewStore(ctx, client)
+	return NewStore(ctx, client, nil)
 }
 
 func TestRequestInfo(t *testing.T) {

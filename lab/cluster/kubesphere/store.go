@@ -7,6 +7,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
@@ -56,23 +57,45 @@ var kindOf = map[schema.GroupVersionResource]string{
 // the console has just created through /apis is invisible here until the watch event arrives (milliseconds, but
 // real: a list right after a create may miss it, in ks-apiserver as here).
 type Store struct {
-	client    dynamic.Interface
+	client dynamic.Interface
+	// mapper answers which resources the kube-apiserver serves (ks-apiserver: its client's RESTMapper); nil in
+	// unit tests, where every resource is taken as served.
+	mapper    meta.ResettableRESTMapper
 	factory   dynamicinformer.DynamicSharedInformerFactory
 	ctx       context.Context
 	mu        sync.Mutex
 	informers map[schema.GroupVersionResource]cache.SharedIndexInformer
 }
 
-func NewStore(ctx context.Context, client dynamic.Interface) *Store {
+func NewStore(ctx context.Context, client dynamic.Interface, mapper meta.ResettableRESTMapper) *Store {
 	return &Store{
 		client:    client,
+		mapper:    mapper,
 		factory:   dynamicinformer.NewDynamicSharedInformerFactory(client, 10*time.Minute),
 		ctx:       ctx,
 		informers: map[schema.GroupVersionResource]cache.SharedIndexInformer{},
 	}
 }
 
+// KindFor is the RESTMapper's answer for a resource: a NoKindMatch error (meta.IsNoMatchError) when the
+// kube-apiserver serves no such resource. A miss re-reads discovery once (a CRD may have just been created).
+func (s *Store) KindFor(gvr schema.GroupVersionResource) (schema.GroupVersionKind, error) {
+	if s.mapper == nil {
+		return schema.GroupVersionKind{Group: gvr.Group, Version: gvr.Version, Kind: kindOf[gvr]}, nil
+	}
+	gvk, err := s.mapper.KindFor(gvr)
+	if meta.IsNoMatchError(err) {
+		s.mapper.Reset()
+		gvk, err = s.mapper.KindFor(gvr)
+	}
+	return gvk, err
+}
+
 func (s *Store) informer(gvr schema.GroupVersionResource) (cache.SharedIndexInformer, error) {
+	// An informer on a resource nobody serves would retry forever: refuse it as the RESTMapper does.
+	if _, err := s.KindFor(gvr); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	inf, ok := s.informers[gvr]
 	if !ok {
