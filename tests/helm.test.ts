@@ -4,13 +4,13 @@
 // allowed"), which is how a non-ASCII bundle ends as InstallFailed on a real cluster.
 // The first run builds Helm from source (cached in ~/.cache/harbor-connect, about 4 minutes on 2 cores).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ensureClusterBinaries } from '../lab/cluster/build';
-import { buildPackage, type PackageResult } from '../scripts/package';
+import { buildPackage, writeChartYaml, type PackageResult } from '../scripts/package';
 
 const root = join(__dirname, '..');
 const bundle = join(root, 'dist', 'index.js');
@@ -57,7 +57,26 @@ describe('the packaged chart with the real Helm', () => {
       expect(cm, 'ConfigMap harbor-connect-js-bundle').toBeTruthy();
       expect(cm!.metadata.namespace).toBe(NAMESPACE);
       expect(Buffer.from(cm!.data['index.js'], 'utf8').equals(readFileSync(bundle))).toBe(true);
-      expect(docs.find((d) => d.kind === 'JSBundle')?.spec?.rawFrom?.configMapKeyRef).toEqual({ key: 'index.js', name: 'harbor-connect-js-bundle', namespace: NAMESPACE });
+      expect(docs.find((d) => d.kind === 'JSBundle')).toMatchObject({
+        apiVersion: 'extensions.kubesphere.io/v1alpha1',
+        metadata: { name: 'harbor-connect' },
+        spec: { rawFrom: { configMapKeyRef: { key: 'index.js', name: 'harbor-connect-js-bundle', namespace: NAMESPACE } } },
+        // The CRD has no status subresource: the create body carries the state ks-apiserver serves on.
+        status: { link: '/dist/harbor-connect/index.js', state: 'Available' },
+      });
     }
+  });
+
+  it('refuses the source folder (no built bundle) loudly instead of installing an empty bundle', () => {
+    // What `ksbuilder package extension/` would hand to KubeSphere: the source folder with a Chart.yaml made from
+    // extension.yaml, but no charts/frontend/files/index.js.
+    const src = join(tmp, 'source', 'harbor-connect');
+    cpSync(join(root, 'extension'), src, { recursive: true });
+    writeChartYaml(src);
+    expect(existsSync(join(src, 'charts', 'frontend', 'files', 'index.js'))).toBe(false);
+    const r = run(['template', 'harbor-connect', src, '--namespace', NAMESPACE]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/files\/index\.js is missing/);
+    expect(r.stderr).toMatch(/npm run package/);
   });
 });

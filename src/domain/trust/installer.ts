@@ -31,8 +31,12 @@ import { INSTALLER_SCRIPT } from './script';
 
 export const TRUST_COMPONENT = 'trust-installer';
 export const TRUST_NAME_PREFIX = 'hc-trust-';
-/** Registry-independent, so trust can be installed before the registry is trusted. Air-gapped: pick one from your registry. */
-export const DEFAULT_INSTALLER_IMAGE = 'busybox:1.36';
+/**
+ * Registry-independent, so trust can be installed before the registry is trusted. Pinned by digest (the
+ * multi-arch index of busybox 1.36.1): what runs on every node as root cannot change under the same name.
+ * extension.yaml `images:` lists the same reference for air-gapped mirroring.
+ */
+export const DEFAULT_INSTALLER_IMAGE = 'docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662';
 export const DEFAULT_INTERVAL_SECONDS = 300;
 /** Annotation on the DaemonSet and ConfigMap: SHA-256 of the body we wrote, so "unchanged" ignores server defaults. */
 export const SPEC_SHA256_ANNOTATION = `${ANNOTATION_PREFIX}spec-sha256`;

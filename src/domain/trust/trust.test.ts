@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { caFileSha256 } from '../record';
 import {
   buildInstallerDaemonSet,
+  DEFAULT_INSTALLER_IMAGE,
   clusterRuntimes,
   containerdHostsToml,
   installerRolledOut,
@@ -203,7 +204,8 @@ describe('planTrustInstaller', () => {
     expect(pod.tolerations).toEqual([{ operator: 'Exists' }]);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.priorityClassName).toBeUndefined();
-    expect(c.image).toBe('busybox:1.36');
+    expect(c.image).toBe(DEFAULT_INSTALLER_IMAGE);
+    expect(c.image).toMatch(/@sha256:[0-9a-f]{64}$/);
     expect(c.resources).toEqual({ requests: { cpu: '5m', memory: '8Mi' }, limits: { cpu: '50m', memory: '32Mi' } });
     expect(c.securityContext).toMatchObject({ runAsUser: 0, privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(c.securityContext?.capabilities?.add).toBeUndefined();
