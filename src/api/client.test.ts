@@ -167,10 +167,15 @@ describe('resource client', () => {
     expect(JSON.parse(seen[0].body).spec.resourceAttributes).toEqual({ verb: 'create', resource: 'secrets', namespace: 'demo' });
   });
 
-  it('lists workspace projects through the tenant API', async () => {
+  it('lists workspace projects through the route KubeSphere registers, with the cluster in the multi-cluster prefix', async () => {
     handler = (_r, res) => json(res, 200, { items: [], totalItems: 0 });
-    await listWorkspaceProjects('ws1', 'host', { limit: 100 });
-    expect(seen[0].url).toBe('/kapis/tenant.kubesphere.io/v1beta1/workspaces/ws1/clusters/host/namespaces?limit=100');
+    // KubeSphere 4.1 is multi-cluster even with one cluster (configz: multicluster.clusterRole host).
+    await listWorkspaceProjects(clusterContext('host', true), 'ws1', { limit: 100 });
+    await listWorkspaceProjects(member, 'ws1');
+    expect(seen.map((s) => s.url)).toEqual([
+      '/clusters/host/kapis/tenant.kubesphere.io/v1beta1/workspaces/ws1/namespaces?limit=100',
+      '/clusters/m1/kapis/tenant.kubesphere.io/v1beta1/workspaces/ws1/namespaces',
+    ]);
   });
 });
 

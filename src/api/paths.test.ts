@@ -107,6 +107,16 @@ describe('api versions and cluster context', () => {
       g.globals = { ksConfig: { multicluster: { clusterRole: 'host' } } };
       expect(isMultiCluster()).toBe(true);
       expect(clusterPrefix(clusterContext('host'))).toBe('/clusters/host');
+      // What KubeSphere 4.1.3's configz answers with one cluster (ks-core kubesphere-config.yaml, _helpers.tpl).
+      g.globals = { ksConfig: { multicluster: { clusterRole: 'host', hostClusterName: 'host' } } };
+      expect(clusterPrefix(clusterContext('host'))).toBe('/clusters/host');
+      g.globals = { ksConfig: { multicluster: { clusterRole: 'member' } } };
+      expect(isMultiCluster()).toBe(true);
+      // The console treats a missing multicluster section as multi-cluster too (`?.clusterRole !== 'none'`).
+      g.globals = { ksConfig: {} };
+      expect(isMultiCluster()).toBe(true);
+      g.globals = {};
+      expect(isMultiCluster()).toBe(true);
     } finally {
       g.globals = saved;
     }

@@ -30,14 +30,13 @@ export function listAllClusters(opts: Opts = {}): Promise<KsList<Cluster>> {
   return request('GET', withQuery(platformKapisPath('resources.kubesphere.io', 'v1alpha3', 'clusters'), q), o);
 }
 
-/** Projects of a workspace on one cluster. */
-export function listWorkspaceProjects(
-  workspace: string,
-  cluster: string,
-  opts: Opts = {},
-): Promise<KsList<Namespace>> {
+/**
+ * Projects of a workspace on one cluster: `/clusters/{cluster}/kapis/tenant.kubesphere.io/v1beta1/workspaces/{ws}/namespaces`
+ * (the cluster comes from the multi-cluster prefix; KubeSphere registers no `/workspaces/{ws}/clusters/{c}/namespaces`).
+ */
+export function listWorkspaceProjects(cluster: ClusterContext, workspace: string, opts: Opts = {}): Promise<KsList<Namespace>> {
   const [q, o] = split(opts);
-  const path = platformKapisPath('tenant.kubesphere.io', 'v1beta1', 'workspaces', workspace, 'clusters', cluster, 'namespaces');
+  const path = kapisPath(cluster, 'tenant.kubesphere.io', 'v1beta1', 'workspaces', workspace, 'namespaces');
   return request('GET', withQuery(path, q), o);
 }
 

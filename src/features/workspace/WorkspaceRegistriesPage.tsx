@@ -2,6 +2,7 @@ import React from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router-dom';
 import { Card, Select } from '@kubed/components';
+import { clusterContext } from '../../api/cluster';
 import { HOST_CLUSTER_LABEL } from '../../api/models';
 import { queryKeys } from '../../api/queryKeys';
 import { listClusters, listWorkspaceProjects } from '../../api/resources/kubesphere';
@@ -36,7 +37,7 @@ export function WorkspaceRegistriesPage() {
 
   const projects = useQuery<Awaited<ReturnType<typeof listWorkspaceProjects>>, ApiError>({
     queryKey: queryKeys.workspaceProjects(cluster ?? '', workspace),
-    queryFn: ({ signal }) => listWorkspaceProjects(workspace, cluster as string, { signal }),
+    queryFn: ({ signal }) => listWorkspaceProjects(clusterContext(cluster as string), workspace, { signal }),
     enabled: !!cluster,
   });
   const projectNames = (projects.data?.items ?? []).map((p) => p.metadata?.name ?? '').filter(Boolean);
