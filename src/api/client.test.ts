@@ -215,6 +215,15 @@ describe('executeWrite', () => {
     expect(seen[4]).toMatchObject({ method: 'DELETE', url: '/apis/extensions.kubesphere.io/v1alpha1/reverseproxies/hc-harbor?dryRun=All' });
   });
 
+  it('sends a planned delete\'s uid and resourceVersion preconditions', async () => {
+    await executeWrite(
+      { action: 'delete', apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name: 's', preconditions: { uid: 'u-1', resourceVersion: '42' } },
+      member,
+    );
+    expect(seen[0]).toMatchObject({ method: 'DELETE', url: '/clusters/m1/api/v1/namespaces/demo/secrets/s' });
+    expect(JSON.parse(seen[0].body)).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: 'u-1', resourceVersion: '42' } });
+  });
+
   it('rejects malformed writes before any request', async () => {
     await expect(executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Widget', name: 'x', body: {} }, host)).rejects.toThrow(/no API client/);
     await expect(executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Secret', name: 'x', body: {} }, host)).rejects.toThrow(/namespace/);

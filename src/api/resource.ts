@@ -49,6 +49,8 @@ export interface DeleteOptions extends WriteOptions {
   propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
   /** Delete only this version (a precondition: 409 if it changed). */
   resourceVersion?: string;
+  /** Delete only this object (a precondition: 409 if the name now holds another one). */
+  uid?: string;
 }
 
 export interface WatchOptions<T> {
@@ -167,7 +169,10 @@ export function resourceClient<T extends KObject>(type: ResourceType): ResourceC
       const url = withQuery(path(cluster, { namespace: nsOf(type, opts.namespace), name }), {
         dryRun: opts.dryRun ? 'All' : undefined,
       });
-      const preconditions = opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : undefined;
+      const preconditions =
+        opts.resourceVersion || opts.uid
+          ? { ...(opts.uid ? { uid: opts.uid } : {}), ...(opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {}) }
+          : undefined;
       const body =
         opts.propagationPolicy || preconditions
           ? { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy, preconditions }

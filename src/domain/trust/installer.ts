@@ -11,6 +11,7 @@ import {
   CA_SHA256_ANNOTATION,
   caFileSha256,
   COMPONENT_LABEL,
+  preconditionsOf,
   CONFIG_SHA256_ANNOTATION,
   RECORD_CA_KEY,
   REGISTRY_LABEL,
@@ -352,8 +353,32 @@ export function planTrustRemoval(input: TrustRemovalInput): TrustRemovalPlan {
     ds = body;
   }
   const phase2: Write[] = [];
-  if (ds) phase2.push({ action: 'delete', apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: input.namespace, name, reason: { key: 'HARBOR_CONNECT_TRUST_WHY_DAEMONSET_DELETE', params: { name } } });
-  if (configMap) phase2.push({ action: 'delete', apiVersion: 'v1', kind: 'ConfigMap', namespace: input.namespace, name, reason: { key: 'HARBOR_CONNECT_TRUST_WHY_CONFIGMAP_DELETE', params: { name } } });
+  // Phase 1 rewrites the DaemonSet (remove mode), so its delete is pinned to the object (uid), not its version.
+  // The ConfigMap is pinned to the version read unless phase 1 creates it.
+  const dsRead = input.existing?.daemonSet === ds ? ds?.metadata : undefined;
+  const cmRead = input.existing?.configMap === configMap ? configMap?.metadata : undefined;
+  if (ds) {
+    phase2.push({
+      action: 'delete',
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      namespace: input.namespace,
+      name,
+      ...preconditionsOf(dsRead?.uid ? { uid: dsRead.uid } : undefined),
+      reason: { key: 'HARBOR_CONNECT_TRUST_WHY_DAEMONSET_DELETE', params: { name } },
+    });
+  }
+  if (configMap) {
+    phase2.push({
+      action: 'delete',
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: input.namespace,
+      name,
+      ...preconditionsOf(cmRead ? { uid: cmRead.uid, resourceVersion: cmRead.resourceVersion } : undefined),
+      reason: { key: 'HARBOR_CONNECT_TRUST_WHY_CONFIGMAP_DELETE', params: { name } },
+    });
+  }
   return {
     phases: [
       { writes: phase1, ...(ds ? { waitFor: { kind: 'daemonset-ready', namespace: input.namespace, name, mode: 'remove', timeoutSeconds } } : {}) },

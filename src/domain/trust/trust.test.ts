@@ -262,6 +262,9 @@ describe('planTrustRemoval', () => {
       ['delete', 'DaemonSet'],
       ['delete', 'ConfigMap'],
     ]);
+    // Deletes only the objects read: the DaemonSet by uid (phase 1 rewrites it), the ConfigMap by uid and version.
+    expect(p2.writes[0].preconditions).toEqual({ uid: 'uid-hc-trust-harbor-example-com-8443' });
+    expect(p2.writes[1].preconditions).toEqual({ uid: 'uid-hc-trust-harbor-example-com-8443', resourceVersion: '1' });
     expect(() => new DaemonSetModel(ds as never).validate()).not.toThrow();
   });
 

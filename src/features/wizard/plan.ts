@@ -19,6 +19,7 @@ import {
   buildRegistryRecord,
   planRegistryRecordWrite,
   planRegistryRecordDelete,
+  preconditionsOf,
   recordSecretName,
   registryIdFromServerKey,
   DEFAULT_EXTENSION_NAMESPACE,
@@ -259,14 +260,14 @@ export function planCredentialRotation(input: RotationInput): Write[] {
 // ---------- removal ----------
 
 export interface RemovalInput {
-  record: Pick<RegistryRecord, 'id' | 'name' | 'namespace'>;
+  record: Pick<RegistryRecord, 'id' | 'name' | 'namespace'> & Partial<Pick<RegistryRecord, 'uid' | 'resourceVersion'>>;
   /** Our pull secrets for this registry (label selector). */
   secrets: Secret[];
   /** ServiceAccounts of the projects holding those secrets (those that reference them get unbound). */
   serviceAccounts: ServiceAccount[];
   installer?: { configMap?: ConfigMap; daemonSet?: DaemonSet };
   /** Probe ReverseProxies of this registry (label selector). */
-  reverseProxies?: Array<{ metadata?: { name?: string; labels?: Record<string, string> } }>;
+  reverseProxies?: Array<{ metadata?: { name?: string; uid?: string; labels?: Record<string, string> } }>;
 }
 
 /**
@@ -288,6 +289,8 @@ export function planRegistryRemoval(input: RemovalInput): { phases: Write[][]; w
       kind: 'Secret',
       namespace: s.metadata?.namespace,
       name: s.metadata?.name ?? '',
+      // Only the Secret that was reviewed: not a same-named one created since, nor one changed since.
+      ...preconditionsOf(s.metadata),
       reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_SECRET_DELETE', params: { name: s.metadata?.name ?? '', namespace: s.metadata?.namespace ?? '' } },
       effects: ['deletes-data'],
     });
@@ -297,9 +300,9 @@ export function planRegistryRemoval(input: RemovalInput): { phases: Write[][]; w
   phase1.push(...trust.phases[1].writes);
   for (const p of input.reverseProxies ?? []) {
     if (p.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE || !p.metadata?.name) continue;
-    phase1.push(probeProxyDelete(p.metadata.name));
+    phase1.push({ ...probeProxyDelete(p.metadata.name), ...preconditionsOf(p.metadata.uid ? { uid: p.metadata.uid } : undefined) });
   }
-  phase1.push(planRegistryRecordDelete({ name: input.record.name, namespace }));
+  phase1.push(planRegistryRecordDelete({ name: input.record.name, namespace, uid: input.record.uid, resourceVersion: input.record.resourceVersion }));
   return { phases: [phase0, phase1].filter((p) => p.length > 0), waitForInstaller: !!trust.phases[0].waitFor };
 }
 
