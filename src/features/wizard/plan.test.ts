@@ -7,9 +7,7 @@ import type { Write } from '../../domain/plan/write';
 import {
   buildWizardPlan,
   planCredentialRotation,
-  planProbeProxy,
   planRegistryRemoval,
-  probeName,
   type CurrentObjects,
   type WizardChoices,
 } from './plan';
@@ -145,17 +143,5 @@ describe('planRegistryRemoval', () => {
     expect(byName['Secret extension-harbor-connect/hc-registry-127-0-0-1-5443']).toEqual({ uid: 'rec-uid', resourceVersion: '77' });
     expect(byName['Secret demo/lab-pull']).toEqual({ uid: 'uid-demo', resourceVersion: after.managedSecrets.find((s) => s.metadata?.namespace === 'demo')?.metadata?.resourceVersion });
     expect(byName['ReverseProxy /hc-probe-x']).toEqual({ uid: 'rp-uid' });
-  });
-});
-
-describe('probe proxy', () => {
-  it('double-base64 caBundle, a name per CA fingerprint, credentials only in headerUp', () => {
-    const w = planProbeProxy({ registryId: 'r', address: addr, caPem: CA, caFingerprint: 'AB12CD34EF', basicAuth: { username: 'u', password: 'p' } });
-    const spec = (w.body as any).spec;
-    expect(w.name).toBe(probeName('r', 'AB12CD34EF'));
-    expect(w.name).toBe('hc-probe-r-ab12cd34');
-    expect(Buffer.from(Buffer.from(spec.upstream.caBundle, 'base64').toString(), 'base64').toString()).toBe(CA);
-    expect(spec.matcher).toEqual({ path: `/proxy/harbor-connect/${w.name}/*`, method: '*' });
-    expect(spec.directives.headerUp[0]).toBe(`Authorization "Basic ${Buffer.from('u:p').toString('base64')}"`);
   });
 });
