@@ -117,13 +117,6 @@ describe('resource client', () => {
     expect(seen[2].url).toContain('continue=p3');
   });
 
-  it('lists through KubeSphere paging', async () => {
-    handler = (_r, res) => json(res, 200, { items: [{ metadata: { name: 'a' } }], totalItems: 11 });
-    const page = await secrets.ksList(host, { namespace: 'demo', page: 2, limit: 10, sortBy: 'createTime', ascending: false });
-    expect(page.totalItems).toBe(11);
-    expect(seen[0].url).toBe('/kapis/resources.kubesphere.io/v1alpha3/namespaces/demo/secrets?page=2&limit=10&sortBy=createTime&ascending=false');
-  });
-
   it('creates with apiVersion/kind filled in and the field manager', async () => {
     handler = (r, res) => json(res, 201, JSON.parse(r.body));
     await configMaps.create(host, { metadata: { name: 'c', namespace: 'demo' }, data: { a: 'b' } }, { dryRun: true });

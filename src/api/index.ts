@@ -24,3 +24,4 @@ export {
   type LeftoverCleanup,
 } from './probe';
 export { deleteOnPageHide, flushOnPageHide } from './ephemeral';
+export * from './kubesphere-routes';

@@ -1,8 +1,8 @@
 // One generic client for every Kubernetes kind; resources/<kind>.ts instantiate it with a ResourceType.
 import { request } from './client';
 import type { ClusterContext } from './cluster';
-import type { KList, KObject, KsList, WatchEvent } from './models';
-import { kapisPath, resourcePath, withQuery, type KsQuery, type ResourceType } from './paths';
+import type { KList, KObject, WatchEvent } from './models';
+import { resourcePath, withQuery, type ResourceType } from './paths';
 import { watchLoop } from './watch';
 import type { PatchType } from '../domain/plan/write';
 
@@ -29,10 +29,6 @@ export interface ListOptions extends CallOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
-}
-
-export interface KsListOptions extends CallOptions, KsQuery {
-  namespace?: string;
 }
 
 export interface ObjectOptions extends CallOptions {
@@ -84,8 +80,6 @@ export interface ResourceClient<T extends KObject> {
   list(cluster: ClusterContext, opts?: ListOptions): Promise<KList<T>>;
   /** Follows `continue` until the list is complete; `limit` is the page size (default 500). */
   listAll(cluster: ClusterContext, opts?: Omit<ListOptions, 'continue'>): Promise<KList<T>>;
-  /** KubeSphere's paged list (/kapis/resources.kubesphere.io/v1alpha3): `{ items, totalItems }`. */
-  ksList(cluster: ClusterContext, opts?: KsListOptions): Promise<KsList<T>>;
   get(cluster: ClusterContext, name: string, opts?: ObjectOptions): Promise<T>;
   create(cluster: ClusterContext, body: T, opts?: WriteOptions): Promise<T>;
   /** PUT; the body must carry metadata.resourceVersion as read (a stale one gives 409 Conflict). */
@@ -131,14 +125,6 @@ export function resourceClient<T extends KObject>(type: ResourceType): ResourceC
         items.push(...page.items);
       }
       return { ...page, metadata: { ...page.metadata, continue: undefined }, items };
-    },
-
-    ksList(cluster, opts = {}) {
-      const { namespace, signal, timeout, ...query } = opts;
-      const ns = nsOf(type, namespace);
-      const segments = ns ? ['namespaces', ns, type.resource] : [type.resource];
-      const url = withQuery(kapisPath(cluster, 'resources.kubesphere.io', 'v1alpha3', ...segments), query);
-      return request<KsList<T>>('GET', url, { signal, timeout });
     },
 
     get(cluster, name, opts = {}) {

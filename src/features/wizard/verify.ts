@@ -7,7 +7,7 @@ import {
   ApiError,
   events,
   executeWrite,
-  kapisPath,
+  kubesphereRoutePath,
   pods,
   request,
   secrets,
@@ -55,7 +55,7 @@ export async function verifyWithKubeSphere(
     registryId: 'verify',
   });
   try {
-    await request('POST', kapisPath(cluster, 'resources.kubesphere.io', 'v1alpha3', 'namespaces', input.namespace, 'registrysecrets', 'harbor-connect-verify', 'verify'), {
+    await request('POST', kubesphereRoutePath('resources.verifyRegistrySecret', { namespace: input.namespace, secret: 'harbor-connect-verify' }, cluster), {
       body,
       timeout: 30_000,
     });
