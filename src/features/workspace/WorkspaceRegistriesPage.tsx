@@ -16,9 +16,9 @@ import { ProjectRegistries } from '../project/ProjectRegistries';
 const base = (workspace: string) => `/workspaces/${encodeURIComponent(workspace)}/image-registries`;
 
 /**
- * Workspace → Image Registries: the project admin's way in on KubeSphere 4.2+, which has no project
- * menu mount. Pick a cluster and a project of this workspace; the project view is the same as the
- * 4.1 project page. Address: /workspaces/:workspace/image-registries[/:cluster/:namespace].
+ * Workspace → Image Registries: the project admin's way in that needs no project menu mount (which KubeSphere 4.2
+ * is said to remove: not verified). Pick a cluster and a project of this workspace; the project view is the same
+ * as the project page. Address: /workspaces/:workspace/image-registries[/:cluster/:namespace].
  */
 export function WorkspaceRegistriesPage() {
   const { workspace = '', cluster: routeCluster, namespace } = useParams();
