@@ -20,8 +20,27 @@ export const HOST_MODULES = [
   'wujie-react',
 ] as const;
 
+/**
+ * Raw C0 control characters (and DEL) that survive minification inside string and regular-expression literals
+ * (node-forge has "\x01" and "\x02" literals that esbuild prints raw), written as \xNN escapes, which mean the same
+ * character in both. A raw one anywhere else would already be a syntax error, so nothing else can change.
+ */
+export function escapeControlCharacters(code: string): string {
+  return code.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+const printableAscii: PluginOption = {
+  name: 'harbor-connect:printable-ascii',
+  enforce: 'post',
+  generateBundle(_options, bundle) {
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type === 'chunk') chunk.code = escapeControlCharacters(chunk.code);
+    }
+  },
+};
+
 export default defineConfig(async ({ mode }): Promise<UserConfig> => {
-  const plugins: PluginOption[] = [];
+  const plugins: PluginOption[] = [printableAscii];
   if (mode === 'report') {
     const { visualizer } = await import('rollup-plugin-visualizer');
     plugins.push(visualizer({ filename: 'dist/stats.html', gzipSize: true, template: 'treemap' }) as PluginOption);
@@ -31,7 +50,10 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
     plugins,
     // Classic runtime: React.createElement, so no 'react/jsx-runtime' import (not in the import map, and
     // React 17's host would need it bundled).
-    esbuild: { jsx: 'transform', jsxFactory: 'React.createElement', jsxFragment: 'React.Fragment' },
+    // charset 'ascii': every non-ASCII character is written as an escape, so dist/index.js is printable ASCII.
+    // Helm puts the bundle into a ConfigMap with toJson, which leaves U+0080..U+009F raw (node-forge has them),
+    // and go-yaml refuses those ("control characters are not allowed"): the install would fail.
+    esbuild: { jsx: 'transform', jsxFactory: 'React.createElement', jsxFragment: 'React.Fragment', charset: 'ascii' },
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     publicDir: false,
     build: {

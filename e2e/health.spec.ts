@@ -1,5 +1,5 @@
 // The registry detail page's health panel and pull test, end to end on the lab. The registry is set up through
-// the API (record Secret + pull secret + ServiceAccount binding + probe ReverseProxy, node trust copied by hand
+// the API (record Secret + pull secret + ServiceAccount binding, node trust copied by hand; the panel makes its own probe
 // as "manual" trust), so these tests do not depend on the wizard UI. Then each thing is broken, the panel must
 // name the cause and the fix (in English and Chinese), the thing is fixed, and the panel turns healthy.
 //   Screenshots: e2e/artifacts/screens/<test>/<step>.png
@@ -73,18 +73,7 @@ async function setupRegistry(r: typeof GOOD, caPem: string) {
       { op: 'add', path: '/imagePullSecrets/-', value: { name: SECRET } },
     ], 'application/json-patch+json');
   }
-  const probe = `hc-probe-${r.id}-e2e`;
-  await put('/apis/extensions.kubesphere.io/v1alpha1/reverseproxies', {
-    apiVersion: 'extensions.kubesphere.io/v1alpha1',
-    kind: 'ReverseProxy',
-    metadata: { name: probe, labels: { ...labels, 'app.kubernetes.io/component': 'probe' } },
-    spec: {
-      matcher: { path: `/proxy/harbor-connect/${probe}/*`, method: '*' },
-      upstream: { url: `https://${r.server}`, caBundle: b64(b64(caPem)) },
-      // A Basic challenge reaching the browser would open its login prompt and stall the request: strip it.
-      directives: { stripPathPrefix: `/proxy/harbor-connect/${probe}`, headerUp: ['-Authorization', '-Cookie'], headerDown: ['-Www-Authenticate'] },
-    },
-  });
+  // No probe ReverseProxy is seeded: the panel makes its own credential-free probe (issue 12 item 8).
 }
 
 async function setPullSecret(r: typeof GOOD, pass: string) {
@@ -154,7 +143,6 @@ test.afterAll(async () => {
   }
   for (const r of [GOOD, LEGACY]) {
     await api('DELETE', `/api/v1/namespaces/${EXT}/secrets/hc-registry-${r.id}`);
-    await api('DELETE', `/apis/extensions.kubesphere.io/v1alpha1/reverseproxies/hc-probe-${r.id}-e2e`);
   }
   for (const name of [SECRET, `${SECRET}-legacy`]) await api('DELETE', `/api/v1/namespaces/${NS}/secrets/${name}`);
   // The CA files this spec copied to the nodes (a folder the trust installer manages has its marker: left alone).

@@ -40,23 +40,7 @@ export function buildPackage(outDir = join(root, 'dist-package'), bundlePath = j
   mkdirSync(filesDir, { recursive: true });
   copyFileSync(bundlePath, join(filesDir, 'index.js'));
 
-  // ksbuilder generates the top-level Chart.yaml from extension.yaml when it publishes; do the same so
-  // the folder and the .tgz install with plain helm too.
-  const deps = (manifest.dependencies ?? []).map((d) => {
-    const sub = parse(readFileSync(join(chartDir, 'charts', d.name, 'Chart.yaml'), 'utf8')) as { version: string };
-    return { name: d.name, version: sub.version, tags: d.tags };
-  });
-  const chart = {
-    apiVersion: 'v2',
-    name,
-    version,
-    appVersion: version,
-    description: manifest.description.en,
-    type: 'application',
-    ...(manifest.kubeVersion ? { kubeVersion: manifest.kubeVersion } : {}),
-    dependencies: deps,
-  };
-  writeFileSync(join(chartDir, 'Chart.yaml'), stringify(chart));
+  writeChartYaml(chartDir, manifest);
 
   // Reproducible archive: sorted names, fixed times and owners, gzip without a timestamp.
   const tgz = join(outDir, `${name}-${version}.tgz`);
@@ -67,6 +51,29 @@ export function buildPackage(outDir = join(root, 'dist-package'), bundlePath = j
   );
   writeFileSync(tgz, execFileSync('gzip', ['-n', '-9', '-c'], { input: tar, maxBuffer: 64 * 1024 * 1024 }));
   return { chartDir, tgz, name, version };
+}
+
+/**
+ * The top-level Chart.yaml, made from extension.yaml the way ksbuilder makes it when it packages or publishes,
+ * so the folder and the .tgz install with plain helm too.
+ */
+export function writeChartYaml(chartDir: string, manifest?: ExtensionManifest): void {
+  const m = manifest ?? (parse(readFileSync(join(chartDir, 'extension.yaml'), 'utf8')) as ExtensionManifest);
+  const deps = (m.dependencies ?? []).map((d) => {
+    const sub = parse(readFileSync(join(chartDir, 'charts', d.name, 'Chart.yaml'), 'utf8')) as { version: string };
+    return { name: d.name, version: sub.version, tags: d.tags };
+  });
+  const chart = {
+    apiVersion: 'v2',
+    name: m.name,
+    version: m.version,
+    appVersion: m.version,
+    description: m.description.en,
+    type: 'application',
+    ...(m.kubeVersion ? { kubeVersion: m.kubeVersion } : {}),
+    dependencies: deps,
+  };
+  writeFileSync(join(chartDir, 'Chart.yaml'), stringify(chart));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,13 +1,14 @@
-// The extension package: extension.yaml has what KubeSphere requires, and the frontend chart, rendered,
-// yields a ConfigMap whose index.js is exactly dist/index.js and a JSBundle pointing at it.
-// helm is not available here (no Debian package), so scripts/chart.ts renders the few actions used.
+// The extension package: extension.yaml has what KubeSphere and ksbuilder require (ksbuilder pkg/api/metadata.go,
+// ks-core config/ks-core/templates/extension-categories.yaml), and npm run package writes the installable folder
+// and archive. tests/helm.test.ts renders them with the real Helm.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderTemplate, splitDocuments } from '../scripts/chart';
+import { splitDocuments } from '../scripts/chart';
+import { DEFAULT_INSTALLER_IMAGE } from '../src/domain/trust';
 import { buildPackage, type PackageResult } from '../scripts/package';
 
 const root = join(__dirname, '..');
@@ -23,20 +24,20 @@ beforeAll(() => {
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function renderFrontend(chartDir: string, namespace = 'extension-harbor-connect') {
-  const sub = join(chartDir, 'charts', 'frontend');
-  const chart = parse(readFileSync(join(sub, 'Chart.yaml'), 'utf8'));
-  const docs: Array<Record<string, any>> = [];
-  for (const f of readdirSync(join(sub, 'templates')).sort()) {
-    const text = renderTemplate(readFileSync(join(sub, 'templates', f), 'utf8'), {
-      release: { Namespace: namespace, Name: 'harbor-connect', Service: 'Helm' },
-      chart: { Name: chart.name, Version: chart.version },
-      files: (p) => readFileSync(join(sub, p), 'utf8'),
-    });
-    for (const d of splitDocuments(text)) docs.push(parse(d));
-  }
-  return docs;
-}
+/** The Categories ks-core v4.1.3 creates (config/ks-core/templates/extension-categories.yaml). */
+const KS_CORE_CATEGORIES = [
+  'ai-machine-learning',
+  'deepseek',
+  'database',
+  'integration-delivery',
+  'observability',
+  'networking',
+  'security',
+  'storage',
+  'streaming-messaging',
+  'dev-tools',
+  'computing',
+];
 
 describe('extension.yaml', () => {
   const ext = parse(readFileSync(join(root, 'extension', 'extension.yaml'), 'utf8'));
@@ -49,15 +50,39 @@ describe('extension.yaml', () => {
       expect(ext[field].en, field).toBeTruthy();
       expect(ext[field].zh, field).toBeTruthy();
     }
-    expect(ext.category).toBeTruthy();
-    expect(ext.provider.en.name).toBeTruthy();
-    expect(ext.provider.zh.name).toBeTruthy();
+    expect(KS_CORE_CATEGORIES).toContain(ext.category);
+    expect(['integration-delivery', 'dev-tools']).toContain(ext.category);
+    for (const lang of ['en', 'zh']) {
+      expect(ext.provider[lang].name, `provider.${lang}.name`).toBeTruthy();
+      expect(ext.provider[lang].email, `provider.${lang}.email`).toMatch(/^[^@\s]+@[^@\s]+\.[a-z]+$/);
+      expect(ext.provider[lang].url, `provider.${lang}.url`).toMatch(/^https:\/\//);
+    }
+    expect(ext.home).toMatch(/^https:\/\//);
+    expect(ext.docs).toMatch(/^https:\/\//);
+    expect(ext.sources.length).toBeGreaterThan(0);
+    for (const u of ext.sources) expect(u).toMatch(/^https:\/\//);
+    expect(ext.maintainers.length).toBeGreaterThan(0);
+    for (const m of ext.maintainers) {
+      expect(m.name).toBeTruthy();
+      expect(m.email).toMatch(/^[^@\s]+@[^@\s]+$/);
+    }
+    expect(ext.keywords.length).toBeGreaterThan(0);
     expect(ext.ksVersion).toBe('>=4.1.0-0');
     expect(ext.kubeVersion).toBeTruthy();
     expect(ext.installationMode).toBe('HostOnly');
     expect(ext.dependencies).toEqual([{ name: 'frontend', tags: ['extension'] }]);
     expect(existsSync(join(root, 'extension', ext.icon))).toBe(true);
     expect(readFileSync(join(root, 'extension', ext.icon), 'utf8')).toContain('<svg');
+  });
+
+  it('lists every image the extension runs, each pinned by digest', () => {
+    expect(ext.images).toEqual([DEFAULT_INSTALLER_IMAGE]);
+    for (const image of ext.images) expect(image).toMatch(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+)?@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('has only fields ksbuilder knows (pkg/api/metadata.go Metadata)', () => {
+    const known = ['apiVersion', 'name', 'version', 'displayName', 'description', 'category', 'keywords', 'home', 'docs', 'sources', 'kubeVersion', 'ksVersion', 'maintainers', 'provider', 'staticFileDirectory', 'icon', 'screenshots', 'dependencies', 'installationMode', 'namespace', 'images', 'externalDependencies', 'annotations'];
+    for (const k of Object.keys(ext)) expect(known, k).toContain(k);
   });
 
   it('ships READMEs, changelogs, values and permissions beside it', () => {
@@ -80,20 +105,7 @@ describe('npm run package', () => {
     expect(readFileSync(join(pkg.chartDir, 'charts', 'frontend', 'files', 'index.js'))).toEqual(readFileSync(bundle));
   });
 
-  it('renders a ConfigMap holding exactly the built bundle and a JSBundle that references it', () => {
-    const docs = renderFrontend(pkg.chartDir);
-    const cm = docs.find((d) => d.kind === 'ConfigMap');
-    const js = docs.find((d) => d.kind === 'JSBundle');
-    expect(cm && js).toBeTruthy();
-    expect(cm!.metadata).toMatchObject({ name: 'harbor-connect-js-bundle', namespace: 'extension-harbor-connect' });
-    expect(Buffer.from(cm!.data['index.js'], 'utf8').equals(readFileSync(bundle))).toBe(true);
-    expect(js).toMatchObject({
-      apiVersion: 'extensions.kubesphere.io/v1alpha1',
-      metadata: { name: 'harbor-connect' },
-      spec: { rawFrom: { configMapKeyRef: { key: 'index.js', name: cm!.metadata.name, namespace: cm!.metadata.namespace } } },
-      status: { link: '/dist/harbor-connect/index.js', state: 'Available' },
-    });
-    // ConfigMaps are limited to 1 MiB.
+  it('keeps the bundle under the ConfigMap size limit (1 MiB)', () => {
     expect(readFileSync(bundle).length).toBeLessThan(1024 * 1024 - 4096);
   });
 
@@ -105,9 +117,5 @@ describe('npm run package', () => {
     }
     const extracted = execFileSync('tar', ['-xzOf', pkg.tgz, 'harbor-connect/charts/frontend/files/index.js'], { maxBuffer: 16 * 1024 * 1024 });
     expect(extracted.equals(readFileSync(bundle))).toBe(true);
-  });
-
-  it('renders nothing it does not understand', () => {
-    expect(() => renderTemplate('{{ .Values.x }}', { release: { Namespace: 'n', Name: 'r', Service: 'Helm' }, chart: { Name: 'c', Version: '1' }, files: () => '' })).toThrow(/not supported/);
   });
 });

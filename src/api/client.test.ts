@@ -117,13 +117,6 @@ describe('resource client', () => {
     expect(seen[2].url).toContain('continue=p3');
   });
 
-  it('lists through KubeSphere paging', async () => {
-    handler = (_r, res) => json(res, 200, { items: [{ metadata: { name: 'a' } }], totalItems: 11 });
-    const page = await secrets.ksList(host, { namespace: 'demo', page: 2, limit: 10, sortBy: 'createTime', ascending: false });
-    expect(page.totalItems).toBe(11);
-    expect(seen[0].url).toBe('/kapis/resources.kubesphere.io/v1alpha3/namespaces/demo/secrets?page=2&limit=10&sortBy=createTime&ascending=false');
-  });
-
   it('creates with apiVersion/kind filled in and the field manager', async () => {
     handler = (r, res) => json(res, 201, JSON.parse(r.body));
     await configMaps.create(host, { metadata: { name: 'c', namespace: 'demo' }, data: { a: 'b' } }, { dryRun: true });
@@ -167,10 +160,15 @@ describe('resource client', () => {
     expect(JSON.parse(seen[0].body).spec.resourceAttributes).toEqual({ verb: 'create', resource: 'secrets', namespace: 'demo' });
   });
 
-  it('lists workspace projects through the tenant API', async () => {
+  it('lists workspace projects through the route KubeSphere registers, with the cluster in the multi-cluster prefix', async () => {
     handler = (_r, res) => json(res, 200, { items: [], totalItems: 0 });
-    await listWorkspaceProjects('ws1', 'host', { limit: 100 });
-    expect(seen[0].url).toBe('/kapis/tenant.kubesphere.io/v1beta1/workspaces/ws1/clusters/host/namespaces?limit=100');
+    // KubeSphere 4.1 is multi-cluster even with one cluster (configz: multicluster.clusterRole host).
+    await listWorkspaceProjects(clusterContext('host', true), 'ws1', { limit: 100 });
+    await listWorkspaceProjects(member, 'ws1');
+    expect(seen.map((s) => s.url)).toEqual([
+      '/clusters/host/kapis/tenant.kubesphere.io/v1beta1/workspaces/ws1/namespaces?limit=100',
+      '/clusters/m1/kapis/tenant.kubesphere.io/v1beta1/workspaces/ws1/namespaces',
+    ]);
   });
 });
 
@@ -208,6 +206,15 @@ describe('executeWrite', () => {
 
     await executeWrite({ action: 'delete', apiVersion: 'extensions.kubesphere.io/v1alpha1', kind: 'ReverseProxy', name: 'hc-harbor' }, host, { dryRun: true });
     expect(seen[4]).toMatchObject({ method: 'DELETE', url: '/apis/extensions.kubesphere.io/v1alpha1/reverseproxies/hc-harbor?dryRun=All' });
+  });
+
+  it('sends a planned delete\'s uid and resourceVersion preconditions', async () => {
+    await executeWrite(
+      { action: 'delete', apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name: 's', preconditions: { uid: 'u-1', resourceVersion: '42' } },
+      member,
+    );
+    expect(seen[0]).toMatchObject({ method: 'DELETE', url: '/clusters/m1/api/v1/namespaces/demo/secrets/s' });
+    expect(JSON.parse(seen[0].body)).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: 'u-1', resourceVersion: '42' } });
   });
 
   it('rejects malformed writes before any request', async () => {

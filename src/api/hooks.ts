@@ -11,8 +11,8 @@ import {
 import type { Write } from '../domain/plan/write';
 import type { ClusterContext } from './cluster';
 import type { ApiError } from './errors';
-import type { KList, KObject, KsList, ResourceAttributes } from './models';
-import { ALL_NAMESPACES, isSecretKey, nsSlot, queryKeys, ROOT, type ListParams, type KsListParams } from './queryKeys';
+import type { KList, KObject, ResourceAttributes } from './models';
+import { ALL_NAMESPACES, isSecretKey, nsSlot, queryKeys, ROOT, type ListParams } from './queryKeys';
 import { getQueryClient } from './queryClient';
 import type { DeleteOptions, PatchType, ResourceClient, WriteOptions } from './resource';
 import { canI, clientFor, type CanIResult } from './resources';
@@ -49,26 +49,6 @@ export function useList<T extends KObject>(
       const o = { namespace, labelSelector: params.labelSelector, fieldSelector: params.fieldSelector, limit: params.limit, signal };
       return params.all ? client.listAll(cluster, o) : client.list(cluster, o);
     },
-    ...secretSafe(client.type, options),
-  });
-}
-
-export interface UseKsListArgs extends KsListParams {
-  namespace?: string;
-}
-
-/** A KubeSphere paged list: `{ items, totalItems }`. */
-export function useKsList<T extends KObject>(
-  client: ResourceClient<T>,
-  cluster: ClusterContext,
-  args: UseKsListArgs = {},
-  options?: QueryOpts<KsList<T>>,
-) {
-  const { namespace, ...params } = args;
-  const ns = nsSlot(client.type.namespaced, namespace);
-  return useQuery<KsList<T>, ApiError, KsList<T>, readonly unknown[]>({
-    queryKey: queryKeys.ksList(cluster.name, client.type.resource, ns, params),
-    queryFn: ({ signal }) => client.ksList(cluster, { namespace, ...params, signal }),
     ...secretSafe(client.type, options),
   });
 }

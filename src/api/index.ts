@@ -11,3 +11,17 @@ export { executeWrite, planExecutor, type ExecuteOptions } from './write';
 export * from './queryKeys';
 export { getQueryClient, createQueryClient } from './queryClient';
 export * from './hooks';
+export {
+  runRegistryProbe,
+  deleteProbeObjects,
+  removeProbeLeftovers,
+  listProbeObjects,
+  probeGet,
+  ROUTE_BUDGET_MS,
+  type ProbeRun,
+  type ProbeRunOptions,
+  type CleanupFailure,
+  type LeftoverCleanup,
+} from './probe';
+export { deleteOnPageHide, flushOnPageHide } from './ephemeral';
+export * from './kubesphere-routes';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterContext, clusterPrefix, isMultiCluster } from './cluster';
-import { apiVersionOf, encodeQuery, kapisPath, parseApiVersion, platformKapisPath, resourcePath, selector, withQuery, type ResourceType } from './paths';
+import { apiVersionOf, encodeQuery, parseApiVersion, resourcePath, reverseProxyPath, selector, withQuery, type ResourceType } from './paths';
+import { kubesphereRoutePath } from './kubesphere-routes';
 
 const secrets: ResourceType = { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true };
 const nodes: ResourceType = { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false };
@@ -43,15 +44,16 @@ describe('resourcePath', () => {
   });
 });
 
-describe('kapis paths', () => {
-  it('builds KubeSphere paths with and without a cluster', () => {
-    expect(kapisPath(single, 'resources.kubesphere.io', 'v1alpha3', 'namespaces', 'demo', 'secrets')).toBe(
-      '/kapis/resources.kubesphere.io/v1alpha3/namespaces/demo/secrets',
+describe('KubeSphere paths (from ./kubesphere-routes)', () => {
+  it('fills parameters and adds the multi-cluster prefix to cluster routes only', () => {
+    expect(kubesphereRoutePath('tenant.namespaces', {}, single)).toBe('/kapis/tenant.kubesphere.io/v1beta1/namespaces');
+    expect(kubesphereRoutePath('tenant.workspaceNamespaces', { workspace: 'w s' }, member)).toBe(
+      '/clusters/edge-1/kapis/tenant.kubesphere.io/v1beta1/workspaces/w%20s/namespaces',
     );
-    expect(kapisPath(member, 'resources.kubesphere.io', 'v1alpha3', 'secrets')).toBe(
-      '/clusters/edge-1/kapis/resources.kubesphere.io/v1alpha3/secrets',
-    );
-    expect(platformKapisPath('tenant.kubesphere.io', 'v1beta1', 'clusters')).toBe('/kapis/tenant.kubesphere.io/v1beta1/clusters');
+    expect(kubesphereRoutePath('tenant.clusters', {}, member)).toBe('/kapis/tenant.kubesphere.io/v1beta1/clusters');
+    expect(() => kubesphereRoutePath('tenant.workspaceNamespaces', {}, member)).toThrow(/workspace is required/);
+    expect(reverseProxyPath(multiHost, '/proxy/harbor-connect/abc/v2/')).toBe('/proxy-api/clusters/host/proxy/harbor-connect/abc/v2/');
+    expect(() => reverseProxyPath(multiHost, '/kapis/x')).toThrow(/not a ReverseProxy path/);
   });
 });
 
@@ -107,6 +109,16 @@ describe('api versions and cluster context', () => {
       g.globals = { ksConfig: { multicluster: { clusterRole: 'host' } } };
       expect(isMultiCluster()).toBe(true);
       expect(clusterPrefix(clusterContext('host'))).toBe('/clusters/host');
+      // What KubeSphere 4.1.3's configz answers with one cluster (ks-core kubesphere-config.yaml, _helpers.tpl).
+      g.globals = { ksConfig: { multicluster: { clusterRole: 'host', hostClusterName: 'host' } } };
+      expect(clusterPrefix(clusterContext('host'))).toBe('/clusters/host');
+      g.globals = { ksConfig: { multicluster: { clusterRole: 'member' } } };
+      expect(isMultiCluster()).toBe(true);
+      // The console treats a missing multicluster section as multi-cluster too (`?.clusterRole !== 'none'`).
+      g.globals = { ksConfig: {} };
+      expect(isMultiCluster()).toBe(true);
+      g.globals = {};
+      expect(isMultiCluster()).toBe(true);
     } finally {
       g.globals = saved;
     }

@@ -1,9 +1,10 @@
-// One builder for every path the extension requests:
+// One builder for every Kubernetes path the extension requests:
 //   core         /api/v1[/namespaces/{ns}]/{resource}[/{name}[/{subresource}]]
 //   group        /apis/{group}/{version}[/namespaces/{ns}]/{resource}[/{name}[/{subresource}]]
-//   KubeSphere   /kapis/{group}/{version}/{...segments}
-// each with the /clusters/{cluster} prefix when the platform is multi-cluster (see ./cluster).
+// each with the /clusters/{cluster} prefix when the platform is multi-cluster (see ./cluster). KubeSphere's own
+// paths (/kapis/…, /proxy/…) come from ./kubesphere-routes, the one list of them.
 import { clusterPrefix, type ClusterContext } from './cluster';
+import { kubesphereRoutePath, REVERSE_PROXY_PREFIX } from './kubesphere-routes';
 
 /** Where a kind lives. group '' is the core group. */
 export interface ResourceType {
@@ -56,22 +57,6 @@ export function resourcePath(type: ResourceType, opts: PathOptions = {}): string
   if (opts.name) p += `/${seg(opts.name)}`;
   if (opts.subresource) p += `/${seg(opts.subresource)}`;
   return p;
-}
-
-/** A KubeSphere API path: /kapis/{group}/{version}/{segments...}, each segment encoded. */
-export function kapisPath(
-  cluster: ClusterContext | undefined,
-  group: string,
-  version: string,
-  ...segments: string[]
-): string {
-  const rest = segments.map(seg).join('/');
-  return `${clusterPrefix(cluster)}/kapis/${seg(group)}/${seg(version)}${rest ? `/${rest}` : ''}`;
-}
-
-/** A path with no cluster at all (platform-wide KubeSphere APIs, e.g. the tenant cluster list). */
-export function platformKapisPath(group: string, version: string, ...segments: string[]): string {
-  return kapisPath(undefined, group, version, ...segments);
 }
 
 /** Kubernetes list/watch/write query parameters. */
@@ -135,8 +120,9 @@ export function selector(match: Record<string, string | null> | undefined): stri
 /**
  * A ks-apiserver `/proxy/…` path (a KubeSphere ReverseProxy) as the browser reaches it: through the console's
  * `/proxy-api/` pass-through, which checks (and refreshes) the session token before forwarding it
- * (@ks-console/server routes.js), with the member-cluster prefix.
+ * (@ks-console/server routes.js), with the multi-cluster prefix. `proxyPath` starts with /proxy/.
  */
 export function reverseProxyPath(cluster: ClusterContext | undefined, proxyPath: string): string {
-  return `/proxy-api${clusterPrefix(cluster)}${proxyPath.startsWith('/') ? '' : '/'}${proxyPath}`;
+  if (!proxyPath.startsWith(REVERSE_PROXY_PREFIX)) throw new Error(`not a ReverseProxy path: ${proxyPath}`);
+  return `/proxy-api${kubesphereRoutePath('proxy', { path: proxyPath.slice(REVERSE_PROXY_PREFIX.length) }, cluster)}`;
 }

@@ -1,8 +1,8 @@
 // One generic client for every Kubernetes kind; resources/<kind>.ts instantiate it with a ResourceType.
 import { request } from './client';
 import type { ClusterContext } from './cluster';
-import type { KList, KObject, KsList, WatchEvent } from './models';
-import { kapisPath, resourcePath, withQuery, type KsQuery, type ResourceType } from './paths';
+import type { KList, KObject, WatchEvent } from './models';
+import { resourcePath, withQuery, type ResourceType } from './paths';
 import { watchLoop } from './watch';
 import type { PatchType } from '../domain/plan/write';
 
@@ -31,10 +31,6 @@ export interface ListOptions extends CallOptions {
   continue?: string;
 }
 
-export interface KsListOptions extends CallOptions, KsQuery {
-  namespace?: string;
-}
-
 export interface ObjectOptions extends CallOptions {
   namespace?: string;
 }
@@ -49,6 +45,8 @@ export interface DeleteOptions extends WriteOptions {
   propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
   /** Delete only this version (a precondition: 409 if it changed). */
   resourceVersion?: string;
+  /** Delete only this object (a precondition: 409 if the name now holds another one). */
+  uid?: string;
 }
 
 export interface WatchOptions<T> {
@@ -82,8 +80,6 @@ export interface ResourceClient<T extends KObject> {
   list(cluster: ClusterContext, opts?: ListOptions): Promise<KList<T>>;
   /** Follows `continue` until the list is complete; `limit` is the page size (default 500). */
   listAll(cluster: ClusterContext, opts?: Omit<ListOptions, 'continue'>): Promise<KList<T>>;
-  /** KubeSphere's paged list (/kapis/resources.kubesphere.io/v1alpha3): `{ items, totalItems }`. */
-  ksList(cluster: ClusterContext, opts?: KsListOptions): Promise<KsList<T>>;
   get(cluster: ClusterContext, name: string, opts?: ObjectOptions): Promise<T>;
   create(cluster: ClusterContext, body: T, opts?: WriteOptions): Promise<T>;
   /** PUT; the body must carry metadata.resourceVersion as read (a stale one gives 409 Conflict). */
@@ -131,14 +127,6 @@ export function resourceClient<T extends KObject>(type: ResourceType): ResourceC
       return { ...page, metadata: { ...page.metadata, continue: undefined }, items };
     },
 
-    ksList(cluster, opts = {}) {
-      const { namespace, signal, timeout, ...query } = opts;
-      const ns = nsOf(type, namespace);
-      const segments = ns ? ['namespaces', ns, type.resource] : [type.resource];
-      const url = withQuery(kapisPath(cluster, 'resources.kubesphere.io', 'v1alpha3', ...segments), query);
-      return request<KsList<T>>('GET', url, { signal, timeout });
-    },
-
     get(cluster, name, opts = {}) {
       return request<T>('GET', path(cluster, { namespace: nsOf(type, opts.namespace), name }), opts);
     },
@@ -167,7 +155,10 @@ export function resourceClient<T extends KObject>(type: ResourceType): ResourceC
       const url = withQuery(path(cluster, { namespace: nsOf(type, opts.namespace), name }), {
         dryRun: opts.dryRun ? 'All' : undefined,
       });
-      const preconditions = opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : undefined;
+      const preconditions =
+        opts.resourceVersion || opts.uid
+          ? { ...(opts.uid ? { uid: opts.uid } : {}), ...(opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {}) }
+          : undefined;
       const body =
         opts.propagationPolicy || preconditions
           ? { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy, preconditions }

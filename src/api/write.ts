@@ -44,7 +44,12 @@ export async function executeWrite(write: Write, cluster: ClusterContext, opts: 
       return client.patch(cluster, write.name, write.patch, patchType, { ...opts, namespace });
     }
     case 'delete':
-      return client.delete(cluster, write.name, { ...opts, namespace });
+      return client.delete(cluster, write.name, {
+        ...opts,
+        namespace,
+        uid: write.preconditions?.uid,
+        resourceVersion: write.preconditions?.resourceVersion,
+      });
     default: {
       const never: never = write.action;
       throw new Error(`unknown write action ${String(never)}`);

@@ -40,12 +40,12 @@ export function buildRoutes(): ExtensionRoute[] {
       ],
     },
     {
-      // KubeSphere 4.1 only: 4.2 removed the project mount, where this parent route does not exist.
+      // KubeSphere 4.1's project mount (checked against console v4.1.3). Whether 4.2 keeps it is not verified.
       parentRoute: PATHS.projectRoot,
       children: [{ path: PATHS.projectList, element: el(ProjectRegistriesPage) }],
     },
     {
-      // Project admins on 4.2+ (and 4.1): a workspace page with a cluster + project picker.
+      // Project admins' way in from the workspace (4.1; 4.2 not verified): a cluster + project picker.
       parentRoute: PATHS.workspaceRoot,
       children: [
         { path: PATHS.workspaceList, element: el(WorkspaceRegistriesPage) },
@@ -96,7 +96,7 @@ export const menus: ExtensionMenu[] = [
     skipAuth: false,
   },
   {
-    // Workspace sidebar, for project admins on 4.2+ (no project mount). Project permissions are not in the
+    // Workspace sidebar, the project admins' way in that needs no project mount. Project permissions are not in the
     // workspace's role templates, so the console cannot filter this entry; the page asks the API server
     // (SelfSubjectAccessReview) per project and lists only the workspace's projects the user can see.
     parent: 'workspace',

@@ -1,9 +1,10 @@
-// KubeSphere's own lists: workspaces, clusters and projects the current user may see.
-// All are KubeSphere paged lists ({ items, totalItems }).
+// KubeSphere's own lists: clusters and projects the current user may see. KubeSphere paged lists
+// ({ items, totalItems }); the paths come from ../kubesphere-routes (with the KubeSphere source of each).
 import { request, type RequestOptions } from '../client';
 import type { ClusterContext } from '../cluster';
-import type { Cluster, KsList, Namespace, WorkspaceTemplate } from '../models';
-import { kapisPath, platformKapisPath, withQuery, type KsQuery } from '../paths';
+import { kubesphereRoutePath } from '../kubesphere-routes';
+import type { Cluster, KsList, Namespace } from '../models';
+import { withQuery, type KsQuery } from '../paths';
 
 type Opts = KsQuery & Pick<RequestOptions, 'signal' | 'timeout'>;
 
@@ -12,37 +13,23 @@ function split(opts: Opts): [KsQuery, Pick<RequestOptions, 'signal' | 'timeout'>
   return [query, { signal, timeout }];
 }
 
-/** Workspaces the user belongs to (platform-wide, no cluster prefix). */
-export function listWorkspaces(opts: Opts = {}): Promise<KsList<WorkspaceTemplate>> {
-  const [q, o] = split(opts);
-  return request('GET', withQuery(platformKapisPath('tenant.kubesphere.io', 'v1beta1', 'workspacetemplates'), q), o);
-}
-
-/** Clusters the user may access (tenant API; works for every user). */
+/** Clusters the user may access (tenant API; works for every user; platform-wide, no cluster prefix). */
 export function listClusters(opts: Opts = {}): Promise<KsList<Cluster>> {
   const [q, o] = split(opts);
-  return request('GET', withQuery(platformKapisPath('tenant.kubesphere.io', 'v1beta1', 'clusters'), q), o);
+  return request('GET', withQuery(kubesphereRoutePath('tenant.clusters'), q), o);
 }
 
-/** All clusters with details (platform admins only). */
-export function listAllClusters(opts: Opts = {}): Promise<KsList<Cluster>> {
+/**
+ * Projects of a workspace on one cluster: `/clusters/{cluster}/kapis/tenant.kubesphere.io/v1beta1/workspaces/{ws}/namespaces`
+ * (the cluster comes from the multi-cluster prefix; KubeSphere registers no `/workspaces/{ws}/clusters/{c}/namespaces`).
+ */
+export function listWorkspaceProjects(cluster: ClusterContext, workspace: string, opts: Opts = {}): Promise<KsList<Namespace>> {
   const [q, o] = split(opts);
-  return request('GET', withQuery(platformKapisPath('resources.kubesphere.io', 'v1alpha3', 'clusters'), q), o);
-}
-
-/** Projects of a workspace on one cluster. */
-export function listWorkspaceProjects(
-  workspace: string,
-  cluster: string,
-  opts: Opts = {},
-): Promise<KsList<Namespace>> {
-  const [q, o] = split(opts);
-  const path = platformKapisPath('tenant.kubesphere.io', 'v1beta1', 'workspaces', workspace, 'clusters', cluster, 'namespaces');
-  return request('GET', withQuery(path, q), o);
+  return request('GET', withQuery(kubesphereRoutePath('tenant.workspaceNamespaces', { workspace }, cluster), q), o);
 }
 
 /** Projects the user may access on a cluster, across workspaces. */
 export function listMyProjects(cluster: ClusterContext, opts: Opts = {}): Promise<KsList<Namespace>> {
   const [q, o] = split(opts);
-  return request('GET', withQuery(kapisPath(cluster, 'tenant.kubesphere.io', 'v1beta1', 'namespaces'), q), o);
+  return request('GET', withQuery(kubesphereRoutePath('tenant.namespaces', {}, cluster), q), o);
 }

@@ -44,6 +44,11 @@ export interface Write {
   effects?: WriteEffect[];
   /** For guarded patches and replaces: the state the write establishes (see WriteIntent). */
   intent?: WriteIntent;
+  /**
+   * For deletes: delete only the very object that was read (uid) and, when nothing in the same plan writes it
+   * first, only as it was read (resourceVersion). The API server answers 409 Conflict otherwise.
+   */
+  preconditions?: { uid?: string; resourceVersion?: string };
 }
 
 export type WriteOutcome =

@@ -119,7 +119,7 @@ describe('pullTestResult', () => {
 describe('cleanup', () => {
   const now = Date.parse('2024-01-01T00:10:00Z');
   const p = (name: string, created: string, phase: string, run = 'r1', extra: Partial<Pod['metadata']> = {}): Pod => ({
-    metadata: { name, namespace: 'demo', creationTimestamp: created, labels: { 'app.kubernetes.io/managed-by': 'harbor-connect', 'harbor-connect.kubesphere.io/pull-test': run }, ...extra },
+    metadata: { name, namespace: 'demo', uid: `uid-${name}`, creationTimestamp: created, labels: { 'app.kubernetes.io/managed-by': 'harbor-connect', 'harbor-connect.kubesphere.io/pull-test': run }, ...extra },
     spec: { activeDeadlineSeconds: 120, containers: [] },
     status: { phase },
   });
@@ -139,6 +139,9 @@ describe('cleanup', () => {
       ['delete', 'stuck'],
     ]);
     expect(planPullTestCleanup(pods, 'r2').map((w) => w.name)).toEqual(['kept']);
+    // Only the pods read: a same-named pod created since is not deleted.
+    expect(pullTestLeftovers(pods, now).every((w) => w.preconditions?.uid === `uid-${w.name}`)).toBe(true);
+    expect(planPullTestCleanup(pods, 'r2')[0].preconditions).toEqual({ uid: 'uid-kept' });
     expect(pullTestSelector('r1')).toBe('app.kubernetes.io/managed-by=harbor-connect,harbor-connect.kubesphere.io/pull-test=r1');
   });
 });

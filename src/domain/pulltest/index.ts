@@ -214,6 +214,7 @@ export function pullTestLeftovers(pods: Pod[], now: Date | number, options: { gr
       kind: 'Pod',
       namespace: p.metadata?.namespace,
       name: p.metadata?.name ?? '',
+      ...(p.metadata?.uid ? { preconditions: { uid: p.metadata.uid } } : {}),
       reason: { key: 'HARBOR_CONNECT_PULLTEST_WHY_CLEANUP', params: { name: p.metadata?.name ?? '' } },
     }));
 }
@@ -228,6 +229,7 @@ export function planPullTestCleanup(pods: Pod[], runId: string): Write[] {
       kind: 'Pod',
       namespace: p.metadata?.namespace,
       name: p.metadata?.name ?? '',
+      ...(p.metadata?.uid ? { preconditions: { uid: p.metadata.uid } } : {}),
       reason: { key: 'HARBOR_CONNECT_PULLTEST_WHY_CLEANUP', params: { name: p.metadata?.name ?? '' } },
     }));
 }

@@ -299,13 +299,20 @@ function sameCaData(a: Record<string, string>, b: Record<string, string>): boole
   return Object.keys(a).every((k) => k in b && (a[k] === b[k] || base64DecodeText(a[k]) === base64DecodeText(b[k])));
 }
 
-export function planRegistryRecordDelete(record: { name: string; namespace: string }): Write {
+/** Delete preconditions from what was read: the object's uid and resourceVersion (either may be absent). */
+export function preconditionsOf(read: { uid?: string; resourceVersion?: string } | undefined): Pick<Write, 'preconditions'> {
+  const p = { ...(read?.uid ? { uid: read.uid } : {}), ...(read?.resourceVersion ? { resourceVersion: read.resourceVersion } : {}) };
+  return Object.keys(p).length ? { preconditions: p } : {};
+}
+
+export function planRegistryRecordDelete(record: { name: string; namespace: string; uid?: string; resourceVersion?: string }): Write {
   return {
     action: 'delete',
     apiVersion: 'v1',
     kind: 'Secret',
     namespace: record.namespace,
     name: record.name,
+    ...preconditionsOf(record),
     reason: { key: 'HARBOR_CONNECT_TRUST_WHY_RECORD_DELETE', params: { name: record.name } },
     effects: ['deletes-data'],
   };

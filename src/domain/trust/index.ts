@@ -12,7 +12,7 @@ export {
   INSTANCE_TYPE_LABEL,
 } from './runtime';
 export type { NodeRuntime, NodeRuntimeName, AutomaticRuntime } from './runtime';
-export { manualTrustInstructions, containerdHostsToml, rancherRegistriesYaml } from './manual';
+export { manualTrustInstructions, containerdHostsToml, rancherRegistriesYaml, ManualTrustInputError } from './manual';
 export type { ManualTrustInput, ManualTrustInstructions, ManualRuntimeInstructions, ManualFile, LocaleText } from './manual';
 export { INSTALLER_SCRIPT } from './script';
 export {

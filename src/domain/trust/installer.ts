@@ -11,6 +11,7 @@ import {
   CA_SHA256_ANNOTATION,
   caFileSha256,
   COMPONENT_LABEL,
+  preconditionsOf,
   CONFIG_SHA256_ANNOTATION,
   RECORD_CA_KEY,
   REGISTRY_LABEL,
@@ -31,8 +32,12 @@ import { INSTALLER_SCRIPT } from './script';
 
 export const TRUST_COMPONENT = 'trust-installer';
 export const TRUST_NAME_PREFIX = 'hc-trust-';
-/** Registry-independent, so trust can be installed before the registry is trusted. Air-gapped: pick one from your registry. */
-export const DEFAULT_INSTALLER_IMAGE = 'busybox:1.36';
+/**
+ * Registry-independent, so trust can be installed before the registry is trusted. Pinned by digest (the
+ * multi-arch index of busybox 1.36.1): what runs on every node as root cannot change under the same name.
+ * extension.yaml `images:` lists the same reference for air-gapped mirroring.
+ */
+export const DEFAULT_INSTALLER_IMAGE = 'docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662';
 export const DEFAULT_INTERVAL_SECONDS = 300;
 /** Annotation on the DaemonSet and ConfigMap: SHA-256 of the body we wrote, so "unchanged" ignores server defaults. */
 export const SPEC_SHA256_ANNOTATION = `${ANNOTATION_PREFIX}spec-sha256`;
@@ -348,8 +353,32 @@ export function planTrustRemoval(input: TrustRemovalInput): TrustRemovalPlan {
     ds = body;
   }
   const phase2: Write[] = [];
-  if (ds) phase2.push({ action: 'delete', apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: input.namespace, name, reason: { key: 'HARBOR_CONNECT_TRUST_WHY_DAEMONSET_DELETE', params: { name } } });
-  if (configMap) phase2.push({ action: 'delete', apiVersion: 'v1', kind: 'ConfigMap', namespace: input.namespace, name, reason: { key: 'HARBOR_CONNECT_TRUST_WHY_CONFIGMAP_DELETE', params: { name } } });
+  // Phase 1 rewrites the DaemonSet (remove mode), so its delete is pinned to the object (uid), not its version.
+  // The ConfigMap is pinned to the version read unless phase 1 creates it.
+  const dsRead = input.existing?.daemonSet === ds ? ds?.metadata : undefined;
+  const cmRead = input.existing?.configMap === configMap ? configMap?.metadata : undefined;
+  if (ds) {
+    phase2.push({
+      action: 'delete',
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      namespace: input.namespace,
+      name,
+      ...preconditionsOf(dsRead?.uid ? { uid: dsRead.uid } : undefined),
+      reason: { key: 'HARBOR_CONNECT_TRUST_WHY_DAEMONSET_DELETE', params: { name } },
+    });
+  }
+  if (configMap) {
+    phase2.push({
+      action: 'delete',
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: input.namespace,
+      name,
+      ...preconditionsOf(cmRead ? { uid: cmRead.uid, resourceVersion: cmRead.resourceVersion } : undefined),
+      reason: { key: 'HARBOR_CONNECT_TRUST_WHY_CONFIGMAP_DELETE', params: { name } },
+    });
+  }
   return {
     phases: [
       { writes: phase1, ...(ds ? { waitFor: { kind: 'daemonset-ready', namespace: input.namespace, name, mode: 'remove', timeoutSeconds } } : {}) },

@@ -1,7 +1,7 @@
 // Copyable per-runtime instructions for trusting a registry CA by hand (trust mode "manual", and for k3s/RKE2
 // nodes, which the installer does not handle). Every path and command is complete: nothing to fill in
 // except node names for the loop.
-import { normalizeCaPem } from '../record';
+import { canonicalCaPem, CANONICAL_PEM_LINE } from '../cert/canonical';
 import { registryHost, shQuote, type RegistryHost } from './host';
 import { containerdMajor, RUNTIME_CERTS_DIRS, type NodeRuntime, type NodeRuntimeName } from './runtime';
 
@@ -76,8 +76,23 @@ export function rancherRegistriesYaml(host: RegistryHost, caFile: string): strin
 const DELIM = 'HC_EOF';
 const SCRIPT_DELIM = 'HC_SCRIPT';
 
+/** Thrown when the CA given is not only certificates (a key, text that does not parse, nothing at all). */
+export class ManualTrustInputError extends Error {
+  constructor(readonly reason: string) {
+    super(`the CA cannot be written to nodes: ${reason}`);
+    this.name = 'ManualTrustInputError';
+  }
+}
+
+/** A heredoc body must never hold its delimiter as a line (it would end the document and run what follows). */
+function heredocBody(text: string, delim: string): string {
+  const body = text.replace(/\n$/, '');
+  if (body.split('\n').some((line) => line === delim)) throw new ManualTrustInputError(`content holds the line ${delim}`);
+  return body;
+}
+
 function writeFileCommands(file: ManualFile): string[] {
-  return [`cat > ${shQuote(file.path)} <<'${DELIM}'`, file.content.replace(/\n$/, ''), DELIM, `chmod ${file.mode} ${shQuote(file.path)}`];
+  return [`cat > ${shQuote(file.path)} <<'${DELIM}'`, heredocBody(file.content, DELIM), DELIM, `chmod ${file.mode} ${shQuote(file.path)}`];
 }
 
 function dirOf(path: string): string {
@@ -106,7 +121,7 @@ function allNodes(runtime: string, nodeScript: string, nodeNames: string[] | und
   const run = restart ? `sh -s < ${file} && ssh "root@$node" ${shQuote(restart)}` : `sh -s < ${file}`;
   return [
     `cat > ${file} <<'${SCRIPT_DELIM}'`,
-    nodeScript.replace(/\n$/, ''),
+    heredocBody(nodeScript, SCRIPT_DELIM),
     SCRIPT_DELIM,
     `for node in ${list}; do`,
     `  echo "== $node"`,
@@ -143,9 +158,17 @@ function containerdConfigSnippets(runtimes: NodeRuntime[]): ManualRuntimeInstruc
   return out;
 }
 
+/**
+ * The manual steps. The CA written to nodes is ONLY the certificates parsed from `caPem`, re-encoded as PEM
+ * (canonicalCaPem): whatever else the uploaded file held never reaches a command. Throws ManualTrustInputError
+ * when `caPem` is not certificates alone.
+ */
 export function manualTrustInstructions(input: ManualTrustInput): ManualTrustInstructions {
   const host = registryHost(input.hostPort);
-  const ca = normalizeCaPem(input.caPem);
+  const canonical = canonicalCaPem(input.caPem);
+  if (!canonical.ok) throw new ManualTrustInputError(canonical.reason);
+  const ca = canonical.pem;
+  if (!ca.split('\n').filter(Boolean).every((line) => CANONICAL_PEM_LINE.test(line))) throw new ManualTrustInputError('not-a-certificate');
   const runtimes = normalizeRuntimes(input.runtimes);
   const names = new Set(runtimes.map((r) => r.runtime));
   const notes: LocaleText[] = [];
@@ -202,13 +225,13 @@ export function manualTrustInstructions(input: ManualTrustInput): ManualTrustIns
       ...writeFileCommands(caEntry),
       `if [ ! -s ${registries} ]; then`,
       `  cat > ${registries} <<'${DELIM}'`,
-      block.replace(/\n$/, ''),
+      heredocBody(block, DELIM),
       DELIM,
       `  chmod 0644 ${registries}`,
       `elif ! grep -qF ${shQuote(`"${host.hostDir}"`)} ${registries}; then`,
       `  echo "${registries} exists: add this under its configs: section, then restart" >&2`,
       `  sed -n '2,$p' <<'${DELIM}' >&2`,
-      block.replace(/\n$/, ''),
+      heredocBody(block, DELIM),
       DELIM,
       '  exit 1',
       'fi',

@@ -2,11 +2,14 @@ import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { ConfigMap, Node, Pod } from 'kubernetes-types/core/v1';
 import { DaemonSet as DaemonSetModel } from 'kubernetes-models/apps/v1';
 import { ConfigMap as ConfigMapModel, Pod as PodModel } from 'kubernetes-models/v1';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { caFileSha256 } from '../record';
 import {
   buildInstallerDaemonSet,
+  DEFAULT_INSTALLER_IMAGE,
   clusterRuntimes,
   containerdHostsToml,
   installerRolledOut,
@@ -19,8 +22,9 @@ import {
   type TrustInstallerInput,
 } from './index';
 
-const CA = '-----BEGIN CERTIFICATE-----\nMIIBone\n-----END CERTIFICATE-----\n';
-const CA2 = '-----BEGIN CERTIFICATE-----\nMIIBtwo\n-----END CERTIFICATE-----\n';
+// Real (EC P-256, self-signed) CA certificates: what is written to nodes is only what parses as certificates.
+const CA = readFileSync(join(__dirname, '__fixtures__', 'ca.pem'), 'utf8');
+const CA2 = readFileSync(join(__dirname, '__fixtures__', 'ca2.pem'), 'utf8');
 
 function node(name: string, crv: string, extra: { kubelet?: string; labels?: Record<string, string>; annotations?: Record<string, string>; taints?: Node['spec'] extends infer S ? S extends { taints?: infer T } ? T : never : never; ready?: boolean; unschedulable?: boolean } = {}): Node {
   return {
@@ -121,10 +125,42 @@ describe('manualTrustInstructions', () => {
 });
 
 describe('manual node scripts, executed', async () => {
-  const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { spawnSync } = await import('node:child_process');
   const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
+
+  it('emit only the certificates, re-encoded: no text of the uploaded file can end a heredoc and run', () => {
+    const root = mkdtempSync(join(tmpdir(), 'hc-manual-'));
+    const pwned = join(root, 'pwned');
+    try {
+      // An uploaded "CA file" with text around and between the PEM blocks, a heredoc delimiter and commands.
+      const evil = `# CA bundle\nHC_EOF\ntouch ${pwned}\nHC_SCRIPT\ntouch ${pwned}\n${CA}Proc-Type: x\nHC_EOF\n$(touch ${pwned})\n${CA2}\nHC_EOF\ntouch ${pwned}\n`;
+      const m = manualTrustInstructions({ hostPort: 'harbor.example.com:8443', caPem: evil, runtimes: ['containerd', 'docker', 'k3s'] });
+      const everything = JSON.stringify(m);
+      expect(everything).not.toContain('touch');
+      expect(everything).not.toContain('Proc-Type');
+      for (const ins of m.instructions) {
+        const ca = ins.files.find((f) => f.path.endsWith('/ca.crt'))!;
+        expect(ca.content).toBe(`${CA.trim()}\n${CA2.trim()}\n`);
+        for (const script of [ins.nodeScript, ins.allNodesSnippet]) {
+          const run = script.replace(/(['\s])\/etc\//g, `$1${root}/etc/`).replace(/ssh "root@\$node" /g, '').replace(/\/tmp\/harbor-connect-trust-/g, `${root}/trust-`);
+          writeFileSync(join(root, 'run.sh'), run);
+          spawnSync('sh', [join(root, 'run.sh')], { encoding: 'utf8' });
+          expect(existsSync(pwned), `${ins.runtime}: injected command ran`).toBe(false);
+        }
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('refuse a CA file holding a private key or nothing that parses', () => {
+    const key = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n';
+    expect(() => manualTrustInstructions({ hostPort: 'h.example.com', caPem: `${CA}${key}`, runtimes: ['docker'] })).toThrow(/private-key/);
+    expect(() => manualTrustInstructions({ hostPort: 'h.example.com', caPem: '-----BEGIN CERTIFICATE-----\nMIIBone\n-----END CERTIFICATE-----\n', runtimes: ['docker'] })).toThrow(/not-a-certificate/);
+    expect(() => manualTrustInstructions({ hostPort: 'h.example.com', caPem: 'HC_EOF\nrm -rf /\n', runtimes: ['docker'] })).toThrow(/not-a-certificate/);
+  });
+
   it('write exactly the files listed (run with / re-rooted to a temp dir)', () => {
     const root = mkdtempSync(join(tmpdir(), 'hc-manual-'));
     try {
@@ -203,7 +239,8 @@ describe('planTrustInstaller', () => {
     expect(pod.tolerations).toEqual([{ operator: 'Exists' }]);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.priorityClassName).toBeUndefined();
-    expect(c.image).toBe('busybox:1.36');
+    expect(c.image).toBe(DEFAULT_INSTALLER_IMAGE);
+    expect(c.image).toMatch(/@sha256:[0-9a-f]{64}$/);
     expect(c.resources).toEqual({ requests: { cpu: '5m', memory: '8Mi' }, limits: { cpu: '50m', memory: '32Mi' } });
     expect(c.securityContext).toMatchObject({ runAsUser: 0, privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(c.securityContext?.capabilities?.add).toBeUndefined();
@@ -260,6 +297,9 @@ describe('planTrustRemoval', () => {
       ['delete', 'DaemonSet'],
       ['delete', 'ConfigMap'],
     ]);
+    // Deletes only the objects read: the DaemonSet by uid (phase 1 rewrites it), the ConfigMap by uid and version.
+    expect(p2.writes[0].preconditions).toEqual({ uid: 'uid-hc-trust-harbor-example-com-8443' });
+    expect(p2.writes[1].preconditions).toEqual({ uid: 'uid-hc-trust-harbor-example-com-8443', resourceVersion: '1' });
     expect(() => new DaemonSetModel(ds as never).validate()).not.toThrow();
   });
 

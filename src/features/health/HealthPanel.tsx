@@ -1,7 +1,8 @@
 import React from 'react';
 import { Button, Card, Input, Select } from '@kubed/components';
 import { useQuery } from '@tanstack/react-query';
-import { clusterIssuers, clusterContext, issuers, queryKeys, type ClusterContext } from '../../api';
+import { clusterIssuers, clusterContext, issuers, queryKeys, type ClusterContext, type ReverseProxy } from '../../api';
+import { probeDeleteWrite } from '../../domain/registry/probe';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
 import { managedLabels } from '../../domain/plan/labels';
@@ -224,6 +225,22 @@ function CertManagerExtras({ cluster, record, result }: { cluster: ClusterContex
   );
 }
 
+/** ReverseProxies of ours that send a registry credential upstream: previewed deletes (only the objects read). */
+function CredentialProxyRemoval({ cluster, proxies }: { cluster: ClusterContext; proxies: ReverseProxy[] }) {
+  const [plan, setPlan] = React.useState<Write[] | undefined>();
+  return (
+    <div style={{ marginTop: 8 }}>
+      {!plan ? (
+        <Button size="sm" color="error" onClick={() => setPlan(proxies.map(probeDeleteWrite))} data-testid="hc-health-leak-delete">
+          {tr(`${H}REACH_LEAK_DELETE`, { count: proxies.length })}
+        </Button>
+      ) : (
+        <PlannedWrite cluster={cluster} writes={plan} onClose={() => setPlan(undefined)} testId="hc-health-leak-plan" />
+      )}
+    </div>
+  );
+}
+
 /** The health of one registry: every check with its state, when it was checked, and what to do. */
 export function HealthPanel({ cluster: clusterProp, registryId, namespace, hidePullTest }: HealthPanelProps) {
   const cluster = React.useMemo(() => (typeof clusterProp === 'string' ? clusterContext(clusterProp) : clusterProp), [clusterProp]);
@@ -267,6 +284,7 @@ export function HealthPanel({ cluster: clusterProp, registryId, namespace, hideP
               )}
             </div>
           ) : null}
+          {c.id === 'reachability' && view.credentialProxies.length ? <CredentialProxyRemoval cluster={cluster} proxies={view.credentialProxies} /> : null}
           {c.id === 'certmanager' && record ? <CertManagerExtras cluster={cluster} record={record} result={c} /> : null}
           {c.id === 'pulltest' && record && !hidePullTest ? (
             <div style={{ marginTop: 8 }}>

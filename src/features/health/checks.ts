@@ -3,7 +3,7 @@
 import type { Event, Node, Pod, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
-import type { Certificate, ReverseProxy } from '../../api';
+import type { Certificate } from '../../api';
 import { findingMessageKeys, inspectCertificate } from '../../domain/cert';
 import { causeKeys, classifyPullError, groupFailures, type FailureGroup, type PullDiagnosis } from '../../domain/diagnosis';
 import { parseDockerConfigJson } from '../../domain/dockerconfig';
@@ -11,7 +11,8 @@ import { evaluateEgress, parseCidr, parseIp, type EgressResult } from '../../dom
 import type { RegistryRecord } from '../../domain/record';
 import { PULL_TEST_PREFIX } from '../../domain/pulltest';
 import { nodeTrustStatus, registryHost, type NodeTrustStatus } from '../../domain/trust';
-import type { CertManagerState, ProbeAnswer } from './sources';
+import type { CertManagerState, HealthProbe, ProbeObjects, Readable } from './sources';
+import { classifyV2, harborVersion } from '../../domain/registry/probe';
 
 export type CheckState = 'ok' | 'warning' | 'error' | 'unknown';
 export type CheckId = 'certificate' | 'trust' | 'credentials' | 'reachability' | 'pulltest' | 'failures' | 'network' | 'certmanager';
@@ -202,58 +203,74 @@ export function checkCredentials(record: RegistryRecord | undefined, pullSecrets
 // ---------- reachability ----------
 
 export interface Reachability {
-  proxy?: ReverseProxy;
-  proxiesUnreadable?: boolean;
-  v2?: ProbeAnswer;
-  harborHealth?: ProbeAnswer;
-  harborInfo?: ProbeAnswer;
-}
-
-function probeHasAuth(proxy: ReverseProxy | undefined): boolean {
-  return (proxy?.spec?.directives?.headerUp ?? []).some((h) => /^\+?Authorization /i.test(h));
+  /** The project page: probes and ReverseProxies are cluster-scoped, for cluster administrators only. */
+  projectScope?: boolean;
+  /** The panel's own credential-free probe, once it ran. */
+  probe?: HealthProbe;
+  /** Our ReverseProxies of this registry, after the visit's clean-up. */
+  objects?: Readable<ProbeObjects>;
 }
 
 export function checkReachability(record: RegistryRecord | undefined, r: Reachability): CheckResult & { version?: string } {
   const host = record ? hostOf(record).hostDir : '';
-  if (r.proxiesUnreadable) return { id: 'reachability', state: 'unknown', summary: { key: `${H}REACH_UNREADABLE` }, items: [] };
-  if (!r.proxy) return { id: 'reachability', state: 'unknown', summary: { key: `${H}REACH_NO_PROBE` }, fix: { key: `${H}REACH_NO_PROBE_FIX` }, items: [] };
-  if (!r.v2) return { id: 'reachability', state: 'unknown', summary: { key: `${H}REACH_CHECKING` }, items: [] };
+  if (r.projectScope) return { id: 'reachability', state: 'unknown', summary: { key: `${H}REACH_UNREADABLE` }, items: [] };
   const items: CheckItem[] = [];
-  const v2 = r.v2;
+  // A credential outside a Secret: any ReverseProxy of ours sending Authorization upstream (older versions' probes).
+  const leaks = r.objects?.ok ? r.objects.items.credentialProxies : [];
+  for (const p of leaks) {
+    items.push({ state: 'error', subject: p.metadata?.name ?? '', text: { key: `${H}REACH_LEAK`, params: { name: p.metadata?.name ?? '' } }, fix: { key: `${H}REACH_LEAK_FIX` } });
+  }
+  const removedLeaks = r.objects?.ok ? r.objects.items.cleanup.withCredentials.filter((n) => r.objects?.ok && r.objects.items.cleanup.removed.includes(n)) : [];
+  for (const name of removedLeaks) {
+    items.push({ state: 'warning', subject: name, text: { key: `${H}REACH_LEAK_REMOVED`, params: { name } }, fix: { key: `${H}REACH_LEAK_REMOVED_FIX` } });
+  }
+  const withLeaks = (res: CheckResult & { version?: string }): CheckResult & { version?: string } => {
+    if (!items.length) return res;
+    const all = [...items, ...res.items];
+    const state = worst([res.state === 'unknown' ? 'ok' : res.state, ...items.map((i) => i.state)]);
+    return { ...res, state, items: all, fix: leaks.length ? { key: `${H}REACH_LEAK_FIX` } : res.fix };
+  };
+  const p = r.probe;
+  if (!p) return withLeaks({ id: 'reachability', state: 'unknown', summary: { key: `${H}REACH_CHECKING` }, items: [] });
+  if (p.error) return withLeaks({ id: 'reachability', state: 'unknown', summary: { key: `${H}REACH_PROBE_FAILED`, params: { message: p.error } }, items: [] });
+  if (!p.v2) return withLeaks({ id: 'reachability', state: 'unknown', summary: { key: `${H}REACH_CHECKING` }, items: [] });
+  const v2 = classifyV2(p.v2);
   let state: CheckState;
   let summary: Text;
   let fix: Text | undefined;
-  if (v2.ok || (v2.status === 401 && !probeHasAuth(r.proxy))) {
+  if (v2.state === 'ok') {
     state = 'ok';
-    summary = { key: v2.ok ? `${H}REACH_OK` : `${H}REACH_OK_AUTH`, params: { host } };
-  } else if (v2.status === 401) {
-    state = 'error';
-    const k = causeKeys('unauthorized');
-    summary = { key: k.titleKey, params: { host } };
-    fix = { key: k.fixKey, params: { host } };
-  } else if (v2.status === 502 || v2.status === 504 || v2.status === 0) {
-    const c = classifyPullError(v2.message ?? '');
+    summary = { key: v2.wantsAuth ? `${H}REACH_OK_AUTH` : `${H}REACH_OK`, params: { host } };
+  } else if (v2.state === 'x509' || v2.state === 'unreachable') {
+    const c = classifyPullError(v2.detail ?? '');
     const k = causeKeys(c.cause);
     state = 'error';
     summary = { key: k.titleKey, params: { ...c.detail, host } };
     fix = { key: k.fixKey, params: { ...c.detail, host } };
-  } else if (v2.status === 404) {
+  } else if (v2.state === 'not-routed') {
     state = 'unknown';
-    summary = { key: `${H}REACH_NO_PROBE` };
-    fix = { key: `${H}REACH_NO_PROBE_FIX` };
+    summary = { key: `${H}REACH_NOT_ROUTED` };
   } else {
     state = 'warning';
-    summary = { key: `${H}REACH_HTTP`, params: { status: v2.status, host } };
+    summary = { key: `${H}REACH_HTTP`, params: { status: p.v2.status, host } };
   }
-  items.push({ state, subject: '/v2/', text: summary, fix, detail: v2.ok ? undefined : `${v2.status} ${v2.message ?? ''}`.trim() });
+  const own: CheckItem[] = [{ state, subject: '/v2/', text: summary, fix, detail: v2.state === 'ok' ? undefined : `${p.v2.status} ${p.v2.body}`.trim() }];
+  if (p.cleanupFailures.length) {
+    own.push({ state: 'warning', subject: p.cleanupFailures.join(', '), text: { key: `${H}REACH_CLEANUP_FAILED`, params: { names: p.cleanupFailures.join(', ') } } });
+  }
   let version: string | undefined;
   if (record?.kind === 'harbor' && state === 'ok') {
-    const h = r.harborHealth;
+    const h = p.harborHealth;
     if (h) {
-      const body = (h.body ?? {}) as { status?: string; components?: Array<{ name: string; status: string; error?: string }> };
-      if (!h.ok) items.push({ state: 'warning', subject: '/api/v2.0/health', text: { key: `${H}REACH_HTTP`, params: { status: h.status, host } } });
+      let body: { components?: Array<{ name: string; status: string; error?: string }> } = {};
+      try {
+        body = JSON.parse(h.body) as typeof body;
+      } catch {
+        body = {};
+      }
+      if (h.status !== 200) own.push({ state: 'warning', subject: '/api/v2.0/health', text: { key: `${H}REACH_HTTP`, params: { status: h.status, host } } });
       for (const c of body.components ?? []) {
-        items.push({
+        own.push({
           state: c.status === 'healthy' ? 'ok' : 'warning',
           subject: c.name,
           text: { key: c.status === 'healthy' ? `${H}HARBOR_COMPONENT_OK` : `${H}HARBOR_COMPONENT_BAD`, params: { name: c.name, status: c.status } },
@@ -261,11 +278,10 @@ export function checkReachability(record: RegistryRecord | undefined, r: Reachab
         });
       }
     }
-    const info = (r.harborInfo?.body ?? {}) as { harbor_version?: string };
-    version = info.harbor_version;
-    state = worst(items.map((i) => i.state));
+    version = harborVersion(p.systeminfo);
+    state = worst(own.map((i) => i.state));
   }
-  return { id: 'reachability', state, summary, fix, items, version };
+  return withLeaks({ id: 'reachability', state, summary, fix, items: own, version });
 }
 
 // ---------- pull failures ----------

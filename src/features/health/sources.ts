@@ -8,7 +8,6 @@ import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import {
   ApiError,
   certificates,
-  reverseProxyPath,
   daemonSets,
   events,
   isForbidden,
@@ -17,15 +16,19 @@ import {
   nodes,
   pods,
   queryKeys,
-  request,
+  removeProbeLeftovers,
   reverseProxies,
   ROOT,
+  runRegistryProbe,
   secrets,
   serviceAccounts,
   type Certificate,
   type ClusterContext,
+  type LeftoverCleanup,
   type ReverseProxy,
 } from '../../api';
+import { normalizeRegistryAddress } from '../../domain/registry';
+import { carriesCredential, type ProbeAnswer, type ProbePathTag } from '../../domain/registry/probe';
 import { managedSelector, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
 import {
   COMPONENT_LABEL,
@@ -38,7 +41,6 @@ import {
 import { TRUST_COMPONENT } from '../../domain/trust';
 
 export const EXT_NS = DEFAULT_EXTENSION_NAMESPACE;
-export const PROBE_COMPONENT = 'probe';
 /** Default freshness of a check; the certificate changes rarely. */
 export const STALE_MS = 60_000;
 export const CERT_STALE_MS = 10 * 60_000;
@@ -165,59 +167,52 @@ export async function fetchCertManager(cluster: ClusterContext, registryId: stri
   }
 }
 
-export async function fetchProbeProxies(cluster: ClusterContext, registryId: string, o: Opts = {}): Promise<Readable<ReverseProxy[]>> {
+export interface ProbeObjects {
+  /** What the visit's clean-up removed (leftovers of closed tabs; probes carrying a credential, whatever their age). */
+  cleanup: LeftoverCleanup;
+  /** Our ReverseProxies of this registry that still send an Authorization header upstream. */
+  credentialProxies: ReverseProxy[];
+}
+
+/**
+ * Our ReverseProxies of the registry: leftovers (and any probe carrying a credential) are removed first, then what
+ * remains is checked for an Authorization header sent upstream. Cluster-scoped: cluster administrators only.
+ */
+export async function fetchProbeObjects(cluster: ClusterContext, registryId: string, o: Opts = {}): Promise<Readable<ProbeObjects>> {
   return readable(
-    reverseProxies
-      .list(cluster, { labelSelector: `${managedSelector(registryId)},${COMPONENT_LABEL}=${PROBE_COMPONENT}`, signal: o.signal })
-      .then((l) => l.items),
+    (async () => {
+      const cleanup = await removeProbeLeftovers(cluster, { registryId, signal: o.signal });
+      const remaining = await reverseProxies.list(cluster, { labelSelector: managedSelector(registryId), signal: o.signal });
+      return { cleanup, credentialProxies: remaining.items.filter(carriesCredential) };
+    })(),
   );
 }
 
-/** The probe whose CA is the record's (base64(base64(PEM)) in caBundle), else the newest. */
-export function pickProbe(proxies: ReverseProxy[], caPem?: string): ReverseProxy | undefined {
-  const norm = (s: string) => s.replace(/\r\n?/g, '\n').trim();
-  const decode = (b: string | undefined) => {
-    try {
-      return b ? norm(atob(atob(b.replace(/\s+/g, '')))) : undefined;
-    } catch {
-      return undefined;
-    }
+export interface HealthProbe {
+  v2?: ProbeAnswer;
+  harborHealth?: ProbeAnswer;
+  systeminfo?: ProbeAnswer;
+  /** The probe could not be created (e.g. 403), or the record's address does not parse. */
+  error?: string;
+  cleanupFailures: string[];
+}
+
+/** The panel's own credential-free probe (src/api/probe.ts): /v2/ with the stored CA, and Harbor's health or version. */
+export async function runHealthProbe(cluster: ClusterContext, record: RegistryRecord, paths: ProbePathTag[], o: Opts = {}): Promise<HealthProbe> {
+  const addr = normalizeRegistryAddress(record.address || record.serverKey, { allowInsecure: record.insecure });
+  if (!addr.ok) return { error: addr.error, cleanupFailures: [] };
+  const run = await runRegistryProbe(cluster, { registryId: record.id, address: addr.value, caPem: record.caPem, paths }, { signal: o.signal });
+  return {
+    v2: run.answers.v2,
+    harborHealth: run.answers.health,
+    systeminfo: run.answers.systeminfo,
+    ...(run.error ? { error: errorText(run.error) } : {}),
+    cleanupFailures: run.cleanupFailures.map((f) => f.name),
   };
-  const live = proxies.filter((p) => !p.metadata?.deletionTimestamp);
-  if (caPem) {
-    const match = live.find((p) => decode(p.spec?.upstream?.caBundle) === norm(caPem));
-    if (match) return match;
-  }
-  return [...live].sort((a, b) => (b.metadata?.creationTimestamp ?? '').localeCompare(a.metadata?.creationTimestamp ?? ''))[0];
 }
 
-
-/** `/proxy-api[/clusters/<c>]/proxy/harbor-connect/<name>` from the ReverseProxy's matcher (`…/*`). */
-export function probeBase(cluster: ClusterContext, proxy: ReverseProxy): string {
-  return reverseProxyPath(cluster, (proxy.spec?.matcher?.path ?? '').replace(/\/?\*$/, ''));
-}
-
-export interface ProbeAnswer {
-  path: string;
-  /** HTTP status; 0 when no answer. */
-  status: number;
-  ok: boolean;
-  body?: unknown;
-  message?: string;
-}
-
-/** One GET through the ReverseProxy; any HTTP answer is a result (a registry's 401 means "reachable, wants auth"). */
-export async function probe(path: string, o: Opts = {}): Promise<ProbeAnswer> {
-  try {
-    const body = await request<unknown>('GET', path, { signal: o.signal, timeout: 15_000 });
-    return { path, status: 200, ok: true, body };
-  } catch (error) {
-    if (error instanceof ApiError) {
-      if (error.kind === 'canceled') throw error;
-      return { path, status: error.code, ok: false, message: error.message };
-    }
-    return { path, status: 0, ok: false, message: String(error) };
-  }
+function errorText(e: unknown): string {
+  return e instanceof ApiError ? e.message : e instanceof Error ? e.message : String(e);
 }
 
 /** Query keys: Kubernetes lists use the API layer's keys, so writes through src/api invalidate them. */
@@ -230,8 +225,8 @@ export const healthKeys = {
   events: (c: string, ns?: string) => queryKeys.list(c, 'events', ns ?? '*', { fieldSelector: 'reason=Failed' }),
   netpols: (c: string, ns?: string) => queryKeys.list(c, 'networkpolicies', ns ?? '*', { all: true }),
   certs: (c: string, id: string) => queryKeys.list(c, 'certificates', '*', { labelSelector: managedSelector(id) }),
-  proxies: (c: string, id: string) => queryKeys.list(c, 'reverseproxies', '-', { labelSelector: `${managedSelector(id)},probe` }),
-  probe: (c: string, id: string, what: string, path: string) => [ROOT, c, 'probe', id, what, path] as const,
+  probeObjects: (c: string, id: string) => queryKeys.list(c, 'reverseproxies', '-', { labelSelector: `${managedSelector(id)},leftovers` }),
+  probe: (c: string, id: string, what: string, key: string) => [ROOT, c, 'probe', id, what, key] as const,
 };
 
 export { REGISTRY_LABEL };

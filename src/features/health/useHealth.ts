@@ -3,7 +3,8 @@
 // loadHealth() makes the same requests in the same order without React (bench/health-requests.ts).
 import { useQuery } from '@tanstack/react-query';
 import React from 'react';
-import type { ClusterContext } from '../../api';
+import type { ClusterContext, ReverseProxy } from '../../api';
+import { harborVersion } from '../../domain/registry/probe';
 import type { RegistryRecord } from '../../domain/record';
 import {
   checkCertificate,
@@ -27,24 +28,23 @@ import {
   fetchInstaller,
   fetchNetworkPolicies,
   fetchNodes,
-  fetchProbeProxies,
+  fetchProbeObjects,
   fetchRegistryPods,
   fetchRegistrySecrets,
   fetchServiceAccounts,
   healthKeys,
   isInstallerPod,
-  pickProbe,
-  probe,
-  probeBase,
+  runHealthProbe,
   STALE_MS,
 } from './sources';
+import { caFileSha256 } from '../../domain/record';
 import { readLastPullTest, useLastPullTest } from '../pulltest/storage';
 
 const FAILURE_WINDOW_MS = 60 * 60_000;
 
 /** Everything the panel reads, without React: the bench counts these requests. */
 export async function loadHealth(cluster: ClusterContext, registryId: string, namespace?: string) {
-  const [sec, podList, nodeList, sas, evs, pols, cm, proxies] = await Promise.all([
+  const [sec, podList, nodeList, sas, evs, pols, cm, objects] = await Promise.all([
     fetchRegistrySecrets(cluster, registryId, namespace),
     fetchRegistryPods(cluster, registryId, namespace),
     fetchNodes(cluster),
@@ -52,17 +52,18 @@ export async function loadHealth(cluster: ClusterContext, registryId: string, na
     fetchFailedEvents(cluster, namespace),
     fetchNetworkPolicies(cluster, namespace),
     fetchCertManager(cluster, registryId),
-    fetchProbeProxies(cluster, registryId),
+    namespace ? Promise.resolve(undefined) : fetchProbeObjects(cluster, registryId),
   ]);
   const installerPods = podList.ok ? podList.items.filter(isInstallerPod) : [];
   const ds = !namespace && podList.ok && installerPods.length === 0 ? await fetchInstaller(cluster, registryId) : undefined;
-  const proxy = proxies.ok ? pickProbe(proxies.items, sec.record?.caPem) : undefined;
-  const base = proxy ? probeBase(cluster, proxy) : undefined;
-  const v2 = base ? await probe(`${base}/v2/`) : undefined;
-  const harbor = base && sec.record?.kind === 'harbor' && v2 && (v2.ok || v2.status === 401);
-  // Harbor's version (/api/v2.0/systeminfo) is informational: asked for only when the user opens it.
-  const harborHealth = harbor ? await probe(`${base}/api/v2.0/health`) : undefined;
-  return { sec, podList, nodeList, sas, evs, pols, cm, proxies, ds, v2, harborHealth };
+  // The panel's own credential-free probe (cluster administrators only): /v2/, and Harbor's component health.
+  const probe = !namespace && sec.record ? await runHealthProbe(cluster, sec.record, probePaths(sec.record)) : undefined;
+  return { sec, podList, nodeList, sas, evs, pols, cm, objects, ds, probe };
+}
+
+/** Harbor's anonymous component health with /v2/ for Harbor; /v2/ alone for any other registry. */
+export function probePaths(record: RegistryRecord): Array<'health' | 'v2'> {
+  return record.kind === 'harbor' ? ['health', 'v2'] : ['v2'];
 }
 
 export interface HealthView {
@@ -87,6 +88,8 @@ export interface HealthView {
   showHarborVersion: () => void;
   harborVersion?: string;
   harborVersionLoading: boolean;
+  /** Our ReverseProxies of this registry that send a credential upstream: the panel offers to delete them. */
+  credentialProxies: ReverseProxy[];
 }
 
 const OVERRIDE_KEY = (cluster: string, id: string) => `harbor-connect:registry-ip:${cluster}:${id}`;
@@ -106,33 +109,31 @@ export function useHealth(cluster: ClusterContext, registryId: string, namespace
   const eventsQ = useQuery({ queryKey: healthKeys.events(c, namespace), queryFn: ({ signal }) => fetchFailedEvents(cluster, namespace, { signal }), ...base });
   const polsQ = useQuery({ queryKey: healthKeys.netpols(c, namespace), queryFn: ({ signal }) => fetchNetworkPolicies(cluster, namespace, { signal }), ...base });
   const cmQ = useQuery({ queryKey: healthKeys.certs(c, registryId), queryFn: ({ signal }) => fetchCertManager(cluster, registryId, { signal }), ...base });
-  const proxiesQ = useQuery({ queryKey: healthKeys.proxies(c, registryId), queryFn: ({ signal }) => fetchProbeProxies(cluster, registryId, { signal }), ...base });
+  // Cluster-scoped ReverseProxies: only on the cluster page (project admins can neither read nor create them).
+  const objectsQ = useQuery({
+    queryKey: healthKeys.probeObjects(c, registryId),
+    queryFn: ({ signal }) => fetchProbeObjects(cluster, registryId, { signal }),
+    ...base,
+    enabled: !namespace,
+  });
 
   const installerPods = podsQ.data?.ok ? podsQ.data.items.filter(isInstallerPod) : [];
   const needDs = !namespace && !!podsQ.data?.ok && installerPods.length === 0;
   const dsQ = useQuery({ queryKey: healthKeys.installer(c, registryId), queryFn: ({ signal }) => fetchInstaller(cluster, registryId, { signal }), ...base, enabled: needDs });
 
   const record = secretsQ.data?.record;
-  const proxy = proxiesQ.data?.ok ? pickProbe(proxiesQ.data.items, record?.caPem) : undefined;
-  const probeRoot = proxy ? probeBase(cluster, proxy) : undefined;
-  const v2Path = probeRoot ? `${probeRoot}/v2/` : '';
-  const v2Q = useQuery({
-    queryKey: healthKeys.probe(c, registryId, 'v2', v2Path),
-    queryFn: ({ signal }) => probe(v2Path, { signal }),
+  const probeKey = record ? `${record.address}|${record.insecure}|${record.kind ?? ''}|${record.caPem ? caFileSha256(record.caPem) : 'public'}` : '';
+  const probeQ = useQuery({
+    queryKey: healthKeys.probe(c, registryId, 'run', probeKey),
+    queryFn: ({ signal }) => runHealthProbe(cluster, record as RegistryRecord, probePaths(record as RegistryRecord), { signal }),
     ...base,
-    enabled: !!probeRoot && !!secretsQ.data,
+    enabled: !namespace && !!record,
   });
   const [wantVersion, setWantVersion] = React.useState(false);
-  const harbor = !!probeRoot && record?.kind === 'harbor' && !!v2Q.data && (v2Q.data.ok || v2Q.data.status === 401);
-  const hHealthQ = useQuery({
-    queryKey: healthKeys.probe(c, registryId, 'harbor-health', `${probeRoot}/api/v2.0/health`),
-    queryFn: ({ signal }) => probe(`${probeRoot}/api/v2.0/health`, { signal }),
-    ...base,
-    enabled: harbor,
-  });
-  const hInfoQ = useQuery({
-    queryKey: healthKeys.probe(c, registryId, 'harbor-info', `${probeRoot}/api/v2.0/systeminfo`),
-    queryFn: ({ signal }) => probe(`${probeRoot}/api/v2.0/systeminfo`, { signal }),
+  const harbor = !namespace && record?.kind === 'harbor' && !!probeQ.data?.v2 && (probeQ.data.v2.status === 200 || probeQ.data.v2.status === 401);
+  const infoQ = useQuery({
+    queryKey: healthKeys.probe(c, registryId, 'harbor-info', probeKey),
+    queryFn: ({ signal }) => runHealthProbe(cluster, record as RegistryRecord, ['systeminfo'], { signal }),
     ...base,
     staleTime: CERT_STALE_MS,
     enabled: harbor && wantVersion,
@@ -185,11 +186,9 @@ export function useHealth(cluster: ClusterContext, registryId: string, namespace
     checks.push(checkCredentials(record, pullSecrets, sasQ.data?.ok ? sasQ.data.items : undefined));
     checks.push(
       checkReachability(record, {
-        proxy,
-        proxiesUnreadable: proxiesQ.data ? !proxiesQ.data.ok : false,
-        v2: v2Q.data,
-        harborHealth: hHealthQ.data,
-        harborInfo: hInfoQ.data,
+        projectScope: !!namespace,
+        probe: probeQ.data ? { ...probeQ.data, systeminfo: infoQ.data?.systeminfo } : undefined,
+        objects: objectsQ.data,
       }),
     );
     checks.push(checkPullTest(lastPullTest));
@@ -198,9 +197,13 @@ export function useHealth(cluster: ClusterContext, registryId: string, namespace
     checks.push(checkCertManager(cmQ.data, now));
   }
   const at = (q: { dataUpdatedAt: number }) => q.dataUpdatedAt || undefined;
-  const queries = [secretsQ, podsQ, nodesQ, sasQ, eventsQ, polsQ, cmQ, proxiesQ, dsQ, v2Q, hHealthQ, hInfoQ];
+  const queries = [secretsQ, podsQ, nodesQ, sasQ, eventsQ, polsQ, cmQ, objectsQ, dsQ, probeQ, infoQ];
   const refresh = () => {
-    for (const q of queries) if (q.fetchStatus !== 'fetching' && (q !== dsQ || needDs)) void q.refetch();
+    for (const q of queries) {
+      if (q.fetchStatus === 'fetching') continue;
+      if ((q === dsQ && !needDs) || ((q === objectsQ || q === probeQ) && namespace) || (q === infoQ && !(harbor && wantVersion))) continue;
+      void q.refetch();
+    }
     setCertNow(new Date());
   };
   return {
@@ -215,7 +218,7 @@ export function useHealth(cluster: ClusterContext, registryId: string, namespace
       certificate: at(secretsQ),
       trust: at(podsQ) && at(nodesQ) ? Math.min(at(podsQ)!, at(nodesQ)!) : undefined,
       credentials: at(sasQ),
-      reachability: at(v2Q) ?? at(proxiesQ),
+      reachability: at(probeQ),
       pulltest: lastPullTest ? Date.parse(lastPullTest.at) : undefined,
       failures: at(eventsQ),
       network: at(polsQ),
@@ -230,8 +233,9 @@ export function useHealth(cluster: ClusterContext, registryId: string, namespace
     destinationOverride: override,
     setDestinationOverride,
     showHarborVersion: () => setWantVersion(true),
-    harborVersion: harbor ? ((hInfoQ.data?.body ?? {}) as { harbor_version?: string }).harbor_version : undefined,
-    harborVersionLoading: hInfoQ.fetchStatus === 'fetching',
+    harborVersion: harbor ? harborVersion(infoQ.data?.systeminfo) : undefined,
+    harborVersionLoading: infoQ.fetchStatus === 'fetching',
+    credentialProxies: objectsQ.data?.ok ? objectsQ.data.items.credentialProxies : [],
   };
 }
 

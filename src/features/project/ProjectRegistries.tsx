@@ -77,7 +77,7 @@ function PermissionSummary({ perms, namespace }: { perms: ProjectPermissions; na
   );
 }
 
-/** The project's registry view, shared by the 4.1 project page and the workspace page (4.2+). */
+/** The project's registry view, shared by the project page and the workspace page. */
 export function ProjectRegistries({ cluster, namespace }: { cluster: string; namespace: string }) {
   const ctx = React.useMemo(() => clusterContext(cluster), [cluster]);
   const perms = useProjectPermissions(ctx, namespace);

@@ -7,9 +7,7 @@ import type { Write } from '../../domain/plan/write';
 import {
   buildWizardPlan,
   planCredentialRotation,
-  planProbeProxy,
   planRegistryRemoval,
-  probeName,
   type CurrentObjects,
   type WizardChoices,
 } from './plan';
@@ -129,16 +127,21 @@ describe('planRegistryRemoval', () => {
     expect(r.phases[0].map((w) => `${w.action} ${w.kind}`)).toEqual(['patch ServiceAccount', 'patch ServiceAccount', 'replace DaemonSet']);
     expect(r.phases[1].map((w) => `${w.action} ${w.kind} ${w.name}`)).toContain('delete Secret hc-registry-127-0-0-1-5443');
   });
-});
 
-describe('probe proxy', () => {
-  it('double-base64 caBundle, a name per CA fingerprint, credentials only in headerUp', () => {
-    const w = planProbeProxy({ registryId: 'r', address: addr, caPem: CA, caFingerprint: 'AB12CD34EF', basicAuth: { username: 'u', password: 'p' } });
-    const spec = (w.body as any).spec;
-    expect(w.name).toBe(probeName('r', 'AB12CD34EF'));
-    expect(w.name).toBe('hc-probe-r-ab12cd34');
-    expect(Buffer.from(Buffer.from(spec.upstream.caBundle, 'base64').toString(), 'base64').toString()).toBe(CA);
-    expect(spec.matcher).toEqual({ path: `/proxy/harbor-connect/${w.name}/*`, method: '*' });
-    expect(spec.directives.headerUp[0]).toBe(`Authorization "Basic ${Buffer.from('u:p').toString('base64')}"`);
+  it('deletes only the objects that were read: uid and resourceVersion preconditions', () => {
+    const after = applyAll(empty(), buildWizardPlan(choices, empty()).writes);
+    for (const s of after.managedSecrets) s.metadata = { ...s.metadata, uid: `uid-${s.metadata?.namespace}` };
+    const r = planRegistryRemoval({
+      record: { id: '127-0-0-1-5443', name: 'hc-registry-127-0-0-1-5443', namespace: 'extension-harbor-connect', uid: 'rec-uid', resourceVersion: '77' },
+      secrets: after.managedSecrets,
+      serviceAccounts: Object.values(after.serviceAccounts) as ServiceAccount[],
+      reverseProxies: [{ metadata: { name: 'hc-probe-x', uid: 'rp-uid', labels: { 'app.kubernetes.io/managed-by': 'harbor-connect' } } }],
+    });
+    const deletes = r.phases.flat().filter((w) => w.action === 'delete');
+    expect(deletes.every((w) => !!w.preconditions?.uid), JSON.stringify(deletes.map((w) => [w.kind, w.name, w.preconditions]))).toBe(true);
+    const byName = Object.fromEntries(deletes.map((w) => [`${w.kind} ${w.namespace ?? ''}/${w.name}`, w.preconditions]));
+    expect(byName['Secret extension-harbor-connect/hc-registry-127-0-0-1-5443']).toEqual({ uid: 'rec-uid', resourceVersion: '77' });
+    expect(byName['Secret demo/lab-pull']).toEqual({ uid: 'uid-demo', resourceVersion: after.managedSecrets.find((s) => s.metadata?.namespace === 'demo')?.metadata?.resourceVersion });
+    expect(byName['ReverseProxy /hc-probe-x']).toEqual({ uid: 'rp-uid' });
   });
 });

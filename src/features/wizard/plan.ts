@@ -19,6 +19,7 @@ import {
   buildRegistryRecord,
   planRegistryRecordWrite,
   planRegistryRecordDelete,
+  preconditionsOf,
   recordSecretName,
   registryIdFromServerKey,
   DEFAULT_EXTENSION_NAMESPACE,
@@ -31,10 +32,8 @@ import {
 } from '../../domain/record';
 import { planTrustInstaller, planTrustRemoval, type NodeRuntime } from '../../domain/trust';
 import { planBinding, planUnbinding } from '../../domain/binding';
+import { probeDeleteWrite } from '../../domain/registry/probe';
 
-export const PROBE_COMPONENT = 'probe';
-export const PROBE_NAME_PREFIX = 'hc-probe-';
-export const PROBE_PATH_PREFIX = '/proxy/harbor-connect';
 
 export interface WizardChoices {
   address: RegistryAddress;
@@ -259,14 +258,14 @@ export function planCredentialRotation(input: RotationInput): Write[] {
 // ---------- removal ----------
 
 export interface RemovalInput {
-  record: Pick<RegistryRecord, 'id' | 'name' | 'namespace'>;
+  record: Pick<RegistryRecord, 'id' | 'name' | 'namespace'> & Partial<Pick<RegistryRecord, 'uid' | 'resourceVersion'>>;
   /** Our pull secrets for this registry (label selector). */
   secrets: Secret[];
   /** ServiceAccounts of the projects holding those secrets (those that reference them get unbound). */
   serviceAccounts: ServiceAccount[];
   installer?: { configMap?: ConfigMap; daemonSet?: DaemonSet };
   /** Probe ReverseProxies of this registry (label selector). */
-  reverseProxies?: Array<{ metadata?: { name?: string; labels?: Record<string, string> } }>;
+  reverseProxies?: Array<{ metadata?: { name?: string; uid?: string; labels?: Record<string, string> } }>;
 }
 
 /**
@@ -288,6 +287,8 @@ export function planRegistryRemoval(input: RemovalInput): { phases: Write[][]; w
       kind: 'Secret',
       namespace: s.metadata?.namespace,
       name: s.metadata?.name ?? '',
+      // Only the Secret that was reviewed: not a same-named one created since, nor one changed since.
+      ...preconditionsOf(s.metadata),
       reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_SECRET_DELETE', params: { name: s.metadata?.name ?? '', namespace: s.metadata?.namespace ?? '' } },
       effects: ['deletes-data'],
     });
@@ -297,80 +298,10 @@ export function planRegistryRemoval(input: RemovalInput): { phases: Write[][]; w
   phase1.push(...trust.phases[1].writes);
   for (const p of input.reverseProxies ?? []) {
     if (p.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE || !p.metadata?.name) continue;
-    phase1.push(probeProxyDelete(p.metadata.name));
+    phase1.push(probeDeleteWrite(p));
   }
-  phase1.push(planRegistryRecordDelete({ name: input.record.name, namespace }));
+  phase1.push(planRegistryRecordDelete({ name: input.record.name, namespace, uid: input.record.uid, resourceVersion: input.record.resourceVersion }));
   return { phases: [phase0, phase1].filter((p) => p.length > 0), waitForInstaller: !!trust.phases[0].waitFor };
-}
-
-// ---------- the CA-aware probe (a KubeSphere ReverseProxy) ----------
-
-export interface ProbeProxyInput {
-  registryId: string;
-  address: RegistryAddress;
-  caPem?: string;
-  /** short hex of the CA fingerprint: transports are cached by name, so a new CA needs a new name. */
-  caFingerprint?: string;
-  /** username:password for the registry; travels in headerUp (the console replaces the browser's Authorization). */
-  basicAuth?: { username: string; password: string };
-}
-
-export function probeName(registryId: string, caFingerprint?: string): string {
-  const fp = (caFingerprint ?? 'public').replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 8) || 'public';
-  return `${PROBE_NAME_PREFIX}${registryId}-${fp}`.slice(0, 63).replace(/-+$/, '');
-}
-
-export function probePathPrefix(name: string): string {
-  return `${PROBE_PATH_PREFIX}/${name}`;
-}
-
-/** The ReverseProxy create the probe makes (shown to the user before "Run probe"). */
-export function planProbeProxy(input: ProbeProxyInput): Write {
-  const name = probeName(input.registryId, input.caFingerprint);
-  const prefix = probePathPrefix(name);
-  const scheme = input.address.secure ? 'https' : 'http';
-  const headerUp = ['-Cookie'];
-  if (input.basicAuth) headerUp.unshift(`Authorization "Basic ${utf8ToBase64(`${input.basicAuth.username}:${input.basicAuth.password}`)}"`);
-  else headerUp.unshift('-Authorization');
-  const upstream: Record<string, unknown> = { url: `${scheme}://${input.address.authority}` };
-  if (input.caPem) upstream.caBundle = utf8ToBase64(utf8ToBase64(input.caPem));
-  return {
-    action: 'create',
-    apiVersion: 'extensions.kubesphere.io/v1alpha1',
-    kind: 'ReverseProxy',
-    name,
-    body: {
-      apiVersion: 'extensions.kubesphere.io/v1alpha1',
-      kind: 'ReverseProxy',
-      metadata: { name, labels: { ...managedLabels(input.registryId), [COMPONENT_LABEL]: PROBE_COMPONENT } },
-      spec: {
-        matcher: { path: `${prefix}/*`, method: '*' },
-        upstream,
-        // Without WWW-Authenticate the browser shows no login dialog for the registry's 401.
-        directives: { stripPathPrefix: prefix, headerUp, headerDown: ['-Www-Authenticate'] },
-      },
-    },
-    reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_PROBE', params: { name } },
-  };
-}
-
-export function probeProxyDelete(name: string): Write {
-  return {
-    action: 'delete',
-    apiVersion: 'extensions.kubesphere.io/v1alpha1',
-    kind: 'ReverseProxy',
-    name,
-    reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_PROBE_DELETE', params: { name } },
-  };
-}
-
-/** A display copy of a write: Secret values and probe credentials masked. */
-export function maskProbeCredentials(w: Write): Write {
-  if (w.kind !== 'ReverseProxy' || !w.body) return w;
-  const body = deepClone(w.body) as { spec?: { directives?: { headerUp?: string[] } } };
-  const h = body.spec?.directives?.headerUp;
-  if (h) body.spec!.directives!.headerUp = h.map((x) => (/^Authorization /i.test(x) ? 'Authorization "Basic ********"' : x));
-  return { ...w, body: body as Record<string, unknown> };
 }
 
 export { RECORD_COMPONENT };

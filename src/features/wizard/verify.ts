@@ -1,27 +1,28 @@
 // The three checks the credentials step runs before anything is written to a project:
-// (a) KubeSphere's verify endpoint, (b) a CA-aware probe through a short-lived ReverseProxy,
-// (c) a pull test pod on a node. Each returns a result the UI turns into a sentence.
+// (a) KubeSphere's verify endpoint (the credential, in the request body only), (b) a credential-free CA-aware
+// probe through short-lived ReverseProxies, (c) a pull test pod on a node (the credential in a temporary Secret).
+// Each returns a result the UI turns into a sentence.
 import type { Event as CoreV1Event, Pod } from 'kubernetes-types/core/v1';
 import {
   ApiError,
   events,
   executeWrite,
-  kapisPath,
+  kubesphereRoutePath,
   pods,
   request,
   secrets,
   isNotFound,
-  reverseProxyPath,
+  runRegistryProbe,
   type ClusterContext,
 } from '../../api';
+import { classifyV2, harborVersion, isHarborPing, type ProbePathTag } from '../../domain/registry/probe';
 import { buildPullSecret } from '../../domain/dockerconfig';
 import type { RegistryAddress } from '../../domain/registry';
 import { COMPONENT_LABEL } from '../../domain/record';
 import { newPullTestRunId, planPullTest, pullTestResult } from '../../domain/pulltest';
 import { diagnosePull, type PullDiagnosis } from '../../domain/diagnosis';
-import { planProbeProxy, probeProxyDelete, probePathPrefix, type ProbeProxyInput } from './plan';
 
-export type CheckState = 'ok' | 'unauthorized' | 'x509' | 'unreachable' | 'error';
+export type CheckState = 'ok' | 'unauthorized' | 'x509' | 'unreachable' | 'not-routed' | 'error';
 
 export interface CheckResult {
   state: CheckState;
@@ -54,7 +55,7 @@ export async function verifyWithKubeSphere(
     registryId: 'verify',
   });
   try {
-    await request('POST', kapisPath(cluster, 'resources.kubesphere.io', 'v1alpha3', 'namespaces', input.namespace, 'registrysecrets', 'harbor-connect-verify', 'verify'), {
+    await request('POST', kubesphereRoutePath('resources.verifyRegistrySecret', { namespace: input.namespace, secret: 'harbor-connect-verify' }, cluster), {
       body,
       timeout: 30_000,
     });
@@ -68,69 +69,44 @@ export async function verifyWithKubeSphere(
 }
 
 export interface ProbeResult extends CheckResult {
-  /** 'harbor' when /api/v2.0/systeminfo answered like Harbor, 'oci' otherwise; undefined when unknown. */
+  /** 'harbor' when Harbor's anonymous /api/v2.0/ping answered, 'oci' for any other registry; undefined when unknown. */
   kind?: 'harbor' | 'oci';
   harborVersion?: string;
-  status?: number;
+  /** The registry answered /v2/ with 401: reachable, and it asks for credentials. */
+  wantsAuth?: boolean;
+  /** Probe objects that could not be deleted (reported, retried on request, removed on the next visit). */
+  cleanupFailures?: Array<{ name: string; message: string }>;
 }
 
-async function rawGet(path: string, signal?: AbortSignal, timeoutMs = 20_000): Promise<{ status: number; text: string }> {
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), timeoutMs);
-  signal?.addEventListener('abort', () => ctl.abort());
-  try {
-    const res = await fetch(path, { method: 'GET', credentials: 'same-origin', headers: { 'x-ignore-error-notify': 'true' }, signal: ctl.signal });
-    return { status: res.status, text: await res.text().catch(() => '') };
-  } catch (e) {
-    if (ctl.signal.aborted && !signal?.aborted) return { status: 504, text: 'timeout: no answer from the registry through the proxy' };
-    throw e;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** The paths the wizard asks: Harbor's anonymous ping and system info, then /v2/. */
+export const WIZARD_PROBE_PATHS: ProbePathTag[] = ['ping', 'systeminfo', 'v2'];
 
 /**
- * (b) Creates the probe ReverseProxy (the write the user was shown), GETs /v2/ and /api/v2.0/systeminfo through it,
- * and deletes it again whatever happened, so the credentials it carried do not stay in the cluster.
+ * (b) A credential-free probe through short-lived ReverseProxies (src/api/probe.ts): the registry's /v2/ answer
+ * with this CA (401 still proves reachability and TLS) and whether it is Harbor. The credentials are proven by
+ * (a) and (c), never through a ReverseProxy.
  */
-export async function runProbe(cluster: ClusterContext, input: ProbeProxyInput, signal?: AbortSignal): Promise<ProbeResult> {
-  const write = planProbeProxy(input);
-  const prefix = probePathPrefix(write.name);
-  try {
-    try {
-      await executeWrite(write, cluster, { signal });
-    } catch (e) {
-      // Left over from an earlier probe: replace it with this one's credentials.
-      if (ApiError.from(e).reason !== 'AlreadyExists') throw e;
-      await executeWrite(probeProxyDelete(write.name), cluster, { signal });
-      await executeWrite(write, cluster, { signal });
-    }
-    const base = reverseProxyPath(cluster, prefix);
-    const v2 = await rawGet(`${base}/v2/`, signal);
-    let result: ProbeResult;
-    if (v2.status === 200) result = { state: 'ok', status: 200 };
-    else if (v2.status === 401) result = { state: 'unauthorized', status: 401, detail: v2.text.slice(0, 300) };
-    else if (v2.status === 502 || v2.status === 503) result = { state: classifyText(v2.text) === 'x509' ? 'x509' : 'unreachable', status: v2.status, detail: v2.text.slice(0, 500) };
-    else result = { state: 'error', status: v2.status, detail: v2.text.slice(0, 300) };
-    if (result.state === 'ok' || result.state === 'unauthorized') {
-      const info = await rawGet(`${base}/api/v2.0/systeminfo`, signal).catch(() => undefined);
-      if (info && info.status === 200) {
-        try {
-          const j = JSON.parse(info.text) as { harbor_version?: string };
-          result.kind = j && typeof j === 'object' && 'harbor_version' in j ? 'harbor' : 'oci';
-          if (j.harbor_version) result.harborVersion = j.harbor_version;
-        } catch {
-          result.kind = 'oci';
-        }
-      } else if (info) result.kind = 'oci';
-    }
-    return result;
-  } catch (e) {
-    const err = ApiError.from(e);
-    return { state: 'error', detail: err.message };
-  } finally {
-    await executeWrite(probeProxyDelete(write.name), cluster).catch(() => undefined);
-  }
+export async function probeRegistry(
+  cluster: ClusterContext,
+  input: { registryId: string; address: RegistryAddress; caPem?: string; id?: string },
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
+  const run = await runRegistryProbe(cluster, { registryId: input.registryId, address: input.address, caPem: input.caPem, paths: WIZARD_PROBE_PATHS }, { signal, id: input.id });
+  const cleanupFailures = run.cleanupFailures.map((f) => ({ name: f.name, message: ApiError.from(f.error).message }));
+  const extra = cleanupFailures.length ? { cleanupFailures } : {};
+  if (run.error) return { state: 'error', detail: ApiError.from(run.error).message, ...extra };
+  const v2 = run.answers.v2;
+  if (!v2) return { state: 'error', ...extra };
+  const r = classifyV2(v2);
+  if (r.state !== 'ok') return { state: r.state, detail: r.detail?.slice(0, 500), ...extra };
+  const harbor = isHarborPing(run.answers.ping);
+  return {
+    state: 'ok',
+    wantsAuth: r.wantsAuth,
+    kind: harbor ? 'harbor' : 'oci',
+    ...(harbor && harborVersion(run.answers.systeminfo) ? { harborVersion: harborVersion(run.answers.systeminfo) } : {}),
+    ...extra,
+  };
 }
 
 export interface PullTestOutcome {

@@ -2,6 +2,7 @@ import React from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router-dom';
 import { Card, Select } from '@kubed/components';
+import { clusterContext } from '../../api/cluster';
 import { HOST_CLUSTER_LABEL } from '../../api/models';
 import { queryKeys } from '../../api/queryKeys';
 import { listClusters, listWorkspaceProjects } from '../../api/resources/kubesphere';
@@ -15,9 +16,9 @@ import { ProjectRegistries } from '../project/ProjectRegistries';
 const base = (workspace: string) => `/workspaces/${encodeURIComponent(workspace)}/image-registries`;
 
 /**
- * Workspace → Image Registries: the project admin's way in on KubeSphere 4.2+, which has no project
- * menu mount. Pick a cluster and a project of this workspace; the project view is the same as the
- * 4.1 project page. Address: /workspaces/:workspace/image-registries[/:cluster/:namespace].
+ * Workspace → Image Registries: the project admin's way in that needs no project menu mount (which KubeSphere 4.2
+ * is said to remove: not verified). Pick a cluster and a project of this workspace; the project view is the same
+ * as the project page. Address: /workspaces/:workspace/image-registries[/:cluster/:namespace].
  */
 export function WorkspaceRegistriesPage() {
   const { workspace = '', cluster: routeCluster, namespace } = useParams();
@@ -36,7 +37,7 @@ export function WorkspaceRegistriesPage() {
 
   const projects = useQuery<Awaited<ReturnType<typeof listWorkspaceProjects>>, ApiError>({
     queryKey: queryKeys.workspaceProjects(cluster ?? '', workspace),
-    queryFn: ({ signal }) => listWorkspaceProjects(workspace, cluster as string, { signal }),
+    queryFn: ({ signal }) => listWorkspaceProjects(clusterContext(cluster as string), workspace, { signal }),
     enabled: !!cluster,
   });
   const projectNames = (projects.data?.items ?? []).map((p) => p.metadata?.name ?? '').filter(Boolean);

@@ -1,7 +1,7 @@
-import React, { useMemo, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Input, InputPassword, Tag } from '@kubed/components';
 import { useQuery } from '@tanstack/react-query';
-import { listMyProjects, type Namespace } from '../../../api';
+import { deleteProbeObjects, listMyProjects, removeProbeLeftovers, type Namespace } from '../../../api';
 import { isRobotAccount } from '../../../domain/dockerconfig';
 import { defaultTestImage } from '../../../domain/pulltest';
 import { tr } from '../../../i18n/t';
@@ -11,10 +11,11 @@ import { writeToKubectl, writeToYamlDocument } from '../../../domain/plan';
 import { Field, inputStyle } from '../ui';
 import type { StepProps } from './types';
 import { parseAddress } from '../state';
-import { maskProbeCredentials, planProbeProxy, registryIdOf } from '../plan';
-import { runProbe, runPullTest, verifyWithKubeSphere, type CheckResult } from '../verify';
+import { registryIdOf } from '../plan';
+import { newProbeId, planProbe, probeDeleteWrite } from '../../../domain/registry/probe';
+import { probeRegistry, runPullTest, verifyWithKubeSphere, WIZARD_PROBE_PATHS, type CheckResult } from '../verify';
 
-const STATE_COLOR: Record<string, string> = { ok: '#55bc8a', pulled: '#55bc8a', unauthorized: '#ca2621', failed: '#ca2621', x509: '#f5a623', unreachable: '#ca2621', error: '#ca2621', timeout: '#f5a623' };
+const STATE_COLOR: Record<string, string> = { ok: '#55bc8a', pulled: '#55bc8a', unauthorized: '#ca2621', failed: '#ca2621', x509: '#f5a623', unreachable: '#ca2621', 'not-routed': '#f5a623', error: '#ca2621', timeout: '#f5a623' };
 
 function CheckCard({ title, proves, children, testId, state }: { title: string; proves: string; children: React.ReactNode; testId: string; state?: string }) {
   return (
@@ -33,7 +34,7 @@ function CheckCard({ title, proves, children, testId, state }: { title: string; 
 function ResultText({ r, privateCa, testId }: { r: CheckResult; privateCa: boolean; testId: string }) {
   return (
     <div style={{ marginTop: 8, fontSize: 12 }} data-testid={testId} data-state={r.state}>
-      <div style={{ fontWeight: 600, color: STATE_COLOR[r.state] }}>{tr(`HARBOR_CONNECT_WIZARD_CHECK_${r.state.toUpperCase()}`)}</div>
+      <div style={{ fontWeight: 600, color: STATE_COLOR[r.state] }}>{tr(`HARBOR_CONNECT_WIZARD_CHECK_${r.state.toUpperCase().replace(/-/g, '_')}`)}</div>
       {r.state === 'x509' && privateCa ? <div>{tr('HARBOR_CONNECT_WIZARD_VERIFY_X509_EXPECTED')}</div> : null}
       {r.detail ? <div style={{ color: '#79879c', wordBreak: 'break-word', marginTop: 2 }}>{r.detail}</div> : null}
     </div>
@@ -45,8 +46,9 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
   const robot = isRobotAccount(state.username);
   const [busy, setBusy] = useState<'verify' | 'probe' | 'pull' | undefined>();
   const caPem = state.caChoice === 'custom' ? state.caText : undefined;
-  const fp = state.inspection?.certificates[state.inspection.certificates.length - 1]?.sha256Fingerprint?.replace(/:/g, '').slice(0, 8);
   const ready = addr.ok && !!state.username && !!state.password;
+  // The probe needs no credential: only the address (and the CA).
+  const probeReady = addr.ok;
   const projects = useQuery(['harbor-connect', cluster.name, 'wizard-projects'], ({ signal }) => listMyProjects(cluster, { signal, limit: 500 }));
   const projectNames = ((projects.data?.items ?? []) as Namespace[]).map((n) => n.metadata?.name ?? '').filter(Boolean).sort();
   const [pullNs, setPullNs] = useState('');
@@ -54,14 +56,27 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
   const [image, setImage] = useState('');
   const testImage = image || (addr.ok ? defaultTestImage(addr.value.serverKey) : '');
 
-  const probeWrite = useMemo(
-    () =>
-      addr.ok
-        ? planProbeProxy({ registryId: registryIdOf(addr.value), address: addr.value, caPem, caFingerprint: fp, basicAuth: { username: state.username, password: state.password } })
-        : undefined,
+  // The next probe run's random id: the objects shown are exactly the ones the run creates.
+  const [probeId, setProbeId] = useState(() => newProbeId());
+  const probeWrites = useMemo(
+    () => (addr.ok ? planProbe({ registryId: registryIdOf(addr.value), address: addr.value, caPem, id: probeId, paths: WIZARD_PROBE_PATHS }) : []),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [state.address, state.insecure, caPem, fp, state.username, state.password],
+    [state.address, state.insecure, caPem, probeId],
   );
+  // Probe objects a closed tab or a failed delete left behind are removed when this step opens.
+  useEffect(() => {
+    void removeProbeLeftovers(cluster).catch(() => undefined);
+  }, [cluster]);
+  const [cleaning, setCleaning] = useState(false);
+  const retryCleanup = async () => {
+    const left = state.probe?.cleanupFailures ?? [];
+    if (!left.length) return;
+    setCleaning(true);
+    const failures = await deleteProbeObjects(cluster, left.map((f) => probeDeleteWrite(f.name)));
+    const still = failures.map((f) => ({ name: f.name, message: f.error instanceof Error ? f.error.message : String(f.error) }));
+    dispatch({ type: 'set', patch: { probe: state.probe ? { ...state.probe, cleanupFailures: still.length ? still : undefined } : undefined } });
+    setCleaning(false);
+  };
 
   const doVerify = async () => {
     if (!addr.ok) return;
@@ -73,7 +88,8 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
   const doProbe = async () => {
     if (!addr.ok) return;
     setBusy('probe');
-    const r = await runProbe(cluster, { registryId: registryIdOf(addr.value), address: addr.value, caPem, caFingerprint: fp, basicAuth: { username: state.username, password: state.password } });
+    const r = await probeRegistry(cluster, { registryId: registryIdOf(addr.value), address: addr.value, caPem, id: probeId });
+    setProbeId(newProbeId());
     dispatch({ type: 'set', patch: { probe: r, ...(r.kind ? { kind: r.kind } : {}) } });
     setBusy(undefined);
   };
@@ -113,21 +129,32 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
         </CheckCard>
         <CheckCard title={tr('HARBOR_CONNECT_WIZARD_PROBE_TITLE')} proves={tr('HARBOR_CONNECT_WIZARD_PROBE_PROVES')} testId="hc-check-probe" state={state.probe?.state}>
           <div style={{ fontSize: 12, marginBottom: 6 }}>{tr('HARBOR_CONNECT_WIZARD_PROBE_WRITES')}</div>
-          {probeWrite ? (
+          {probeWrites.length ? (
             <details data-testid="hc-probe-plan">
               <summary style={{ cursor: 'pointer', fontSize: 12 }}>
-                {tr('HARBOR_CONNECT_WIZARD_ACTION_CREATE')} ReverseProxy {probeWrite.name}
+                {tr('HARBOR_CONNECT_WIZARD_ACTION_CREATE')} ReverseProxy × {probeWrites.length}
               </summary>
-              <pre style={{ ...codeStyle, maxHeight: 240, fontSize: 11 }}>{writeToYamlDocument(maskProbeCredentials(probeWrite), { reveal: true })}</pre>
-              <pre style={{ ...codeStyle, maxHeight: 160, fontSize: 11, marginTop: 4 }}>{writeToKubectl(maskProbeCredentials(probeWrite), { reveal: true })}</pre>
+              <pre style={{ ...codeStyle, maxHeight: 240, fontSize: 11 }}>{probeWrites.map((w) => writeToYamlDocument(w)).join('---\n')}</pre>
+              <pre style={{ ...codeStyle, maxHeight: 160, fontSize: 11, marginTop: 4 }}>{probeWrites.map((w) => writeToKubectl(w)).join('\n')}</pre>
             </details>
           ) : null}
-          <Button size="sm" style={{ marginTop: 8 }} onClick={() => void doProbe()} disabled={!ready || !!busy} loading={busy === 'probe'} data-testid="hc-run-probe">
+          <Button size="sm" style={{ marginTop: 8 }} onClick={() => void doProbe()} disabled={!probeReady || !!busy} loading={busy === 'probe'} data-testid="hc-run-probe">
             {tr('HARBOR_CONNECT_WIZARD_PROBE_RUN')}
           </Button>
           {state.probe ? (
             <>
               <ResultText r={state.probe} privateCa={false} testId="hc-probe-result" />
+              {state.probe.state === 'ok' ? (
+                <div style={{ fontSize: 12, color: '#79879c' }}>{tr(state.probe.wantsAuth ? 'HARBOR_CONNECT_WIZARD_PROBE_OK_AUTH' : 'HARBOR_CONNECT_WIZARD_PROBE_OK_ANONYMOUS')}</div>
+              ) : null}
+              {state.probe.cleanupFailures?.length ? (
+                <Alert type="warning" title={tr('HARBOR_CONNECT_WIZARD_PROBE_CLEANUP_FAILED', { names: state.probe.cleanupFailures.map((f) => f.name).join(', ') })} style={{ marginTop: 6 }} data-testid="hc-probe-cleanup-failed">
+                  <div style={{ fontSize: 12 }}>{state.probe.cleanupFailures.map((f) => `${f.name}: ${f.message}`).join('; ')}</div>
+                  <Button size="sm" style={{ marginTop: 6 }} onClick={() => void retryCleanup()} loading={cleaning} data-testid="hc-probe-cleanup-retry">
+                    {tr('HARBOR_CONNECT_WIZARD_PROBE_CLEANUP_RETRY')}
+                  </Button>
+                </Alert>
+              ) : null}
               {state.probe.kind ? (
                 <Tag color="secondary" style={{ marginTop: 6 }} data-testid="hc-registry-kind">
                   {tr(state.probe.kind === 'harbor' ? 'HARBOR_CONNECT_WIZARD_KIND_HARBOR' : 'HARBOR_CONNECT_WIZARD_KIND_OCI', { version: state.probe.harborVersion ?? '' })}

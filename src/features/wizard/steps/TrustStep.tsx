@@ -2,7 +2,7 @@ import React, { useMemo } from 'react';
 import { Alert, Button, Tag } from '@kubed/components';
 import type { Node } from 'kubernetes-types/core/v1';
 import { useList, nodes as nodesClient } from '../../../api';
-import { manualTrustInstructions, nodeRuntime, registryHost, trustInstallerName, type ManualRuntimeInstructions } from '../../../domain/trust';
+import { manualTrustInstructions, ManualTrustInputError, nodeRuntime, registryHost, trustInstallerName, type ManualRuntimeInstructions } from '../../../domain/trust';
 import { DEFAULT_EXTENSION_NAMESPACE } from '../../../domain/record';
 import { registryIdOf } from '../plan';
 import { tr } from '../../../i18n/t';
@@ -73,10 +73,17 @@ export function TrustStep({ state, dispatch, cluster }: StepProps) {
       </div>
     );
   }
-  const manual =
-    state.trustMode === 'manual' && addr.ok
-      ? manualTrustInstructions({ hostPort: addr.value.authority, caPem: state.caText, runtimes: runtimes.length ? runtimes : ['containerd'], nodeNames: runtimes.map((r) => r.node) })
-      : undefined;
+  // Only the parsed certificates, re-encoded, ever reach these commands; a CA that is not certificates alone
+  // gives no commands at all (the certificate step names the problem).
+  let manual: ReturnType<typeof manualTrustInstructions> | undefined;
+  let manualError: string | undefined;
+  if (state.trustMode === 'manual' && addr.ok) {
+    try {
+      manual = manualTrustInstructions({ hostPort: addr.value.authority, caPem: state.caText, runtimes: runtimes.length ? runtimes : ['containerd'], nodeNames: runtimes.map((r) => r.node) });
+    } catch (e) {
+      manualError = e instanceof ManualTrustInputError ? e.reason : String(e);
+    }
+  }
   return (
     <div data-testid="hc-step-trust">
       <Choice
@@ -119,6 +126,11 @@ export function TrustStep({ state, dispatch, cluster }: StepProps) {
             })}
           </div>
           <div style={{ marginTop: 4 }}>{tr('HARBOR_CONNECT_TRUST_AUTO_SECURITY_NOTE')}</div>
+        </Alert>
+      ) : null}
+      {manualError ? (
+        <Alert type="error" title={tr('HARBOR_CONNECT_TRUST_MANUAL_CA_INVALID')} data-testid="hc-manual-ca-invalid">
+          {tr('HARBOR_CONNECT_TRUST_MANUAL_CA_INVALID_DESC', { reason: manualError })}
         </Alert>
       ) : null}
       {manual ? (

@@ -1,0 +1,67 @@
+// The reachability check: the panel's own credential-free probe decides, and any ReverseProxy of ours that sends
+// a credential upstream is an error on its own.
+import { describe, expect, it } from 'vitest';
+import type { ReverseProxy } from '../../api';
+import type { RegistryRecord } from '../../domain/record';
+import { checkReachability } from './checks';
+import type { HealthProbe, ProbeObjects } from './sources';
+
+const record: RegistryRecord = {
+  id: 'harbor-example-com',
+  name: 'hc-registry-harbor-example-com',
+  namespace: 'extension-harbor-connect',
+  serverKey: 'harbor.example.com',
+  address: 'harbor.example.com',
+  displayName: 'harbor',
+  kind: 'harbor',
+  trustMode: 'automatic',
+  insecure: false,
+  caPem: 'PEM',
+};
+const probe = (v2: HealthProbe['v2'], extra: Partial<HealthProbe> = {}): HealthProbe => ({ v2, cleanupFailures: [], ...extra });
+const objects = (credentialProxies: ReverseProxy[], removedWithCredentials: string[] = []) =>
+  ({ ok: true, items: { credentialProxies, cleanup: { removed: removedWithCredentials, failures: [], withCredentials: removedWithCredentials } } }) as { ok: true; items: ProbeObjects };
+const leaky = { metadata: { name: 'hc-probe-harbor-example-com-ab12cd34' }, spec: { matcher: { path: '/proxy/x/*', method: '*' }, upstream: {}, directives: { headerUp: ['Authorization "Basic dTpw"'] } } } as ReverseProxy;
+
+describe('checkReachability', () => {
+  it('a 401 from /v2/ through the panel\'s own probe is reachable (no credential needed, none used)', () => {
+    const r = checkReachability(record, { probe: probe({ status: 401, body: '' }), objects: objects([]) });
+    expect(r.state).toBe('ok');
+    expect(r.summary.key).toBe('HARBOR_CONNECT_HEALTH_REACH_OK_AUTH');
+  });
+
+  it('needs no leftover probe: with no ReverseProxy of ours at all, it still checks', () => {
+    const r = checkReachability({ ...record, kind: 'oci' }, { probe: probe({ status: 200, body: '{}' }) });
+    expect(r.state).toBe('ok');
+  });
+
+  it('flags any ReverseProxy of ours that sends an Authorization header, even when the registry is reachable', () => {
+    const r = checkReachability(record, { probe: probe({ status: 401, body: '' }), objects: objects([leaky]) });
+    expect(r.state).toBe('error');
+    expect(r.items[0]).toMatchObject({ state: 'error', subject: leaky.metadata!.name, text: { key: 'HARBOR_CONNECT_HEALTH_REACH_LEAK' } });
+    expect(r.fix?.key).toBe('HARBOR_CONNECT_HEALTH_REACH_LEAK_FIX');
+  });
+
+  it('says when the visit removed a leftover probe that carried a credential (rotate it)', () => {
+    const r = checkReachability(record, { probe: probe({ status: 401, body: '' }), objects: objects([], ['hc-probe-old']) });
+    expect(r.state).toBe('warning');
+    expect(r.items[0]).toMatchObject({ subject: 'hc-probe-old', text: { key: 'HARBOR_CONNECT_HEALTH_REACH_LEAK_REMOVED' } });
+  });
+
+  it('x509 through the proxy is an error with the CA fix; not routed and probe failures are unknown', () => {
+    const x509 = checkReachability(record, { probe: probe({ status: 502, body: 'Error while proxying request: x509: certificate signed by unknown authority' }) });
+    expect(x509.state).toBe('error');
+    expect(checkReachability(record, { probe: probe({ status: 503, body: '{}' }) }).summary.key).toBe('HARBOR_CONNECT_HEALTH_REACH_NOT_ROUTED');
+    const forbidden = checkReachability(record, { probe: probe(undefined, { error: 'reverseproxies is forbidden' }) });
+    expect(forbidden).toMatchObject({ state: 'unknown', summary: { key: 'HARBOR_CONNECT_HEALTH_REACH_PROBE_FAILED', params: { message: 'reverseproxies is forbidden' } } });
+  });
+
+  it('reports probe objects it could not delete', () => {
+    const r = checkReachability({ ...record, kind: 'oci' }, { probe: probe({ status: 401, body: '' }, { cleanupFailures: ['hc-probe-x-v2'] }) });
+    expect(r.items.map((i) => i.text.key)).toContain('HARBOR_CONNECT_HEALTH_REACH_CLEANUP_FAILED');
+  });
+
+  it('on the project page it is unknown: probes are for cluster administrators', () => {
+    expect(checkReachability(record, { projectScope: true }).state).toBe('unknown');
+  });
+});

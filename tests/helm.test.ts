@@ -1,0 +1,82 @@
+// The package as KubeSphere installs it: the real Helm (v3.16.2, built from its Go module by lab/cluster/build.ts)
+// lints and renders the output of `npm run package`, and the rendered ConfigMap gives the bundle back byte for byte.
+// Helm's toJson leaves U+0080..U+009F raw and go-yaml then refuses the manifest ("control characters are not
+// allowed"), which is how a non-ASCII bundle ends as InstallFailed on a real cluster.
+// The first run builds Helm from source (cached in ~/.cache/harbor-connect, about 4 minutes on 2 cores).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { ensureClusterBinaries } from '../lab/cluster/build';
+import { buildPackage, writeChartYaml, type PackageResult } from '../scripts/package';
+
+const root = join(__dirname, '..');
+const bundle = join(root, 'dist', 'index.js');
+const NAMESPACE = 'extension-harbor-connect';
+const BUILD_TIMEOUT_MS = 20 * 60_000;
+
+let helm: string;
+let tmp: string;
+let pkg: PackageResult;
+
+function run(args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(helm, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, HELM_CACHE_HOME: join(tmp, 'cache'), HELM_CONFIG_HOME: join(tmp, 'config'), HELM_DATA_HOME: join(tmp, 'data') } });
+  return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+beforeAll(async () => {
+  if (!existsSync(bundle)) throw new Error('dist/index.js is missing: run `npm run build` first (npm test does)');
+  ({ helm } = await ensureClusterBinaries((line) => console.log(`[helm.test] ${line}`)));
+  tmp = mkdtempSync(join(tmpdir(), 'hc-helm-'));
+  pkg = buildPackage(join(tmp, 'out'), bundle);
+}, BUILD_TIMEOUT_MS);
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the packaged chart with the real Helm', () => {
+  it('is Helm v3.16.2', () => {
+    expect(execFileSync(helm, ['version', '--short'], { encoding: 'utf8' })).toMatch(/^v3\.16\.2\b/);
+  });
+
+  it('passes helm lint', () => {
+    const r = run(['lint', pkg.chartDir, '--namespace', NAMESPACE]);
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+
+  it('renders with helm template, and the ConfigMap gives back dist/index.js byte for byte', () => {
+    for (const target of [pkg.chartDir, pkg.tgz]) {
+      const r = run(['template', 'harbor-connect', target, '--namespace', NAMESPACE]);
+      expect(r.status, r.stderr).toBe(0);
+      const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Record<string, any> | null).filter((d): d is Record<string, any> => !!d);
+      const cm = docs.find((d) => d.kind === 'ConfigMap' && d.metadata?.name === 'harbor-connect-js-bundle');
+      expect(cm, 'ConfigMap harbor-connect-js-bundle').toBeTruthy();
+      expect(cm!.metadata.namespace).toBe(NAMESPACE);
+      expect(Buffer.from(cm!.data['index.js'], 'utf8').equals(readFileSync(bundle))).toBe(true);
+      expect(docs.find((d) => d.kind === 'JSBundle')).toMatchObject({
+        apiVersion: 'extensions.kubesphere.io/v1alpha1',
+        metadata: { name: 'harbor-connect' },
+        spec: { rawFrom: { configMapKeyRef: { key: 'index.js', name: 'harbor-connect-js-bundle', namespace: NAMESPACE } } },
+        // The CRD has no status subresource: the create body carries the state ks-apiserver serves on.
+        status: { link: '/dist/harbor-connect/index.js', state: 'Available' },
+      });
+    }
+  });
+
+  it('refuses the source folder (no built bundle) loudly instead of installing an empty bundle', () => {
+    // What `ksbuilder package extension/` would hand to KubeSphere: the source folder with a Chart.yaml made from
+    // extension.yaml, but no charts/frontend/files/index.js.
+    const src = join(tmp, 'source', 'harbor-connect');
+    cpSync(join(root, 'extension'), src, { recursive: true });
+    writeChartYaml(src);
+    expect(existsSync(join(src, 'charts', 'frontend', 'files', 'index.js'))).toBe(false);
+    const r = run(['template', 'harbor-connect', src, '--namespace', NAMESPACE]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/files\/index\.js is missing/);
+    expect(r.stderr).toMatch(/npm run package/);
+  });
+});
