@@ -373,3 +373,43 @@ func TestConformanceRoleTemplates(t *testing.T) {
 		}
 	}
 }
+
+// Every GlobalRoleBinding ks-core ships for a group (anonymous, authenticated, pre-registration) exists in our
+// chart with the same role and group: without them the console's login page cannot read its configuration.
+func TestConformanceGroupBindings(t *testing.T) {
+	show := ksSource(t)
+	ours := map[string]string{}
+	for _, doc := range yamlDocs(t, renderOurGroupBindings(t)) {
+		subjects, _ := doc["subjects"].([]interface{})
+		for _, s := range subjects {
+			subject := s.(map[string]interface{})
+			ours[fmt.Sprint(subject["name"])] = fmt.Sprint(doc["roleRef"].(map[string]interface{})["name"])
+		}
+	}
+	for _, doc := range yamlDocs(t, show("config/ks-core/templates/globalrolebindings.yaml")) {
+		subjects, _ := doc["subjects"].([]interface{})
+		role := fmt.Sprint(doc["roleRef"].(map[string]interface{})["name"])
+		for _, s := range subjects {
+			subject := s.(map[string]interface{})
+			if subject["kind"] != "Group" {
+				continue
+			}
+			if got := ours[fmt.Sprint(subject["name"])]; got != role {
+				t.Errorf("group %v: KubeSphere binds GlobalRole %q, ours %q", subject["name"], role, got)
+			}
+		}
+	}
+}
+
+// renderOurGroupBindings expands our template's list by hand (it has no values): the range over (role, group).
+func renderOurGroupBindings(t *testing.T) string {
+	raw, err := os.ReadFile("../ks-core/templates/globalrolebindings.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, m := range regexp.MustCompile(`dict "role" "([^"]+)" "group" "([^"]+)"`).FindAllStringSubmatch(string(raw), -1) {
+		fmt.Fprintf(&out, "---\nroleRef: {name: %q}\nsubjects: [{kind: Group, name: %q}]\n", m[1], m[2])
+	}
+	return out.String()
+}
