@@ -242,3 +242,15 @@ describe('planExecutor (what applyPlan runs)', () => {
     await expect(exec({ action: 'delete', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'gone' })).resolves.toBe(UNCHANGED);
   });
 });
+
+describe('lists', () => {
+  it('an empty list the server answers with "items": null is an empty array (kube-apiserver 1.31, PartialObjectMetadataList)', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: '977' }, items: null }));
+    };
+    const list = await secrets.list(clusterContext('host', true), { labelSelector: 'a=b' });
+    expect(list.items).toEqual([]);
+    expect(seen.at(-1)!.url).toBe('/clusters/host/api/v1/secrets?labelSelector=a%3Db');
+  });
+});

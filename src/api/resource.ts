@@ -1,5 +1,5 @@
 // One generic client for every Kubernetes kind; resources/<kind>.ts instantiate it with a ResourceType.
-import { request } from './client';
+import { request, type RequestOptions } from './client';
 import type { ClusterContext } from './cluster';
 import type { KList, KObject, WatchEvent } from './models';
 import { resourcePath, withQuery, type ResourceType } from './paths';
@@ -96,6 +96,15 @@ export interface ResourceClient<T extends KObject> {
   watch(cluster: ClusterContext, opts: WatchOptions<T>): Promise<void>;
 }
 
+/**
+ * GET of a Kubernetes list. kube-apiserver answers `"items": null` for an empty list in some representations
+ * (e.g. an empty PartialObjectMetadataList, seen on the real 1.31 server): callers always get an array.
+ */
+export async function listRequest<T>(url: string, opts: RequestOptions = {}): Promise<KList<T>> {
+  const list = await request<KList<T>>('GET', url, opts);
+  return { ...list, items: list.items ?? [] };
+}
+
 export function resourceClient<T extends KObject>(type: ResourceType): ResourceClient<T> {
   const apiVersion = type.group === '' ? type.version : `${type.group}/${type.version}`;
   const path: ResourceClient<T>['path'] = (cluster, opts = {}) => resourcePath(type, { cluster, ...opts });
@@ -112,7 +121,7 @@ export function resourceClient<T extends KObject>(type: ResourceType): ResourceC
         limit: opts.limit,
         continue: opts.continue,
       });
-      return request<KList<T>>('GET', url, opts);
+      return listRequest<T>(url, opts);
     },
 
     async listAll(cluster, opts = {}) {

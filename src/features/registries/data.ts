@@ -3,7 +3,7 @@
 // only where the server allows it), the trust installers and their pods (by label), and the nodes.
 import type { Node, Pod, Secret } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
-import { daemonSets, nodes, pods, queryKeys, request, secrets, withQuery, type ClusterContext, type KList } from '../../api';
+import { daemonSets, listRequest, nodes, pods, queryKeys, secrets, withQuery, type ClusterContext } from '../../api';
 import { managedSelector, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
 import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, parseRegistryRecord, RECORD_LABEL_SELECTOR, type RegistryRecord } from '../../domain/record';
 import { TRUST_COMPONENT } from '../../domain/trust';
@@ -40,7 +40,7 @@ async function maybe<T>(name: string, p: Promise<T[]>, unreadable: string[]): Pr
 export async function listManagedSecretMetadata(cluster: ClusterContext, o: Opts = {}): Promise<Array<Pick<Secret, 'metadata'>>> {
   // Not paged: one response however many projects hold a credential (metadata only is small).
   const url = withQuery(secrets.path(cluster), { labelSelector: managedSelector() });
-  const list = await request<KList<Pick<Secret, 'metadata'>>>('GET', url, { signal: o.signal, headers: { Accept: METADATA_ACCEPT } });
+  const list = await listRequest<Pick<Secret, 'metadata'>>(url, { signal: o.signal, headers: { Accept: METADATA_ACCEPT } });
   return list.items.map((s) => ({ metadata: s.metadata }));
 }
 
