@@ -275,6 +275,24 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals, evenIfExited = f
 }
 
 /**
+ * npm has the console at 4.1.1 only; the lab's KubeSphere API is v4.1.3's. Console 4.1.3 (kubesphere/console
+ * 70be879fd, "update version api url") reads the version at login from `/version`, which ks-apiserver 4.1.3
+ * leaves open to every user; 4.1.1 reads `/kapis/version`, which 4.1.3 authorizes like any path (a project admin
+ * is refused, and the 4.1.1 server then fails the login). The lab's console server gets that one change, as
+ * the console KubeSphere 4.1.3 ships has it. Idempotent; fails loudly if the line is not where 4.1.1 has it.
+ */
+export function pairConsoleServerWithKubeSphere413(serverDir = join(CONSOLE_DIR, 'node_modules/@ks-console/server')): void {
+  const file = join(serverDir, 'services/session.js');
+  const text = readFileSync(file, 'utf8');
+  const old = "url: `/kapis/version`,";
+  if (!text.includes(old)) {
+    if (text.includes("url: `/version`,")) return;
+    throw new Error(`${file}: the /kapis/version call of console 4.1.1 is not there; check the console version`);
+  }
+  writeFileSync(file, text.replace(old, "url: `/version`,"));
+}
+
+/**
  * Lays out the server's working directory: `configs/local_config.yaml` (read from the cwd) and `dist/`
  * (manifest.json is read from the cwd too). `dist/` links every entry of the cached build and adds an empty
  * DLL: the production page always loads `/dist/dll/<common.js>`; without a DLL build that URL renders the HTML
@@ -284,6 +302,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals, evenIfExited = f
  */
 function prepareStateDir(stateDir: string, port: number, apiUrl: string, distDir: string): void {
   const serverDir = join(CONSOLE_DIR, 'node_modules/@ks-console/server');
+  pairConsoleServerWithKubeSphere413(serverDir);
   const servedDist = join(stateDir, 'dist');
   rmSync(servedDist, { recursive: true, force: true });
   mkdirSync(join(servedDist, 'dll'), { recursive: true });

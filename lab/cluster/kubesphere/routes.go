@@ -19,14 +19,16 @@ type Route struct {
 }
 
 const (
-	iamRoot       = "/kapis/iam.kubesphere.io/v1beta1"
-	tenantRoot    = "/kapis/tenant.kubesphere.io/v1beta1"
-	resourcesRoot = "/kapis/resources.kubesphere.io/v1alpha3"
-	configRoot    = "/kapis/config.kubesphere.io/v1alpha2"
-	iamSrc        = "pkg/kapis/iam/v1beta1/register.go"
-	tenantSrc     = "pkg/kapis/tenant/v1beta1/register.go"
-	resourcesSrc  = "pkg/kapis/resources/v1alpha3/register.go"
-	configSrc     = "pkg/kapis/config/v1alpha2/register.go"
+	iamRoot        = "/kapis/iam.kubesphere.io/v1beta1"
+	tenantRoot     = "/kapis/tenant.kubesphere.io/v1beta1"
+	resourcesRoot  = "/kapis/resources.kubesphere.io/v1alpha3"
+	resources2Root = "/kapis/resources.kubesphere.io/v1alpha2"
+	configRoot     = "/kapis/config.kubesphere.io/v1alpha2"
+	iamSrc         = "pkg/kapis/iam/v1beta1/register.go"
+	tenantSrc      = "pkg/kapis/tenant/v1beta1/register.go"
+	resourcesSrc   = "pkg/kapis/resources/v1alpha3/register.go"
+	resources2Src  = "pkg/kapis/resources/v1alpha2/register.go"
+	configSrc      = "pkg/kapis/config/v1alpha2/register.go"
 )
 
 func fn(f func(g *Gateway, req *restful.Request, resp *restful.Response)) func(g *Gateway) restful.RouteFunction {
@@ -85,6 +87,8 @@ var routes = []Route{
 	{Method: "GET", Root: resourcesRoot, Sub: "/{resources}/{name}", Source: resourcesSrc, handler: fn((*Gateway).getResource)},
 	{Method: "GET", Root: resourcesRoot, Sub: "/namespaces/{namespace}/{resources}", Source: resourcesSrc, handler: fn((*Gateway).listResources)},
 	{Method: "GET", Root: resourcesRoot, Sub: "/namespaces/{namespace}/{resources}/{name}", Source: resourcesSrc, handler: fn((*Gateway).getResource)},
+
+	{Method: "GET", Root: resources2Root, Sub: "/namespaces/{namespace}/quotas", Source: resources2Src, handler: fn((*Gateway).namespaceQuotas)},
 
 	{Method: "GET", Root: "/healthz", Sub: "", Source: "pkg/server/healthz/healthz.go", Note: "readiness: ok once the config is loaded", handler: fn((*Gateway).healthz)},
 	{Method: "GET", Root: "/livez", Sub: "", Source: "pkg/server/healthz/healthz.go", handler: fn((*Gateway).healthz)},

@@ -49,7 +49,7 @@ var kindOf = map[schema.GroupVersionResource]string{
 	gvrRoleBinding: "RoleBinding", gvrClusterRole: "ClusterRole", gvrClusterRoleBinding: "ClusterRoleBinding",
 	gvrRoleTemplate: "RoleTemplate", gvrWorkspaceTemplate: "WorkspaceTemplate", gvrWorkspace: "Workspace",
 	gvrCluster: "Cluster", gvrJSBundle: "JSBundle", gvrReverseProxy: "ReverseProxy", gvrNamespace: "Namespace",
-	gvrNode: "Node", gvrSecret: "Secret", gvrConfigMap: "ConfigMap",
+	gvrNode: "Node", gvrSecret: "Secret", gvrConfigMap: "ConfigMap", gvrResourceQuota: "ResourceQuota",
 }
 
 // Store is the gateway's read cache: one shared informer per resource, started on first use, as ks-apiserver reads
