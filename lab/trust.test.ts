@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimPort, httpsRequest, seedRegistry } from './registry';
 import { LAB_IP } from './cluster/network';
-import { certsDir, HARBOR, kubeAdmin, kubeGet, LAB_DIR, labCaPem, LEGACY, NODES, REGISTRY_ADMIN as ADMIN, useProductApiAs, waitFor } from './testing';
+import { certsDir, HARBOR, installerImage, kubeAdmin, kubeGet, LAB_DIR, labCaPem, LEGACY, NODES, REGISTRY_ADMIN as ADMIN, useProductApiAs, waitFor } from './testing';
 import { clusterContext } from '../src/api/cluster';
 import { planExecutor } from '../src/api/write';
 import { buildRegistryRecord, caFileSha256, DEFAULT_EXTENSION_NAMESPACE, normalizeCaPem, planRegistryRecordWrite, registryIdFromServerKey } from '../src/domain/record';
@@ -64,7 +64,7 @@ async function installTrust(hostPort: string, caPem: string): Promise<string> {
     configMap: await kubeGet(`/api/v1/namespaces/${EXT_NS}/configmaps/${name}`),
     daemonSet: await kubeGet(`/apis/apps/v1/namespaces/${EXT_NS}/daemonsets/${name}`),
   };
-  // The default installer image (busybox:1.36) is pre-loaded on every lab node, as on an air-gapped node.
+  // The installer image as an air-gapped cluster holds it: pre-loaded on every lab node, pinned by digest.
   await apply(
     planTrustInstaller({
       registryId: id,
@@ -73,6 +73,7 @@ async function installTrust(hostPort: string, caPem: string): Promise<string> {
       caSecretName: desired.metadata.name,
       caPem,
       runtimes: clusterRuntimes(nodeList),
+      image: installerImage(),
       intervalSeconds: 10,
       existing: existingInstaller,
     }),

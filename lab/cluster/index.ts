@@ -21,8 +21,12 @@ export const LAB_NODES = ['node-1', 'node-2', 'node-3'];
 export const SANDBOX_IMAGE = 'lab.local/pause:lab';
 /** Parent of every node's cgroup root (lab/cluster/node/node.go cgroupRoot). */
 export const NODE_CGROUP_ROOT = '/harbor-connect-lab/';
-/** Images every node holds before anything runs, as an air-gapped cluster's admin pre-loads them. */
-export const PRELOADED_IMAGES = ['docker.io/library/busybox:1.36'];
+/**
+ * The trust installer's image as the lab's nodes hold it: built from Debian's busybox-static and pre-loaded on every
+ * node, as an air-gapped cluster's admin mirrors the extension's image (extension.yaml `images:`) under a name of
+ * their own; the extension is then installed with that name pinned by its digest.
+ */
+export const INSTALLER_IMAGE_TAG = 'lab.local/busybox:1.36';
 
 function envPort(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -68,6 +72,8 @@ export interface RunningCluster {
   gatewayUrl?: string;
   hostsFile: string;
   nodes: ClusterNode[];
+  /** The trust installer's image on every node, pinned by digest: the extension is installed with it. */
+  installerImage: string;
   kube: KubeClient;
   close(): Promise<void>;
 }
@@ -108,21 +114,27 @@ function httpOk(url: string): Promise<boolean> {
   });
 }
 
-/** The images nodes pre-load: our pause (the sandbox) and a busybox from Debian's busybox-static. */
-function ensureNodeImages(bins: ClusterBinaries, dir: string): void {
+/**
+ * The images nodes pre-load: our pause (the sandbox) and a busybox from Debian's busybox-static. Answers the
+ * busybox image pinned by digest (`lab.local/busybox:1.36@sha256:…`).
+ */
+function ensureNodeImages(bins: ClusterBinaries, dir: string): string {
   mkdirSync(dir, { recursive: true });
   const pause = join(dir, '00-pause.tar');
   if (!existsSync(pause)) {
     runTool(bins.labcluster, ['image', '--out', pause, '--tag', SANDBOX_IMAGE, '--file', `${bins.pause}:/pause`, '--entrypoint', '/pause'], {}, 'sandbox image');
   }
   const busybox = join(dir, '10-busybox.tar');
-  if (!existsSync(busybox)) {
+  const digestFile = `${busybox}.digest`;
+  if (!existsSync(busybox) || !existsSync(digestFile)) {
     const binary = ['/bin/busybox', '/usr/bin/busybox'].find(path => existsSync(path));
     if (!binary) throw new Error('busybox is not installed (Debian package busybox-static)');
     const applets = runTool(binary, ['--list'], {}, 'busybox --list').split('\n').filter(Boolean);
     const links = applets.filter(a => a !== 'busybox').flatMap(a => ['--link', `/bin/${a}:/bin/busybox`]);
-    runTool(bins.labcluster, ['image', '--out', busybox, '--tag', PRELOADED_IMAGES[0]!, '--file', `${binary}:/bin/busybox`, ...links, '--cmd', 'sh'], {}, 'busybox image');
+    const digest = runTool(bins.labcluster, ['image', '--out', busybox, '--tag', INSTALLER_IMAGE_TAG, '--file', `${binary}:/bin/busybox`, ...links, '--cmd', 'sh'], {}, 'busybox image').trim();
+    writeFileSync(digestFile, `${digest}\n`);
   }
+  return `${INSTALLER_IMAGE_TAG}@${readFileSync(digestFile, 'utf8').trim()}`;
 }
 
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
@@ -223,7 +235,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     }
 
     const imagesDir = join(dir, 'images');
-    ensureNodeImages(bins, imagesDir);
+    const installerImage = ensureNodeImages(bins, imagesDir);
     const nodes: ClusterNode[] = [];
     nodeNames.forEach((name, index) => {
       const i = index + 1;
@@ -253,7 +265,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     });
     log(`nodes ${nodeNames.join(', ')} Ready`);
 
-    return { labDir, bins, pkiDir, adminKubeconfig: pki('admin.kubeconfig'), apiServerUrl, gatewayUrl, hostsFile, nodes, kube, close };
+    return { labDir, bins, pkiDir, adminKubeconfig: pki('admin.kubeconfig'), apiServerUrl, gatewayUrl, hostsFile, nodes, installerImage, kube, close };
   } catch (error) {
     await close();
     throw error;

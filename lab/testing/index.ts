@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { http as productHttp } from '../../src/api/client';
 import { kubeClient, type KubeClient } from '../cluster/kube';
 import { REGISTRY_HOSTNAME } from '../cluster/network';
+import { INSTALLER_IMAGE_TAG } from '../cluster/index';
 import { LAB_USERS } from '../registry/material';
 
 export const LAB_DIR = resolve(process.env.HC_LAB_DIR ?? join(__dirname, '..', '..', '.lab'));
@@ -30,6 +31,12 @@ export async function kubeGet<T = any>(path: string): Promise<T | undefined> {
   if (res.status === 404) return undefined;
   if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
   return res.json;
+}
+
+/** The trust installer's image as every lab node holds it, pinned by digest (lab/cluster/index.ts). */
+export function installerImage(): string {
+  const digest = readFileSync(join(LAB_DIR, 'cluster', 'images', '10-busybox.tar.digest'), 'utf8').trim();
+  return `${INSTALLER_IMAGE_TAG}@${digest}`;
 }
 
 export function labCaPem(): string {

@@ -115,21 +115,26 @@ func Build(spec Spec) (v1.Image, error) {
 	return mutate.ConfigFile(img, cfg)
 }
 
-// Write builds the image and writes a docker-archive tarball tagged spec.Tag.
-func Write(spec Spec, out string) error {
+// Write builds the image, writes a docker-archive tarball tagged spec.Tag and answers the manifest digest (what
+// `<name>@sha256:…` references resolve to once the archive is imported).
+func Write(spec Spec, out string) (v1.Hash, error) {
 	img, err := Build(spec)
 	if err != nil {
-		return err
+		return v1.Hash{}, err
 	}
 	ref, err := name.NewTag(spec.Tag)
 	if err != nil {
-		return err
+		return v1.Hash{}, err
+	}
+	digest, err := img.Digest()
+	if err != nil {
+		return v1.Hash{}, err
 	}
 	tmp := out + ".tmp"
 	if err := tarball.WriteToFile(tmp, ref, img); err != nil {
-		return err
+		return v1.Hash{}, err
 	}
-	return os.Rename(tmp, out)
+	return digest, os.Rename(tmp, out)
 }
 
 // NewCommand is `labcluster image`.
@@ -156,7 +161,13 @@ func NewCommand() *cobra.Command {
 				}
 				spec.Links[link] = target
 			}
-			return Write(spec, out)
+			digest, err := Write(spec, out)
+			if err != nil {
+				return err
+			}
+			// The digest on stdout: callers pin the image by it.
+			fmt.Println(digest.String())
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "archive to write")
