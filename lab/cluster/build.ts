@@ -112,6 +112,15 @@ function goBuild(args: string[], env: NodeJS.ProcessEnv, log: Log, what: string)
   });
 }
 
+/** The binaries of the current key, which must be built already (the lab that is running built them). */
+export function clusterBinaries(): ClusterBinaries {
+  const bins = binariesIn(join(cacheRoot(), `cluster-${clusterCacheKey()}`));
+  if (![bins.labcluster, bins.helm, bins.pause].every(file => existsSync(file))) {
+    throw new Error(`the lab's binaries for this source are not built: run \`npm run lab:build\` (${bins.dir})`);
+  }
+  return bins;
+}
+
 /** Builds what is missing for the current key; returns the binaries. Concurrent callers build into their own temp dir. */
 export async function ensureClusterBinaries(log: Log = line => console.log(`[lab] ${line}`)): Promise<ClusterBinaries> {
   const key = clusterCacheKey();
