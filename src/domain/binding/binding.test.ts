@@ -162,7 +162,7 @@ describe('planBinding: ServiceAccounts', () => {
 });
 
 describe('planBinding: workloads', () => {
-  it('Deployment: strategic merge by name, rolls the workload', () => {
+  it('Deployment: a guarded JSON patch appends (a strategic merge would put ours first), rolls the workload', () => {
     const { writes, notes } = planBinding({ secretName: SECRET, workloads: [DEPLOY_WEB] });
     expect(writes).toEqual([
       {
@@ -171,8 +171,11 @@ describe('planBinding: workloads', () => {
         kind: 'Deployment',
         namespace: 'demo',
         name: 'web',
-        patchType: 'strategic-merge',
-        patch: { spec: { template: { spec: { imagePullSecrets: [{ name: SECRET }] } } } },
+        patchType: 'json',
+        patch: [
+          { op: 'test', path: '/spec/template/spec/imagePullSecrets', value: [{ name: 'other' }] },
+          { op: 'add', path: '/spec/template/spec/imagePullSecrets/-', value: { name: SECRET } },
+        ],
         reason: { key: 'HARBOR_CONNECT_BINDING_REASON_WORKLOAD_BIND', params: { secret: SECRET, kind: 'Deployment', name: 'web', namespace: 'demo' } },
         effects: ['rolls-workload'],
         intent: { type: 'list-contains', path: '/spec/template/spec/imagePullSecrets', name: SECRET },
@@ -189,7 +192,11 @@ describe('planBinding: workloads', () => {
       ['CronJob', undefined],
       ['StatefulSet', undefined],
     ]);
-    expect(writes[0].patch).toEqual({ spec: { jobTemplate: { spec: { template: { spec: { imagePullSecrets: [{ name: SECRET }] } } } } } });
+    // The CronJob's template has no list yet: its resourceVersion is what the patch tests.
+    expect(writes[0].patch).toEqual([
+      { op: 'test', path: '/metadata/resourceVersion', value: CRON_REPORT.metadata!.resourceVersion },
+      { op: 'add', path: '/spec/jobTemplate/spec/template/spec/imagePullSecrets', value: [{ name: SECRET }] },
+    ]);
     expect(notes.map((n) => [n.target.kind, n.code])).toEqual([
       ['CronJob', 'next-runs-only'],
       ['Job', 'job-immutable'],

@@ -3,8 +3,9 @@
 // ServiceAccount.imagePullSecrets is an atomic list (+listType=atomic, no patch merge key): a merge or strategic
 // merge patch REPLACES the whole list. So ServiceAccounts get a JSON patch guarded by `test` ops (the API server
 // answers 422 when a test fails, i.e. when someone changed the list since it was read), or a replace carrying the
-// resourceVersion as read (409 on a concurrent change). PodSpec.imagePullSecrets has patchMergeKey `name`, so a
-// strategic merge patch adds to it safely; removal needs a JSON patch.
+// resourceVersion as read (409 on a concurrent change). Workload templates get the same guarded JSON patch:
+// PodSpec.imagePullSecrets does merge by name under a strategic merge patch, but kube-apiserver puts the patch's
+// new entries FIRST (seen on the real 1.31 server), reordering the secrets a workload already had.
 
 import type { ServiceAccount, Pod, PodSpec, LocalObjectReference } from 'kubernetes-types/core/v1';
 import type { Deployment, StatefulSet, DaemonSet } from 'kubernetes-types/apps/v1';
@@ -141,6 +142,24 @@ function listIntent(path: string, name: string, bind: boolean): WriteIntent {
   return { type: bind ? 'list-contains' : 'list-lacks', path, name };
 }
 
+/**
+ * JSON patch ops that append `secretName` to the list at `path` as read: testing the whole list makes any concurrent
+ * change to it fail the patch (422) instead of being lost; an absent list cannot be tested, so the object's
+ * resourceVersion is.
+ */
+function appendOps(path: string, list: LocalObjectReference[] | undefined, secretName: string, resourceVersion: string | undefined): JsonPatchOperation[] {
+  if (list === undefined) {
+    return [
+      { op: 'test', path: '/metadata/resourceVersion', value: resourceVersion },
+      { op: 'add', path, value: [{ name: secretName }] },
+    ];
+  }
+  return [
+    { op: 'test', path, value: deepClone(list) },
+    { op: 'add', path: `${path}/-`, value: { name: secretName } },
+  ];
+}
+
 // ---------- ServiceAccounts ----------
 
 function planServiceAccount(sa: ServiceAccount, secretName: string, bind: boolean, strategy: 'json-patch' | 'replace', plan: BindingPlan): void {
@@ -178,20 +197,7 @@ function planServiceAccount(sa: ServiceAccount, secretName: string, bind: boolea
     const replaced: AnyObj = { ...body, apiVersion: 'v1', kind: 'ServiceAccount', metadata: m, imagePullSecrets: next };
     plan.writes.push({ ...base, action: 'replace', body: replaced, intent: listIntent('/imagePullSecrets', secretName, bind) });
   } else {
-    let ops: JsonPatchOperation[];
-    if (!bind) ops = removeOps('/imagePullSecrets', list ?? [], secretName);
-    else if (list === undefined) {
-      ops = [
-        { op: 'test', path: '/metadata/resourceVersion', value: resourceVersion },
-        { op: 'add', path: '/imagePullSecrets', value: [{ name: secretName }] },
-      ];
-    } else {
-      // Testing the whole list as read makes any concurrent change to it fail the patch instead of being lost.
-      ops = [
-        { op: 'test', path: '/imagePullSecrets', value: deepClone(list) },
-        { op: 'add', path: '/imagePullSecrets/-', value: { name: secretName } },
-      ];
-    }
+    const ops = bind ? appendOps('/imagePullSecrets', list, secretName, resourceVersion) : removeOps('/imagePullSecrets', list ?? [], secretName);
     plan.writes.push({ ...base, action: 'patch', patchType: 'json', patch: ops, intent: listIntent('/imagePullSecrets', secretName, bind) });
   }
   if (bind) plan.notes.push({ target, code: 'existing-pods-unchanged', params: { secret: secretName } });
@@ -223,6 +229,12 @@ function planWorkload(w: Workload, secretName: string, bind: boolean, plan: Bind
     plan.notes.push({ target, code: 'job-immutable', params: { secret: secretName } });
     return;
   }
+  const { resourceVersion } = meta(w);
+  const listPath = pointer([...specPath, 'imagePullSecrets']);
+  if (bind && list === undefined && !resourceVersion) {
+    plan.notes.push({ target, code: 'missing-resource-version' });
+    return;
+  }
   const onDelete = updateStrategyType(w, kind) === 'OnDelete';
   const rolls = kind !== 'CronJob' && !onDelete;
   const write: Write = {
@@ -231,15 +243,14 @@ function planWorkload(w: Workload, secretName: string, bind: boolean, plan: Bind
     kind,
     namespace,
     name,
-    ...(bind
-      ? { patchType: 'strategic-merge', patch: nest(specPath, { imagePullSecrets: [{ name: secretName }] }) }
-      : { patchType: 'json', patch: removeOps(pointer([...specPath, 'imagePullSecrets']), list ?? [], secretName) }),
+    patchType: 'json',
+    patch: bind ? appendOps(listPath, list, secretName, resourceVersion) : removeOps(listPath, list ?? [], secretName),
     reason: {
       key: bind ? 'HARBOR_CONNECT_BINDING_REASON_WORKLOAD_BIND' : 'HARBOR_CONNECT_BINDING_REASON_WORKLOAD_UNBIND',
       params: { secret: secretName, kind, name, namespace },
     },
     ...(rolls ? { effects: ['rolls-workload' as const] } : {}),
-    intent: listIntent(pointer([...specPath, 'imagePullSecrets']), secretName, bind),
+    intent: listIntent(listPath, secretName, bind),
   };
   plan.writes.push(write);
   plan.notes.push({ target, code: kind === 'CronJob' ? 'next-runs-only' : onDelete ? 'on-delete' : 'rolls-workload' });
