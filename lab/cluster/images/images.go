@@ -1,4 +1,4 @@
-// Package images writes small single-layer images as archives that `ctr images import` loads: the lab's
+// Package images writes small single-layer images as OCI archives that `ctr images import` loads: the lab's
 // sandbox (pause) image and the images an air-gapped node holds before anything runs. Nodes here reach no
 // public registry, so these are made from local files.
 package images
@@ -8,8 +8,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/spf13/cobra"
@@ -115,8 +118,10 @@ func Build(spec Spec) (v1.Image, error) {
 	return mutate.ConfigFile(img, cfg)
 }
 
-// Write builds the image, writes a docker-archive tarball tagged spec.Tag and answers the manifest digest (what
-// `<name>@sha256:…` references resolve to once the archive is imported).
+// Write builds the image and writes it as an OCI image layout archive named spec.Tag (annotation
+// io.containerd.image.name, which `ctr images import` names it by), and answers its manifest digest. An OCI
+// layout keeps the manifest as built, so `<name>@<digest>` resolves on the node after the import (a docker
+// archive would be converted to a new manifest with another digest).
 func Write(spec Spec, out string) (v1.Hash, error) {
 	img, err := Build(spec)
 	if err != nil {
@@ -130,11 +135,56 @@ func Write(spec Spec, out string) (v1.Hash, error) {
 	if err != nil {
 		return v1.Hash{}, err
 	}
+	dir, err := os.MkdirTemp(filepath.Dir(out), ".oci-layout-")
+	if err != nil {
+		return v1.Hash{}, err
+	}
+	defer os.RemoveAll(dir)
+	path, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		return v1.Hash{}, err
+	}
+	annotations := map[string]string{"io.containerd.image.name": ref.Name(), "org.opencontainers.image.ref.name": ref.TagStr()}
+	if err := path.AppendImage(img, layout.WithAnnotations(annotations)); err != nil {
+		return v1.Hash{}, err
+	}
 	tmp := out + ".tmp"
-	if err := tarball.WriteToFile(tmp, ref, img); err != nil {
+	if err := tarDir(dir, tmp); err != nil {
 		return v1.Hash{}, err
 	}
 	return digest, os.Rename(tmp, out)
+}
+
+// tarDir writes the files under dir into an uncompressed tar at out, paths relative to dir, in sorted order.
+func tarDir(dir, out string) error {
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	tw := tar.NewWriter(f)
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || path == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if d.IsDir() {
+			return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: rel + "/", Mode: 0o755, ModTime: epoch})
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: rel, Mode: 0o644, Size: int64(len(data)), ModTime: epoch}); err != nil {
+			return err
+		}
+		_, err = tw.Write(data)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return tw.Close()
 }
 
 // NewCommand is `labcluster image`.
