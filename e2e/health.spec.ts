@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, snap, test } from './harness/fixtures';
-import { LAB_DIR, labApi, noRawKeys, useLang } from './harness/lab-api';
+import { HARBOR, HARBOR_ID, LAB_DIR, labApi, LEGACY, LEGACY_ID, noRawKeys, useLang } from './harness/lab-api';
 
 const LAB = LAB_DIR;
 const api = labApi;
@@ -17,10 +17,8 @@ const NS = 'demo';
 const EXT = 'extension-harbor-connect';
 const MANAGED = 'app.kubernetes.io/managed-by';
 const RLABEL = 'harbor-connect.kubesphere.io/registry';
-const PORT = process.env.HC_REGISTRY_PORT || '5443';
-const CN_PORT = process.env.HC_REGISTRY_CN_PORT || '5444';
-const GOOD = { server: `127.0.0.1:${PORT}`, id: `127-0-0-1-${PORT}`, user: 'robot$demo+ci', pass: 'RobotSecret123' };
-const LEGACY = { server: `127.0.0.1:${CN_PORT}`, id: `127-0-0-1-${CN_PORT}`, user: 'admin', pass: 'Harbor12345' };
+const GOOD = { server: HARBOR, id: HARBOR_ID, user: 'robot$demo+ci', pass: 'RobotSecret123' };
+const LEGACY_REG = { server: LEGACY, id: LEGACY_ID, user: 'admin', pass: 'Harbor12345' };
 const SECRET = 'e2e-health-pull';
 const NODES = ['node-1', 'node-2', 'node-3'];
 
@@ -141,7 +139,7 @@ test.afterAll(async () => {
       { op: 'remove', path: `/imagePullSecrets/${at}` },
     ], 'application/json-patch+json');
   }
-  for (const r of [GOOD, LEGACY]) {
+  for (const r of [GOOD, LEGACY_REG]) {
     await api('DELETE', `/api/v1/namespaces/${EXT}/secrets/hc-registry-${r.id}`);
   }
   for (const name of [SECRET, `${SECRET}-legacy`]) await api('DELETE', `/api/v1/namespaces/${NS}/secrets/${name}`);
@@ -255,16 +253,16 @@ for (const lang of ['en', 'zh'] as const) {
 
     test('the CN-only registry: the certificate check names the legacy Common Name', async ({ page, loginAs }, testInfo) => {
       test.skip(!existsSync(LEGACY_CRT), 'no legacy certificate in the lab');
-      await setupRegistry(LEGACY, readFileSync(LEGACY_CRT, 'utf8'));
-      for (const n of NODES) trustNode(n, LEGACY.server, LEGACY_CRT);
+      await setupRegistry(LEGACY_REG, readFileSync(LEGACY_CRT, 'utf8'));
+      for (const n of NODES) trustNode(n, LEGACY_REG.server, LEGACY_CRT);
       await useLang(page, lang);
       await loginAs('admin');
-      await openDetail(page, LEGACY.id, lang);
+      await openDetail(page, LEGACY_REG.id, lang);
       const cert = page.getByTestId('hc-health-certificate');
       await expect(cert).toHaveAttribute('data-state', 'error');
       await expect(page.locator('[data-testid="hc-health-item-certificate"][data-state="error"]').first()).toBeVisible();
       await expect(page.getByTestId('hc-health-reachability')).toHaveAttribute('data-state', 'error');
-      await runPullTest(page, `${LEGACY.server}/library/busybox:latest`);
+      await runPullTest(page, `${LEGACY_REG.server}/library/busybox:latest`);
       await expect(page.locator('[data-testid="hc-pulltest-result"][data-cause="legacy-cn"]').first()).toBeVisible();
       await snap(page, testInfo, 'cn-only');
       expect(await leftoverPullTestPods()).toBe(0);

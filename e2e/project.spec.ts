@@ -7,11 +7,11 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, snap } from './harness/fixtures';
-import { LAB_DIR, labApi } from './harness/lab-api';
+import { HARBOR, LAB_DIR, labApi } from './harness/lab-api';
 
 const LAB = LAB_DIR;
 const api = labApi;
-const REGISTRY = `127.0.0.1:${process.env.HC_REGISTRY_PORT || 5443}`;
+const REGISTRY = HARBOR;
 const SECRET = 'e2e-project-pull';
 const PAGE = '/demo-ws/clusters/host/projects/demo/image-registries';
 const NS = 'demo';

@@ -4,15 +4,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, snap, test } from './harness/fixtures';
-import { LAB_DIR, labApi, noRawKeys, useLang } from './harness/lab-api';
+import { HARBOR, HARBOR_ID, LAB_DIR, labApi, noRawKeys, useLang } from './harness/lab-api';
 
 const LAB = LAB_DIR;
 const api = labApi;
 const CA_FILE = join(LAB, 'registry', 'ca.crt');
 const EXT = 'extension-harbor-connect';
-const PORT = process.env.HC_REGISTRY_PORT || '5443';
-const ID = `127-0-0-1-${PORT}`;
-const SERVER = `127.0.0.1:${PORT}`;
+const ID = HARBOR_ID;
+const SERVER = HARBOR;
 const labels = { 'app.kubernetes.io/managed-by': 'harbor-connect', 'harbor-connect.kubesphere.io/registry': ID };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 

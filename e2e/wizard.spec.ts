@@ -6,18 +6,18 @@ import type { Page, BrowserContext, TestInfo } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, loginAs, snap } from './harness/fixtures';
-import { LAB_DIR, labApi } from './harness/lab-api';
+import { HARBOR, HARBOR_ID, LAB_DIR, labApi } from './harness/lab-api';
 import { consoleBaseUrl } from './harness/env';
 
 const CONSOLE = consoleBaseUrl();
 const LAB = LAB_DIR;
 const api = labApi;
 const CA_FILE = join(LAB, 'registry', 'ca.crt');
-const REGISTRY = '127.0.0.1:5443';
+const REGISTRY = HARBOR;
 const ROBOT = 'robot$demo+ci';
 const ROBOT_SECRET = 'RobotSecret123';
 const SECRET = 'lab-registry-pull';
-const REGISTRY_ID = '127-0-0-1-5443';
+const REGISTRY_ID = HARBOR_ID;
 const MANAGED = 'app.kubernetes.io/managed-by=harbor-connect';
 // A new name per run: events of an earlier run's pod must not count.
 const POD = `hc-e2e-pull-${Date.now().toString(36)}`;

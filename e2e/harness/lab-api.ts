@@ -7,6 +7,12 @@ import { consoleBaseUrl } from './env';
 import { expect } from './fixtures';
 
 export const LAB_DIR = resolve(process.env.HC_LAB_DIR ?? '.lab');
+/** The lab's registries, as users type them (lab/README.md): the SAN certificate, and the guide's CN-only one. */
+export const HARBOR = `harbor.lab.local:${process.env.HC_REGISTRY_PORT || 5443}`;
+export const LEGACY = `harbor.lab.local:${process.env.HC_REGISTRY_CN_PORT || 5444}`;
+/** The ids the extension derives from those addresses (registryIdFromServerKey). */
+export const HARBOR_ID = HARBOR.replace(/[.:]/g, '-');
+export const LEGACY_ID = LEGACY.replace(/[.:]/g, '-');
 export const KUBE_API_URL = `https://127.0.0.1:${process.env.HC_KUBE_API_PORT || 6443}`;
 
 let client: KubeClient | undefined;
