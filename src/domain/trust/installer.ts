@@ -19,6 +19,7 @@ import {
   TRUST_MODE_ANNOTATION,
 } from '../record';
 import { registryHost } from './host';
+import { isPublicRegistryHost } from '../registry/public';
 import { containerdHostsToml } from './manual';
 import {
   INSTANCE_TYPE_LABEL,
@@ -113,8 +114,16 @@ export function buildInstallerConfigMap(input: Pick<TrustInstallerInput, 'regist
   return withSpecHash(body);
 }
 
+/** Automatic trust never writes files for a public registry's host (see domain/registry/public.ts). */
+export function refusePublicRegistry(hostPort: string): void {
+  if (isPublicRegistryHost(registryHost(hostPort).host)) {
+    throw new Error(`automatic trust is not for public registries: ${hostPort} would get a hosts.toml on every node`);
+  }
+}
+
 export function buildInstallerDaemonSet(input: TrustInstallerInput, mode: InstallerMode = 'install'): DaemonSet {
   const host = registryHost(input.hostPort);
+  if (mode === 'install') refusePublicRegistry(input.hostPort);
   const targets = installerTargets(input.runtimes);
   if (targets.length === 0) throw new Error('no node runtime the trust installer can handle (containerd, docker, cri-o)');
   const name = trustInstallerName(input.registryId);
@@ -267,6 +276,7 @@ export function planOwnedObjectWrite(existing: KubeObject | undefined, desired: 
  * The record Secret (caSecretName) must exist first: write it in an earlier step of the same plan.
  */
 export function planTrustInstaller(input: TrustInstallerInput): Write[] {
+  refusePublicRegistry(input.hostPort);
   const cm = planOwnedObjectWrite(input.existing?.configMap, buildInstallerConfigMap(input), {
     create: 'HARBOR_CONNECT_TRUST_WHY_CONFIGMAP_CREATE',
     replace: 'HARBOR_CONNECT_TRUST_WHY_CONFIGMAP_REPLACE',

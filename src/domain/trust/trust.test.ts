@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { caFileSha256 } from '../record';
+import { isPublicRegistryHost } from '../registry';
 import {
   buildInstallerDaemonSet,
   DEFAULT_INSTALLER_IMAGE,
@@ -270,6 +271,16 @@ describe('planTrustInstaller', () => {
     expect(body.metadata?.annotations?.['deprecated.daemonset.template.generation']).toBe('1');
     expect(body.spec?.template.metadata?.annotations?.['harbor-connect.kubesphere.io/ca-sha256']).toBe(caFileSha256(CA2));
     expect(rotated[0].effects).toEqual(['rolls-workload']);
+  });
+
+  it('refuses a public registry: no hosts.toml for docker.io (or quay.io, regional gcr.io) on every node', () => {
+    for (const hostPort of ['docker.io', 'registry-1.docker.io', 'quay.io', 'us.gcr.io', 'europe-docker.pkg.dev', 'ghcr.io:443']) {
+      expect(() => planTrustInstaller({ ...base, hostPort }), hostPort).toThrow(/public registries/);
+    }
+    expect(isPublicRegistryHost('harbor.docker.internal')).toBe(false);
+    expect(isPublicRegistryHost('Docker.IO.')).toBe(true);
+    // Removal still works for whatever was installed before.
+    expect(() => planTrustRemoval({ registryId: 'x', namespace: base.namespace, rebuild: { hostPort: 'docker.io', caSecretName: 'c', caPem: '', runtimes: ['containerd'] } })).not.toThrow();
   });
 
   it('refuses runtimes it cannot handle alone', () => {

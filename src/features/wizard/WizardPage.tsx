@@ -8,7 +8,7 @@ import { tr } from '../../i18n/t';
 import { PageBanner } from '../../components/PageBanner';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { initialState, STEPS, wizardReducer } from './state';
-import { stepErrors } from './validate';
+import { gateStep, stepErrors } from './validate';
 import { APPLY_CONCURRENCY, writeStage, type WizardPlan } from './plan';
 import { RegistryStep } from './steps/RegistryStep';
 import { CertificateStep } from './steps/CertificateStep';
@@ -116,7 +116,16 @@ export function WizardPage() {
       <Card style={{ marginTop: 12, padding: 20 }}>
         {prefill.error ? <ErrorAlert error={prefill.error} /> : null}
         {prefill.loading ? <Spinner /> : null}
-        <StepHeader step={state.step} onGo={go} maxReached={maxReached} />
+        <StepHeader
+          step={state.step}
+          onGo={(i) => {
+            // A header never skips a step's checks: forward stops at the first step with errors, shown at once.
+            const to = gateStep(state, i);
+            go(to);
+            if (to !== i) setTried(true);
+          }}
+          maxReached={maxReached}
+        />
         <div style={{ fontSize: 16, fontWeight: 600, marginBottom: 4 }}>{tr(`HARBOR_CONNECT_WIZARD_STEP_${id.toUpperCase()}`)}</div>
         <div style={{ color: '#79879c', fontSize: 12, marginBottom: 16 }}>{tr(`HARBOR_CONNECT_WIZARD_STEP_${id.toUpperCase()}_DESC`)}</div>
         {id === 'registry' ? <RegistryStep {...stepProps} /> : null}

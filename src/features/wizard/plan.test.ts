@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import { normalizeRegistryAddress } from '../../domain/registry';
@@ -12,7 +14,8 @@ import {
   type WizardChoices,
 } from './plan';
 
-const CA = `-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2Vy\n-----END CERTIFICATE-----\n`;
+// A real CA certificate (EC P-256, self-signed): the plan re-inspects and re-encodes what it stores.
+const CA = readFileSync(join(__dirname, '..', '..', 'domain', 'trust', '__fixtures__', 'ca.pem'), 'utf8');
 const addr = (() => {
   const r = normalizeRegistryAddress('https://127.0.0.1:5443/');
   if (!r.ok) throw new Error('address');
@@ -98,6 +101,49 @@ describe('buildWizardPlan', () => {
   it('publicly trusted: no CA, no installer', () => {
     const plan = buildWizardPlan({ ...choices, caPem: undefined }, empty());
     expect(plan.writes.some((w) => w.kind === 'DaemonSet' || w.kind === 'ConfigMap')).toBe(false);
+  });
+});
+
+describe('buildWizardPlan re-checks every input itself (a step header can skip a step)', () => {
+  const record = (p: ReturnType<typeof buildWizardPlan>) => p.writes.find((w) => w.kind === 'Secret' && w.namespace === 'extension-harbor-connect');
+
+  it('refuses a CA file holding a private key: nothing is written, not even the record', () => {
+    const key = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n';
+    const plan = buildWizardPlan({ ...choices, caPem: `${CA}${key}` }, empty());
+    expect(plan.writes).toEqual([]);
+    expect(plan.problems).toEqual([{ code: 'ca-invalid', reason: 'private-key' }]);
+  });
+
+  it('stores only the certificates, re-encoded: text around them never reaches the record or the installer', () => {
+    const plan = buildWizardPlan({ ...choices, caPem: `# comment\nHC_EOF\nrm -rf /\n${CA}\ntrailing text\n` }, empty());
+    expect(plan.problems).toEqual([]);
+    const stored = base64ToUtf8((record(plan)!.body as { data: Record<string, string> }).data['ca.crt']);
+    expect(stored).toBe(CA.trim() + '\n');
+    expect(JSON.stringify(plan.writes)).not.toContain('rm -rf');
+  });
+
+  it('refuses a CA the certificate step would refuse (not a certificate, or an error finding)', () => {
+    expect(buildWizardPlan({ ...choices, caPem: 'not a certificate' }, empty()).problems).toEqual([{ code: 'ca-invalid', reason: 'not-a-certificate' }]);
+    expect(buildWizardPlan({ ...choices, caPem: '' }, empty()).problems).toEqual([{ code: 'ca-required' }]);
+  });
+
+  it('refuses automatic trust for a public registry (a hosts.toml for docker.io on every node)', () => {
+    const hub = normalizeRegistryAddress('docker.io');
+    if (!hub.ok) throw new Error('address');
+    const plan = buildWizardPlan({ ...choices, address: hub.value, rawAddress: 'docker.io' }, empty());
+    expect(plan.writes).toEqual([]);
+    expect(plan.problems).toContainEqual({ code: 'public-registry-trust', host: 'docker.io' });
+    // Publicly trusted (no CA, no trust mode) is fine for a public registry.
+    expect(buildWizardPlan({ ...choices, address: hub.value, rawAddress: 'docker.io', caPem: undefined, trustMode: 'none' }, empty()).problems).toEqual([]);
+  });
+
+  it('refuses credentials, projects and names the steps would refuse', () => {
+    expect(buildWizardPlan({ ...choices, password: '' }, empty()).problems).toEqual([{ code: 'credentials-invalid', errors: 'empty-password' }]);
+    expect(buildWizardPlan({ ...choices, username: 'a:b' }, empty()).problems).toEqual([{ code: 'credentials-invalid', errors: 'username-has-colon' }]);
+    expect(buildWizardPlan({ ...choices, projects: [] }, empty()).problems).toEqual([{ code: 'no-projects' }]);
+    expect(buildWizardPlan({ ...choices, projects: ['Demo'] }, empty()).problems).toEqual([{ code: 'project-invalid', namespace: 'Demo' }]);
+    expect(buildWizardPlan({ ...choices, secretName: 'Bad_Name' }, empty()).problems).toEqual([{ code: 'secret-name-invalid', name: 'Bad_Name' }]);
+    expect(buildWizardPlan({ ...choices, rawAddress: 'https://127.0.0.1:5443/library' }, empty()).problems).toEqual([{ code: 'address-invalid', address: 'https://127.0.0.1:5443/library' }]);
   });
 });
 

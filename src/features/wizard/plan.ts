@@ -14,7 +14,10 @@ import {
   base64ToUtf8,
   utf8ToBase64,
 } from '../../domain/dockerconfig';
-import type { RegistryAddress } from '../../domain/registry';
+import { isPublicRegistryHost, normalizeRegistryAddress, type RegistryAddress } from '../../domain/registry';
+import { canonicalCaPem, inspectCertificate } from '../../domain/cert';
+import { validateCredential } from '../../domain/dockerconfig';
+import { validateDns1123Label } from '../../domain/names';
 import {
   buildRegistryRecord,
   planRegistryRecordWrite,
@@ -70,6 +73,17 @@ export interface CurrentObjects {
 }
 
 export type PlanProblem =
+  // The input itself (re-checked here whatever the steps let through):
+  | { code: 'address-invalid'; address: string }
+  | { code: 'ca-invalid'; reason: string }
+  | { code: 'ca-has-errors'; findings: string }
+  | { code: 'ca-required' }
+  | { code: 'public-registry-trust'; host: string }
+  | { code: 'credentials-invalid'; errors: string }
+  | { code: 'no-projects' }
+  | { code: 'project-invalid'; namespace: string }
+  | { code: 'secret-name-invalid'; name: string }
+  // What exists in the cluster:
   | { code: 'record-not-managed' | 'record-type-immutable'; name: string }
   | { code: 'secret-name-taken'; namespace: string; name: string }
   | { code: 'no-default-sa'; namespace: string }
@@ -124,13 +138,50 @@ export function planPullSecretWrite(existing: Secret | undefined, desired: Recor
 }
 
 /**
+ * Every input of the plan, checked again here: the steps' own checks can be skipped in the UI (a step header
+ * already reached), so a plan is never built from input they would have refused. The CA comes back as stored and
+ * written to nodes: only its certificates, re-encoded (canonicalCaPem).
+ */
+export function validateChoices(choices: WizardChoices): { problems: PlanProblem[]; caPem?: string } {
+  const problems: PlanProblem[] = [];
+  const again = normalizeRegistryAddress(choices.rawAddress.trim() || choices.address.serverKey, { allowInsecure: !choices.address.secure });
+  if (!again.ok || again.value.serverKey !== choices.address.serverKey) problems.push({ code: 'address-invalid', address: choices.rawAddress });
+  let caPem: string | undefined;
+  if (choices.caPem?.trim()) {
+    const canonical = canonicalCaPem(choices.caPem);
+    if (!canonical.ok) problems.push({ code: 'ca-invalid', reason: canonical.reason });
+    else {
+      caPem = canonical.pem;
+      const errors = inspectCertificate(caPem, { host: choices.address.authority }).findings.filter((f) => f.severity === 'error');
+      if (errors.length) problems.push({ code: 'ca-has-errors', findings: [...new Set(errors.map((f) => f.code))].join(', ') });
+    }
+  } else if (choices.trustMode === 'automatic' || choices.trustMode === 'manual') {
+    // A trust mode is only for a private CA: without one, 'none' is the only honest mode.
+    if (choices.caPem !== undefined) problems.push({ code: 'ca-required' });
+  }
+  if (choices.trustMode === 'automatic' && choices.caPem?.trim() && isPublicRegistryHost(choices.address.host)) {
+    problems.push({ code: 'public-registry-trust', host: choices.address.authority });
+  }
+  const cred: string[] = validateCredential({ username: choices.username, password: choices.password });
+  if (choices.email && !/^[^\s@]+@[^\s@]+$/.test(choices.email)) cred.push('invalid-email');
+  if (cred.length) problems.push({ code: 'credentials-invalid', errors: cred.join(', ') });
+  if (!choices.projects.length) problems.push({ code: 'no-projects' });
+  for (const p of choices.projects) if (validateDns1123Label(p).length) problems.push({ code: 'project-invalid', namespace: p });
+  if (validateDns1123Label(choices.secretName).length) problems.push({ code: 'secret-name-invalid', name: choices.secretName });
+  return { problems, caPem };
+}
+
+/**
  * The whole add/update plan: namespace (if missing), registry record, trust installer (automatic mode with a CA),
- * then per project the pull secret and the default ServiceAccount binding.
+ * then per project the pull secret and the default ServiceAccount binding. Input that does not pass
+ * validateChoices gives no writes at all.
  */
 export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects): WizardPlan {
   const ns = choices.extensionNamespace ?? DEFAULT_EXTENSION_NAMESPACE;
   const registryId = registryIdOf(choices.address);
   const writes: Write[] = [];
+  const checked = validateChoices(choices);
+  if (checked.problems.length) return { registryId, writes: [], problems: checked.problems };
   const problems: PlanProblem[] = [];
 
   if (!current.extensionNamespace) {
@@ -145,7 +196,7 @@ export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects)
     });
   }
 
-  const caPem = choices.caPem?.trim() ? choices.caPem : undefined;
+  const caPem = checked.caPem;
   const trustMode: TrustMode = caPem ? choices.trustMode : 'none';
   const desiredRecord = buildRegistryRecord({
     serverKey: choices.address.serverKey,
