@@ -147,6 +147,16 @@ describe('buildWizardPlan re-checks every input itself (a step header can skip a
   });
 });
 
+describe('the trust installer image', () => {
+  it('comes from the extension settings (an air-gapped mirror), and must be pinned by digest', () => {
+    const mirror = `mirror.internal/library/busybox@sha256:${'c'.repeat(64)}`;
+    const ds = buildWizardPlan(choices, { ...empty(), installerImage: mirror }).writes.find((w) => w.kind === 'DaemonSet');
+    expect((ds?.body as any).spec.template.spec.containers[0].image).toBe(mirror);
+    const plan = buildWizardPlan(choices, { ...empty(), installerImage: 'busybox:1.36' });
+    expect(plan.problems).toEqual([{ code: 'installer-image-not-pinned', image: 'busybox:1.36' }]);
+  });
+});
+
 describe('planCredentialRotation', () => {
   it('replaces each copy once with the new password, keeping the resourceVersion read', () => {
     const after = applyAll(empty(), buildWizardPlan(choices, empty()).writes);

@@ -33,7 +33,7 @@ import {
   type TrustMode,
   type RegistryRecord,
 } from '../../domain/record';
-import { planTrustInstaller, planTrustRemoval, type NodeRuntime } from '../../domain/trust';
+import { DEFAULT_INSTALLER_IMAGE, isPinnedImage, planTrustInstaller, planTrustRemoval, type NodeRuntime } from '../../domain/trust';
 import { planBinding, planUnbinding } from '../../domain/binding';
 import { probeDeleteWrite } from '../../domain/registry/probe';
 
@@ -70,6 +70,8 @@ export interface CurrentObjects {
   /** `default` ServiceAccount per chosen project; undefined when it does not exist. */
   serviceAccounts: Record<string, ServiceAccount | undefined>;
   runtimes: NodeRuntime[];
+  /** The trust installer's image from the extension's settings ConfigMap; undefined: DEFAULT_INSTALLER_IMAGE. */
+  installerImage?: string;
 }
 
 export type PlanProblem =
@@ -87,7 +89,8 @@ export type PlanProblem =
   | { code: 'record-not-managed' | 'record-type-immutable'; name: string }
   | { code: 'secret-name-taken'; namespace: string; name: string }
   | { code: 'no-default-sa'; namespace: string }
-  | { code: 'installer-not-managed'; name: string };
+  | { code: 'installer-not-managed'; name: string }
+  | { code: 'installer-image-not-pinned'; image: string };
 
 export interface WizardPlan {
   registryId: string;
@@ -221,7 +224,9 @@ export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects)
     const exDs = current.installer?.daemonSet;
     const exCm = current.installer?.configMap;
     const foreign = [exDs, exCm].some((o) => o && o.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE);
+    const image = current.installerImage ?? DEFAULT_INSTALLER_IMAGE;
     if (foreign) problems.push({ code: 'installer-not-managed', name: dsName });
+    else if (!isPinnedImage(image)) problems.push({ code: 'installer-image-not-pinned', image });
     else {
       writes.push(
         ...planTrustInstaller({
@@ -231,6 +236,7 @@ export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects)
           caSecretName: recordSecretName(registryId),
           caPem,
           runtimes: current.runtimes.length ? current.runtimes : ['containerd'],
+          image,
           existing: current.installer,
         }),
       );
