@@ -226,6 +226,8 @@ export function invalidCauses(err: ApiError): string[] {
 
 /** A translated, specific message for any error (ApiError or not). */
 export function errorMessage(err: unknown, t: Translate = tr): string {
+  // A cancelled plan fails its unsent writes with an AbortError (src/domain/plan/apply.ts).
+  if (!(err instanceof ApiError) && (err as { name?: string } | undefined)?.name === 'AbortError') return t('HARBOR_CONNECT_ERR_CANCELED');
   // The client throws only ApiErrors; anything else is a bug or a domain error: show its text.
   if (!(err instanceof ApiError)) {
     return t('HARBOR_CONNECT_ERR_UNKNOWN', { message: err instanceof Error ? err.message : String(err) });
