@@ -217,6 +217,18 @@ describe('executeWrite', () => {
     expect(JSON.parse(seen[0].body)).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: 'u-1', resourceVersion: '42' } });
   });
 
+  it('never sends kubectl\'s last-applied copy with a Secret it creates or replaces', async () => {
+    const LAST = 'kubectl.kubernetes.io/last-applied-configuration';
+    const metadata = { name: 's', resourceVersion: '3', annotations: { [LAST]: '{"data":{"password":"old"}}', keep: 'me' } };
+    await executeWrite({ action: 'replace', apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name: 's', body: { type: 'Opaque', metadata } }, host);
+    await executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name: 's', body: { type: 'Opaque', metadata: { annotations: { [LAST]: 'x' } } } }, host);
+    expect(JSON.parse(seen[0].body).metadata.annotations).toEqual({ keep: 'me' });
+    expect(JSON.parse(seen[1].body).metadata.annotations).toBeUndefined();
+    // Other kinds are sent as planned.
+    await executeWrite({ action: 'create', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'c', body: { metadata: { annotations: { [LAST]: 'x' } } } }, host);
+    expect(JSON.parse(seen[2].body).metadata.annotations).toEqual({ [LAST]: 'x' });
+  });
+
   it('rejects malformed writes before any request', async () => {
     await expect(executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Widget', name: 'x', body: {} }, host)).rejects.toThrow(/no API client/);
     await expect(executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Secret', name: 'x', body: {} }, host)).rejects.toThrow(/namespace/);

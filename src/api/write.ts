@@ -8,6 +8,7 @@ import type { KObject } from './models';
 import { clientFor } from './resources';
 import type { CallOptions } from './resource';
 import { replanBindingWrite } from '../domain/binding';
+import { withoutLastApplied } from '../domain/plan/secrets';
 
 export interface ExecuteOptions extends CallOptions {
   /** Server-side dry run: validation and admission without persisting (for the review step). */
@@ -29,7 +30,9 @@ export async function executeWrite(write: Write, cluster: ClusterContext, opts: 
     if (!write.body) throw new Error(`${write.action} ${write.kind} ${write.name}: body is required`);
     const body = write.body as KObject;
     // The write's name/namespace are what the review showed: the body must agree.
-    const metadata = { ...(body.metadata ?? {}), name: write.name, ...(namespace ? { namespace } : {}) };
+    let metadata = { ...(body.metadata ?? {}), name: write.name, ...(namespace ? { namespace } : {}) };
+    // No Secret we write ever carries kubectl's clear-text copy of a previous version (old credentials).
+    if (write.kind === 'Secret' && write.apiVersion === 'v1') metadata = withoutLastApplied(metadata);
     return { ...body, apiVersion: write.apiVersion, kind: write.kind, metadata };
   };
 

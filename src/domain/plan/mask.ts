@@ -3,6 +3,7 @@
 import type { Write, JsonPatchOperation } from './write';
 import { deepClone } from './jsonpatch';
 import { base64ToUtf8 } from '../dockerconfig/base64';
+import { LAST_APPLIED_ANNOTATION } from './secrets';
 
 export const MASK = '********';
 const DOCKER_KEYS = new Set(['.dockerconfigjson', '.dockercfg']);
@@ -34,6 +35,11 @@ export function maskDockerConfigText(text: string): string {
  */
 function maskSecretFields(obj: Record<string, unknown>): Record<string, unknown> {
   const out = { ...obj };
+  // kubectl's last-applied copy of a Secret is every value in clear text.
+  const meta = out.metadata as { annotations?: Record<string, string> } | undefined;
+  if (meta?.annotations?.[LAST_APPLIED_ANNOTATION] !== undefined) {
+    out.metadata = { ...meta, annotations: { ...meta.annotations, [LAST_APPLIED_ANNOTATION]: MASK } };
+  }
   const stringData: Record<string, unknown> = {};
   let touchedStringData = false;
   if (out.data && typeof out.data === 'object') {

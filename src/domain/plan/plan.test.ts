@@ -151,6 +151,15 @@ describe('planToYaml / writeToKubectl / maskSecrets', () => {
     expect(mp.patch).toEqual({ data: { token: MASK } });
   });
 
+  it('masks kubectl\'s last-applied copy of a Secret (every value in clear text)', () => {
+    const w = secretWrite();
+    (w.body as any).metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{".dockerconfigjson":"czNjcmV0"},"stringData":{"p":"s3cret"}}', other: 'shown' };
+    const masked = maskSecrets(w);
+    expect((masked.body as any).metadata.annotations).toEqual({ 'kubectl.kubernetes.io/last-applied-configuration': MASK, other: 'shown' });
+    expect(JSON.stringify(masked)).not.toContain('czNjcmV0');
+    expect(JSON.stringify(masked)).not.toContain('s3cret');
+  });
+
   it('renders a multi-document stream a YAML parser reads back', () => {
     const writes: Write[] = [secretWrite(), saPatch, { action: 'delete', apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'demo', name: 'allow-harbor' }];
     const text = planToYaml(writes, { reveal: true });

@@ -169,6 +169,35 @@ describe('planCredentialRotation', () => {
   });
 });
 
+describe('kubectl\'s last-applied copy of a Secret (old credentials in clear text)', () => {
+  const LAST = 'kubectl.kubernetes.io/last-applied-configuration';
+  const withLastApplied = (s: Secret, password: string): Secret => ({
+    ...s,
+    metadata: { ...s.metadata, annotations: { ...(s.metadata?.annotations ?? {}), other: 'kept', [LAST]: JSON.stringify({ data: { '.dockerconfigjson': Buffer.from(`{"auths":{"x":{"password":"${password}"}}}`).toString('base64') } }) } },
+  });
+
+  it('is stripped by a rotation, and every other annotation kept', () => {
+    const after = applyAll(empty(), buildWizardPlan(choices, empty()).writes);
+    const old = after.managedSecrets.map((s) => withLastApplied(s, 'OldPassword1'));
+    const writes = planCredentialRotation({ address: addr, username: choices.username, password: 'new', secrets: old });
+    expect(writes).toHaveLength(2);
+    for (const w of writes) {
+      const meta = (w.body as Secret).metadata!;
+      expect(meta.annotations?.[LAST]).toBeUndefined();
+      expect(meta.annotations?.other).toBe('kept');
+      expect(JSON.stringify(w)).not.toContain(Buffer.from('OldPassword1').toString('base64').slice(0, 8));
+    }
+  });
+
+  it('is stripped by the wizard even when the credential is unchanged', () => {
+    const after = applyAll(empty(), buildWizardPlan(choices, empty()).writes);
+    const current = { ...after, managedSecrets: after.managedSecrets.map((s) => withLastApplied(s, 'OldPassword1')) };
+    const writes = buildWizardPlan(choices, current).writes.filter((w) => w.kind === 'Secret' && w.namespace !== 'extension-harbor-connect');
+    expect(writes.map((w) => `${w.action} ${w.namespace}`)).toEqual(['replace demo', 'replace demo-2']);
+    for (const w of writes) expect((w.body as Secret).metadata?.annotations?.[LAST]).toBeUndefined();
+  });
+});
+
 describe('planRegistryRemoval', () => {
   it('unbinds and switches the installer to remove mode first, then deletes everything', () => {
     const after = applyAll(empty(), buildWizardPlan(choices, empty()).writes);

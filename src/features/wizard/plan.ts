@@ -6,6 +6,7 @@ import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { Write } from '../../domain/plan/write';
 import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
 import { deepClone } from '../../domain/plan/jsonpatch';
+import { LAST_APPLIED_ANNOTATION, withoutLastApplied } from '../../domain/plan/secrets';
 import {
   buildPullSecret,
   dockerConfigSecretData,
@@ -125,15 +126,16 @@ export function planPullSecretWrite(existing: Secret | undefined, desired: Recor
   const annotations = { ...(existing.metadata?.annotations ?? {}), ...(meta.annotations ?? {}) };
   const sameLabels = Object.entries(meta.labels).every(([k, v]) => existing.metadata?.labels?.[k] === v);
   const sameAnn = Object.entries(meta.annotations ?? {}).every(([k, v]) => existing.metadata?.annotations?.[k] === v);
-  if (existing.type === DOCKER_CONFIG_JSON_TYPE && decodeData(want) === decodeData(have) && sameLabels && sameAnn) return [];
+  const lastApplied = !!existing.metadata?.annotations?.[LAST_APPLIED_ANNOTATION];
+  if (existing.type === DOCKER_CONFIG_JSON_TYPE && decodeData(want) === decodeData(have) && sameLabels && sameAnn && !lastApplied) return [];
   const body = deepClone(existing) as Secret;
   delete body.stringData;
-  body.metadata = {
+  body.metadata = withoutLastApplied({
     ...deepClone(existing.metadata ?? {}),
     labels,
     ...(Object.keys(annotations).length ? { annotations } : {}),
     resourceVersion: existing.metadata?.resourceVersion,
-  };
+  });
   delete (body.metadata as Record<string, unknown>).managedFields;
   body.type = DOCKER_CONFIG_JSON_TYPE;
   body.data = { ...(existing.data ?? {}), [DOCKER_CONFIG_JSON_KEY]: want };
@@ -297,6 +299,8 @@ export function planCredentialRotation(input: RotationInput): Write[] {
     if (decodeData(s.data?.[DOCKER_CONFIG_JSON_KEY]) === base64ToUtf8(want)) continue;
     const body = deepClone(s);
     delete body.stringData;
+    // kubectl's last-applied copy holds the old password in clear text: it never survives a rotation.
+    body.metadata = withoutLastApplied(body.metadata);
     if (body.metadata) delete (body.metadata as Record<string, unknown>).managedFields;
     body.data = { ...(s.data ?? {}), [DOCKER_CONFIG_JSON_KEY]: want };
     out.push({
