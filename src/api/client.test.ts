@@ -250,7 +250,8 @@ describe('planExecutor (what applyPlan runs)', () => {
     const exec = planExecutor(host);
     const create = { action: 'create', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'cm', body: { metadata: { name: 'cm' }, data: { a: 'b' } } } as const;
     await expect(exec(create)).resolves.toBe(UNCHANGED);
-    await expect(exec({ ...create, body: { metadata: { name: 'cm' }, data: { a: 'other' } } })).rejects.toMatchObject({ reason: 'AlreadyExists' });
+    // Someone else's object under the name: an error naming it, never 'unchanged'.
+    await expect(exec({ ...create, body: { metadata: { name: 'cm' }, data: { a: 'other' } } })).rejects.toMatchObject({ name: 'NameTakenError', objectName: 'cm', namespace: 'demo' });
     await expect(exec({ action: 'delete', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'gone' })).resolves.toBe(UNCHANGED);
   });
 });

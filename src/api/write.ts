@@ -2,7 +2,7 @@
 // calls this with bounded concurrency and decides what a failure means (e.g. a delete answered 404).
 import { isNoop, UNCHANGED, type WriteExecutor } from '../domain/plan/apply';
 import type { Write } from '../domain/plan/write';
-import { isAlreadyExists, isConflict, isInvalid, isNotFound } from './errors';
+import { isAlreadyExists, isConflict, isInvalid, isNotFound, NameTakenError } from './errors';
 import type { ClusterContext } from './cluster';
 import type { KObject } from './models';
 import { clientFor } from './resources';
@@ -78,6 +78,8 @@ export function planExecutor(cluster: ClusterContext, opts: Omit<ExecuteOptions,
       if (mayBeDone && !opts.dryRun) {
         const current = await readCurrent(write, cluster, signal);
         if (current && isNoop(write, current)) return UNCHANGED;
+        // Someone else's object under the planned name: never counted as done, never written over.
+        if (write.action === 'create' && current) throw new NameTakenError(write.kind, write.namespace, write.name);
         // A guarded binding whose guard failed because the list changed since it was planned: plan it again
         // from a fresh read (bounded), so "retry failed" finishes the job and never drops other entries.
         if (current && write.intent) return replanAndWrite(write, current, cluster, { ...opts, signal });

@@ -135,7 +135,7 @@ export function WizardPage() {
         {id === 'projects' ? <ProjectsStep {...stepProps} /> : null}
         {id === 'review' ? <ReviewStep {...stepProps} plan={plan} onPlan={setPlan} /> : null}
         {id === 'apply' && plan ? (
-          <ApplyProgress writes={plan.writes} execute={executor} stage={writeStage} concurrency={APPLY_CONCURRENCY} onFinished={onFinished} />
+          <ApplyProgress writes={plan.writes} execute={executor} stage={writeStage} concurrency={APPLY_CONCURRENCY} onFinished={onFinished} stopOnFailure />
         ) : null}
         {id === 'apply' && outcomes && !failed ? (
           <Alert type="info" title={tr('HARBOR_CONNECT_WIZARD_APPLY_DONE_TITLE')} style={{ marginTop: 12 }} data-testid="hc-apply-done">
