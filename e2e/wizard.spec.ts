@@ -142,6 +142,9 @@ test('wrong password: the checks say what they can and nothing is written', asyn
   const verifyRejected = (await page.getByTestId('hc-verify-result').getAttribute('data-state')) === 'unauthorized';
   // (c) The pull test runs on a node with a temporary secret and pod, and cleans up after itself. (Before the
   // plan is applied the nodes do not trust the CA yet, so containerd stops at TLS before it sends credentials.)
+  // The project for the temporary pull secret is chosen, never defaulted (issue 12 item 6).
+  await expect(page.getByTestId('hc-run-pull')).toBeDisabled();
+  await page.getByTestId('hc-pull-project').selectOption('demo');
   await page.getByTestId('hc-run-pull').click();
   await expect(page.getByTestId('hc-pull-result')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('hc-pull-result')).toHaveAttribute('data-state', 'failed');
