@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { http, request } from './client';
 import { clusterContext } from './cluster';
 import { isCanceled, isConflict, isNotFound, isTimeout, ApiError } from './errors';
-import { canI, clientFor, configMaps, namespaces, secrets, serviceAccounts, listWorkspaceProjects } from './resources';
+import { clientFor, configMaps, namespaces, secrets, serviceAccounts, listWorkspaceProjects } from './resources';
 import { executeWrite } from './write';
 
 interface Seen {
@@ -151,13 +151,6 @@ describe('resource client', () => {
     expect(seen[0].method).toBe('DELETE');
     expect(seen[0].url).toBe('/api/v1/namespaces/demo');
     expect(JSON.parse(seen[0].body)).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Foreground', preconditions: { resourceVersion: '9' } });
-  });
-
-  it('asks SelfSubjectAccessReview', async () => {
-    handler = (r, res) => json(res, 201, { ...JSON.parse(r.body), status: { allowed: true } });
-    await expect(canI(member, { verb: 'create', resource: 'secrets', namespace: 'demo' })).resolves.toEqual({ allowed: true, denied: undefined, reason: undefined });
-    expect(seen[0].url).toBe('/clusters/m1/apis/authorization.k8s.io/v1/selfsubjectaccessreviews');
-    expect(JSON.parse(seen[0].body).spec.resourceAttributes).toEqual({ verb: 'create', resource: 'secrets', namespace: 'demo' });
   });
 
   it('lists workspace projects through the route KubeSphere registers, with the cluster in the multi-cluster prefix', async () => {

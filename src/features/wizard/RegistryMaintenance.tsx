@@ -23,6 +23,7 @@ import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, parseRegistryRecord, reco
 import { trustInstallerName } from '../../domain/trust';
 import { tr } from '../../i18n/t';
 import { PlanReview } from '../../components/plan/PlanReview';
+import { PreflightSummary, useDebounced, usePreflight } from '../../components/plan/usePreflight';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
@@ -59,6 +60,10 @@ export function UpdateCredentials({ cluster, registryId, onClose }: { cluster: C
     return planCredentialRotation({ address: a.value, username, password, secrets: data.copies });
   }, [data, username, password]);
   const executor = useMemo(() => planExecutor(cluster), [cluster]);
+  // Every replace dry-run before Apply: a user who may not update some project's Secret learns it now.
+  const checked = useDebounced(writes, 600);
+  const preflight = usePreflight(cluster, checked.length ? checked : undefined);
+  const ready = preflight.ok && checked === writes;
   if (error) return <ErrorAlert error={error} />;
   if (!data) return <Spinner />;
   return (
@@ -79,9 +84,10 @@ export function UpdateCredentials({ cluster, registryId, onClose }: { cluster: C
           <Field label={tr('HARBOR_CONNECT_WIZARD_PASSWORD')}>
             <InputPassword value={password} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setPassword(e.target.value)} style={inputStyle} data-testid="hc-rotate-password" />
           </Field>
-          {username && password ? <PlanReview writes={writes} fileName={`harbor-connect-${registryId}-rotation.yaml`} /> : null}
+          {username && password && writes.length ? <PreflightSummary preflight={preflight} /> : null}
+          {username && password ? <PlanReview writes={writes} fileName={`harbor-connect-${registryId}-rotation.yaml`} verdicts={preflight.verdicts} /> : null}
           <div style={{ display: 'flex', gap: 8, marginTop: 12 }}>
-            <Button color="secondary" disabled={!writes.length} onClick={() => setApplying(true)} data-testid="hc-rotate-apply">
+            <Button color="secondary" disabled={!writes.length || !ready} onClick={() => setApplying(true)} data-testid="hc-rotate-apply">
               {tr('HARBOR_CONNECT_WIZARD_APPLY')}
             </Button>
             <Button variant="outline" onClick={onClose} data-testid="hc-rotate-cancel">
@@ -130,6 +136,9 @@ export function RemoveRegistry({ cluster, registryId, onRemoved, onClose }: { cl
   }, [cluster, registryId]);
 
   const shape = { phases: data?.phases.length ?? 0, waitForInstaller: !!data?.waitForInstaller };
+  // Every write of every phase dry-run before the first one runs.
+  const allWrites = useMemo(() => data?.phases.flat(), [data]);
+  const preflight = usePreflight(cluster, allWrites);
   const send = (event: RemovalEvent) => setState((cur) => removalReducer(shape, cur, event));
 
   // The wait between the phases: only while in 'waiting', stopped by Cancel.
@@ -169,7 +178,10 @@ export function RemoveRegistry({ cluster, registryId, onRemoved, onClose }: { cl
         {tr('HARBOR_CONNECT_WIZARD_REMOVE_DESC')}
       </Alert>
       {state.kind === 'review' ? (
-        <PlanReview writes={all} fileName={`harbor-connect-${registryId}-removal.yaml`} />
+        <>
+          <PreflightSummary preflight={preflight} />
+          <PlanReview writes={all} fileName={`harbor-connect-${registryId}-removal.yaml`} verdicts={preflight.verdicts} />
+        </>
       ) : null}
       {data.phases.slice(0, Math.max(0, shownPhases)).map((writes, i) => (
         <div key={i} style={{ marginBottom: 12 }}>
@@ -211,7 +223,7 @@ export function RemoveRegistry({ cluster, registryId, onRemoved, onClose }: { cl
       ) : null}
       <div style={{ display: 'flex', gap: 8, marginTop: 12 }}>
         {state.kind === 'review' ? (
-          <Button color="error" onClick={() => send({ type: 'start' })} data-testid="hc-remove-apply">
+          <Button color="error" disabled={!preflight.ok} onClick={() => send({ type: 'start' })} data-testid="hc-remove-apply">
             {tr('HARBOR_CONNECT_WIZARD_REMOVE_RUN')}
           </Button>
         ) : null}

@@ -7,6 +7,7 @@ import type { WriteOutcome } from '../../domain/plan/write';
 import { tr } from '../../i18n/t';
 import { PageBanner } from '../../components/PageBanner';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
+import { usePreflight } from '../../components/plan/usePreflight';
 import { initialState, STEPS, wizardReducer } from './state';
 import { gateStep, stepErrors } from './validate';
 import { APPLY_CONCURRENCY, writeStage, type WizardPlan } from './plan';
@@ -107,7 +108,9 @@ export function WizardPage() {
   );
 
   const stepProps = { state, dispatch, cluster: ctx };
-  const canApply = !!plan && plan.problems.length === 0 && plan.writes.length > 0;
+  // Every write dry-run before Apply (also when editing): Apply only when every one is allowed.
+  const preflight = usePreflight(ctx, id === 'review' && plan && plan.problems.length === 0 ? plan.writes : undefined);
+  const canApply = !!plan && plan.problems.length === 0 && plan.writes.length > 0 && preflight.ok;
   const failed = outcomes?.some((o) => o.status === 'failed');
 
   return (
@@ -133,7 +136,7 @@ export function WizardPage() {
         {id === 'trust' ? <TrustStep {...stepProps} /> : null}
         {id === 'credentials' ? <CredentialsStep {...stepProps} /> : null}
         {id === 'projects' ? <ProjectsStep {...stepProps} /> : null}
-        {id === 'review' ? <ReviewStep {...stepProps} plan={plan} onPlan={setPlan} /> : null}
+        {id === 'review' ? <ReviewStep {...stepProps} plan={plan} onPlan={setPlan} preflight={preflight} /> : null}
         {id === 'apply' && plan ? (
           <ApplyProgress writes={plan.writes} execute={executor} stage={writeStage} concurrency={APPLY_CONCURRENCY} onFinished={onFinished} stopOnFailure />
         ) : null}
