@@ -19,12 +19,21 @@ function reviewed(caText: string): WizardState {
     caChoice: 'custom',
     caText,
     inspection: inspectCertificate(caText, { host: 'harbor.example.com' }),
+    inspectedText: caText,
     username: 'robot$ci',
     password: 'secret',
     projects: ['demo'],
     secretName: 'harbor-pull',
   };
 }
+
+describe('the certificate step', () => {
+  it('is not passed while the CA shown is not the one inspected (inspection waits for typing to pause)', () => {
+    const typing = { ...reviewed(CA), caText: `${CA}x` };
+    expect(stepErrors(typing, at('certificate'))).toEqual(['HARBOR_CONNECT_WIZARD_CERT_CHECKING']);
+    expect(gateStep(typing, at('review'))).toBe(at('certificate'));
+  });
+});
 
 describe('gateStep', () => {
   it('a header click forward stops at the certificate step when the CA holds a private key', () => {

@@ -23,7 +23,8 @@ export function stepErrors(state: WizardState, step: number = state.step): strin
     }
     case 'certificate':
       if (state.caChoice === 'custom') {
-        if (!state.caText.trim() || !state.inspection) out.push(tr('HARBOR_CONNECT_WIZARD_CERT_REQUIRED'));
+        if (!state.caText.trim()) out.push(tr('HARBOR_CONNECT_WIZARD_CERT_REQUIRED'));
+        else if (!state.inspection || state.inspectedText !== state.caText) out.push(tr('HARBOR_CONNECT_WIZARD_CERT_CHECKING'));
         else if (state.inspection.findings.some((f) => f.severity === 'error')) out.push(tr('HARBOR_CONNECT_WIZARD_CERT_HAS_ERRORS'));
       }
       break;
