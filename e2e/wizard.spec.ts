@@ -142,6 +142,9 @@ test('wrong password: the checks say what they can and nothing is written', asyn
   const verifyRejected = (await page.getByTestId('hc-verify-result').getAttribute('data-state')) === 'unauthorized';
   // (c) The pull test runs on a node with a temporary secret and pod, and cleans up after itself. (Before the
   // plan is applied the nodes do not trust the CA yet, so containerd stops at TLS before it sends credentials.)
+  // The project for the temporary pull secret is chosen, never defaulted (issue 12 item 6).
+  await expect(page.getByTestId('hc-run-pull')).toBeDisabled();
+  await page.getByTestId('hc-pull-project').selectOption('demo');
   await page.getByTestId('hc-run-pull').click();
   await expect(page.getByTestId('hc-pull-result')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('hc-pull-result')).toHaveAttribute('data-state', 'failed');
@@ -276,5 +279,43 @@ test('the same flow in Chinese shows no untranslated key', async ({ page, contex
     await expect(page.getByTestId('hc-plan-empty')).toBeVisible({ timeout: 30_000 });
   } finally {
     await api('PATCH', '/apis/iam.kubesphere.io/v1beta1/users/admin', { spec: { lang: 'en' } });
+  }
+});
+
+test('removal: Cancel cancels; Remove leaves no file of ours on any node and every ServiceAccount as before the binding', async ({ page, context }) => {
+  const NODES = ['node-1', 'node-2', 'node-3'];
+  const certsDir = (node: string) => join(LAB, 'nodes', node, 'etc', 'containerd', 'certs.d', REGISTRY);
+  const pullSecrets = async (ns: string) => ((await api('GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).json.imagePullSecrets ?? []).map((r: { name: string }) => r.name);
+  // Registered by the test above; each ServiceAccount must end as it was without our entry (others kept, in order).
+  const expected: Record<string, string[]> = {};
+  for (const ns of ['demo', 'demo-2']) expected[ns] = (await pullSecrets(ns)).filter((n: string) => n !== SECRET);
+  const before = await api('GET', `/api/v1/namespaces/extension-harbor-connect/secrets/hc-registry-${REGISTRY_ID}`);
+  test.skip(before.status !== 200, 'the registry was not added by the test above');
+
+  await login(context, page);
+  await page.goto(`/clusters/host/image-registries/${REGISTRY_ID}`);
+  await page.getByTestId('hc-remove-open').click();
+  await expect(page.getByTestId('hc-remove-registry')).toHaveAttribute('data-state', 'review', { timeout: 30_000 });
+  // Cancel before anything runs: nothing written.
+  await page.getByTestId('hc-remove-cancel').click();
+  await expect(page.getByTestId('hc-remove-cancelled')).toBeVisible();
+  expect((await api('GET', `/api/v1/namespaces/extension-harbor-connect/secrets/hc-registry-${REGISTRY_ID}`)).json.metadata.resourceVersion).toBe(before.json.metadata.resourceVersion);
+  for (const ns of ['demo', 'demo-2']) expect(await pullSecrets(ns)).toContain(SECRET);
+  await page.getByTestId('hc-remove-close').click();
+
+  await page.getByTestId('hc-remove-open').click();
+  await expect(page.getByTestId('hc-remove-registry')).toHaveAttribute('data-state', 'review', { timeout: 30_000 });
+  await page.getByTestId('hc-remove-apply').click();
+  // Phase 1, the wait for remove mode on every node, phase 2; then back to the list.
+  await expect(page).toHaveURL(/image-registries$/, { timeout: 240_000 });
+
+  for (const ns of ['demo', 'demo-2']) {
+    expect(await pullSecrets(ns)).toEqual(expected[ns]);
+    expect((await api('GET', `/api/v1/namespaces/${ns}/secrets/${SECRET}`)).status).toBe(404);
+  }
+  expect((await api('GET', `/apis/apps/v1/namespaces/extension-harbor-connect/daemonsets/hc-trust-${REGISTRY_ID}`)).status).toBe(404);
+  expect((await api('GET', `/api/v1/namespaces/extension-harbor-connect/secrets/hc-registry-${REGISTRY_ID}`)).status).toBe(404);
+  for (const node of NODES) {
+    for (const f of ['ca.crt', 'hosts.toml', '.harbor-connect']) expect(existsSync(join(certsDir(node), f)), `${node}: ${f}`).toBe(false);
   }
 });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ensureClusterBinaries } from '../lab/cluster/build';
 import { buildPackage, writeChartYaml, type PackageResult } from '../scripts/package';
+import { DEFAULT_INSTALLER_IMAGE, SETTINGS_CONFIGMAP, SETTINGS_INSTALLER_IMAGE } from '../src/domain/trust';
 
 const root = join(__dirname, '..');
 const bundle = join(root, 'dist', 'index.js');
@@ -65,6 +66,26 @@ describe('the packaged chart with the real Helm', () => {
         status: { link: '/dist/harbor-connect/index.js', state: 'Available' },
       });
     }
+  });
+
+  it('renders the settings the bundle reads: the trust installer image, pinned, relocated by global.imageRegistry', () => {
+    const settings = (extra: string[] = []) => {
+      const r = run(['template', 'harbor-connect', pkg.chartDir, '--namespace', NAMESPACE, ...extra]);
+      expect(r.status, r.stderr).toBe(0);
+      const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Record<string, any> | null);
+      return docs.find((d) => d?.kind === 'ConfigMap' && d.metadata?.name === SETTINGS_CONFIGMAP) as Record<string, any>;
+    };
+    expect(settings()).toMatchObject({ metadata: { namespace: NAMESPACE }, data: { [SETTINGS_INSTALLER_IMAGE]: DEFAULT_INSTALLER_IMAGE } });
+    // KubeSphere sets global.imageRegistry for air-gapped clusters (InstallPlan controller, ks-core extension.imageRegistry).
+    expect(settings(['--set', 'global.imageRegistry=mirror.internal:5000']).data[SETTINGS_INSTALLER_IMAGE]).toBe(
+      DEFAULT_INSTALLER_IMAGE.replace(/^docker\.io\//, 'mirror.internal:5000/'),
+    );
+    const own = `mirror.internal/tools/busybox@sha256:${'b'.repeat(64)}`;
+    expect(settings(['--set', `frontend.installer.image=${own}`]).data[SETTINGS_INSTALLER_IMAGE]).toBe(own);
+    // A tag alone is refused at install time.
+    const bad = run(['template', 'harbor-connect', pkg.chartDir, '--namespace', NAMESPACE, '--set', 'frontend.installer.image=busybox:latest']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/must be pinned by digest/);
   });
 
   it('refuses the source folder (no built bundle) loudly instead of installing an empty bundle', () => {

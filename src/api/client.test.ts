@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { http, request } from './client';
 import { clusterContext } from './cluster';
 import { isCanceled, isConflict, isNotFound, isTimeout, ApiError } from './errors';
-import { canI, clientFor, configMaps, namespaces, secrets, serviceAccounts, listWorkspaceProjects } from './resources';
+import { clientFor, configMaps, namespaces, secrets, serviceAccounts, listWorkspaceProjects } from './resources';
 import { executeWrite } from './write';
 
 interface Seen {
@@ -153,13 +153,6 @@ describe('resource client', () => {
     expect(JSON.parse(seen[0].body)).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Foreground', preconditions: { resourceVersion: '9' } });
   });
 
-  it('asks SelfSubjectAccessReview', async () => {
-    handler = (r, res) => json(res, 201, { ...JSON.parse(r.body), status: { allowed: true } });
-    await expect(canI(member, { verb: 'create', resource: 'secrets', namespace: 'demo' })).resolves.toEqual({ allowed: true, denied: undefined, reason: undefined });
-    expect(seen[0].url).toBe('/clusters/m1/apis/authorization.k8s.io/v1/selfsubjectaccessreviews');
-    expect(JSON.parse(seen[0].body).spec.resourceAttributes).toEqual({ verb: 'create', resource: 'secrets', namespace: 'demo' });
-  });
-
   it('lists workspace projects through the route KubeSphere registers, with the cluster in the multi-cluster prefix', async () => {
     handler = (_r, res) => json(res, 200, { items: [], totalItems: 0 });
     // KubeSphere 4.1 is multi-cluster even with one cluster (configz: multicluster.clusterRole host).
@@ -217,6 +210,18 @@ describe('executeWrite', () => {
     expect(JSON.parse(seen[0].body)).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: 'u-1', resourceVersion: '42' } });
   });
 
+  it('never sends kubectl\'s last-applied copy with a Secret it creates or replaces', async () => {
+    const LAST = 'kubectl.kubernetes.io/last-applied-configuration';
+    const metadata = { name: 's', resourceVersion: '3', annotations: { [LAST]: '{"data":{"password":"old"}}', keep: 'me' } };
+    await executeWrite({ action: 'replace', apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name: 's', body: { type: 'Opaque', metadata } }, host);
+    await executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name: 's', body: { type: 'Opaque', metadata: { annotations: { [LAST]: 'x' } } } }, host);
+    expect(JSON.parse(seen[0].body).metadata.annotations).toEqual({ keep: 'me' });
+    expect(JSON.parse(seen[1].body).metadata.annotations).toBeUndefined();
+    // Other kinds are sent as planned.
+    await executeWrite({ action: 'create', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'c', body: { metadata: { annotations: { [LAST]: 'x' } } } }, host);
+    expect(JSON.parse(seen[2].body).metadata.annotations).toEqual({ [LAST]: 'x' });
+  });
+
   it('rejects malformed writes before any request', async () => {
     await expect(executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Widget', name: 'x', body: {} }, host)).rejects.toThrow(/no API client/);
     await expect(executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Secret', name: 'x', body: {} }, host)).rejects.toThrow(/namespace/);
@@ -238,7 +243,8 @@ describe('planExecutor (what applyPlan runs)', () => {
     const exec = planExecutor(host);
     const create = { action: 'create', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'cm', body: { metadata: { name: 'cm' }, data: { a: 'b' } } } as const;
     await expect(exec(create)).resolves.toBe(UNCHANGED);
-    await expect(exec({ ...create, body: { metadata: { name: 'cm' }, data: { a: 'other' } } })).rejects.toMatchObject({ reason: 'AlreadyExists' });
+    // Someone else's object under the name: an error naming it, never 'unchanged'.
+    await expect(exec({ ...create, body: { metadata: { name: 'cm' }, data: { a: 'other' } } })).rejects.toMatchObject({ name: 'NameTakenError', objectName: 'cm', namespace: 'demo' });
     await expect(exec({ action: 'delete', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'gone' })).resolves.toBe(UNCHANGED);
   });
 });

@@ -161,6 +161,17 @@ function truncate(s: string, max = 500): string {
 
 const asApi = (err: unknown): ApiError | undefined => (err instanceof ApiError ? err : undefined);
 
+/**
+ * A create answered AlreadyExists by an object that is not what was planned (e.g. someone else's Secret of that
+ * name): binding a ServiceAccount to it would hand that Secret's credential to the project's pods.
+ */
+export class NameTakenError extends Error {
+  override readonly name = 'NameTakenError';
+  constructor(readonly kind: string, readonly namespace: string | undefined, readonly objectName: string) {
+    super(`${kind} ${namespace ? `${namespace}/` : ''}${objectName} already exists and is not the one planned`);
+  }
+}
+
 /** 409 Conflict on a stale resourceVersion (not AlreadyExists, which is also 409). */
 export const isConflict = (err: unknown): boolean => {
   const e = asApi(err);
@@ -226,6 +237,12 @@ export function invalidCauses(err: ApiError): string[] {
 
 /** A translated, specific message for any error (ApiError or not). */
 export function errorMessage(err: unknown, t: Translate = tr): string {
+  // A create that found someone else's object under the planned name (src/features/binding/bind.ts).
+  if (err instanceof NameTakenError) {
+    return t('HARBOR_CONNECT_ERR_NAME_TAKEN', { kind: err.kind, name: err.objectName, namespace: err.namespace ?? '' });
+  }
+  // A cancelled plan fails its unsent writes with an AbortError (src/domain/plan/apply.ts).
+  if (!(err instanceof ApiError) && (err as { name?: string } | undefined)?.name === 'AbortError') return t('HARBOR_CONNECT_ERR_CANCELED');
   // The client throws only ApiErrors; anything else is a bug or a domain error: show its text.
   if (!(err instanceof ApiError)) {
     return t('HARBOR_CONNECT_ERR_UNKNOWN', { message: err instanceof Error ? err.message : String(err) });

@@ -11,11 +11,12 @@ import {
 import type { Write } from '../domain/plan/write';
 import type { ClusterContext } from './cluster';
 import type { ApiError } from './errors';
-import type { KList, KObject, ResourceAttributes } from './models';
+import type { KList, KObject } from './models';
 import { ALL_NAMESPACES, isSecretKey, nsSlot, queryKeys, ROOT, type ListParams } from './queryKeys';
 import { getQueryClient } from './queryClient';
 import type { DeleteOptions, PatchType, ResourceClient, WriteOptions } from './resource';
-import { canI, clientFor, type CanIResult } from './resources';
+import { clientFor } from './resources';
+import { checkAccess, type AccessQuestion, type AccessVerdict } from './access';
 import { executeWrite, type ExecuteOptions } from './write';
 
 /** Secret queries leave the cache as soon as no component uses them. */
@@ -68,22 +69,11 @@ export function useGet<T extends KObject>(
   });
 }
 
-/** Whether the current user may do something (SelfSubjectAccessReview). */
-export function useCanI(
-  cluster: ClusterContext,
-  attributes: ResourceAttributes & { verb: string; resource: string },
-  options?: QueryOpts<CanIResult>,
-) {
-  return useQuery<CanIResult, ApiError, CanIResult, readonly unknown[]>({
-    queryKey: queryKeys.access(cluster.name, {
-      verb: attributes.verb,
-      group: attributes.group,
-      resource: attributes.resource,
-      subresource: attributes.subresource,
-      namespace: attributes.namespace,
-      name: attributes.name,
-    }),
-    queryFn: ({ signal }) => canI(cluster, attributes, { signal }),
+/** Whether the current user may do something: the request's own dry run (see ./access). */
+export function useAccess(cluster: ClusterContext, question: AccessQuestion, options?: QueryOpts<AccessVerdict>) {
+  return useQuery<AccessVerdict, ApiError, AccessVerdict, readonly unknown[]>({
+    queryKey: queryKeys.access(cluster.name, question),
+    queryFn: ({ signal }) => checkAccess(cluster, question, { signal }),
     staleTime: 60_000,
     ...options,
   });

@@ -25,3 +25,4 @@ export {
 } from './probe';
 export { deleteOnPageHide, flushOnPageHide } from './ephemeral';
 export * from './kubesphere-routes';
+export { checkAccess, preflightWrites, verdictOf, ACCESS_CHECK_NAME, type AccessQuestion, type AccessVerb, type AccessVerdict, type PreflightResult } from './access';

@@ -15,11 +15,6 @@ export type {
 export type { DaemonSet, Deployment, StatefulSet } from 'kubernetes-types/apps/v1';
 export type { Job, CronJob } from 'kubernetes-types/batch/v1';
 export type { NetworkPolicy } from 'kubernetes-types/networking/v1';
-export type {
-  SelfSubjectAccessReview,
-  ResourceAttributes,
-  NonResourceAttributes,
-} from 'kubernetes-types/authorization/v1';
 export type { ObjectMeta, ListMeta, Status, StatusCause } from 'kubernetes-types/meta/v1';
 
 /** Any Kubernetes object. */

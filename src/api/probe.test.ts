@@ -184,6 +184,14 @@ describe('runRegistryProbe', () => {
     expect(store.size).toBe(0);
   });
 
+  it('asks nothing else when /v2/ gets no answer from the registry: the objects live seconds, not timeouts', async () => {
+    lag = 1000;
+    const run = await runRegistryProbe(cluster, { ...input, paths: ['ping', 'systeminfo', 'v2'] }, { wait: noWait });
+    expect(run.answers.ping).toBeUndefined();
+    expect(run.answers.systeminfo).toBeUndefined();
+    expect(store.size).toBe(0);
+  });
+
   it('tells a plain registry from Harbor', async () => {
     harbor = false;
     const run = await runRegistryProbe(cluster, { ...input, paths: ['ping', 'v2'] }, { wait: noWait });

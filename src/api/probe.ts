@@ -28,7 +28,7 @@ import { COMPONENT_LABEL } from '../domain/record';
 import type { Write } from '../domain/plan/write';
 
 export const ROUTE_BUDGET_MS = 5_000;
-export const PROBE_TIMEOUT_MS = 10_000;
+export const PROBE_TIMEOUT_MS = 8_000;
 const DELETE_ATTEMPTS = 3;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -125,7 +125,8 @@ export async function runRegistryProbe(cluster: ClusterContext, input: Omit<Prob
       );
     }
     const tags = writes.map((w) => tagOf(w, id));
-    // /v2/ was created last: once it is routed, the others are too.
+    // /v2/ first (created last: once it is routed, the others are too), the others only when the registry
+    // answered it: the objects live a few seconds, not one timeout per path.
     for (const tag of [...tags].reverse()) {
       const path = reverseProxyPath(cluster, probeRequestPath(id, tag));
       let answer = await probeGet(path, { signal: opts.signal, timeoutMs: opts.timeoutMs });
@@ -137,6 +138,9 @@ export async function runRegistryProbe(cluster: ClusterContext, input: Omit<Prob
           waited += step;
           answer = await probeGet(path, { signal: opts.signal, timeoutMs: opts.timeoutMs });
         }
+        run.answers[tag] = answer;
+        if (answer.status !== 200 && answer.status !== 401) break;
+        continue;
       }
       run.answers[tag] = answer;
     }

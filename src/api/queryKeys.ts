@@ -64,7 +64,7 @@ export const queryKeys = {
   object: (cluster: string, resource: string, ns: string, name: string) =>
     [ROOT, cluster, resource, ns, 'object', name] as const,
   access: (cluster: string, params: AccessParams) =>
-    [ROOT, cluster, 'selfsubjectaccessreviews', params.namespace || CLUSTER_SCOPED, 'access', clean({ ...params, group: params.group ?? '' })] as const,
+    [ROOT, cluster, 'access', params.namespace || CLUSTER_SCOPED, 'access', clean({ ...params, group: params.group ?? '' })] as const,
   /** Platform-wide: clusters the user may access. */
   clusters: () => [ROOT, PLATFORM, 'clusters', CLUSTER_SCOPED, 'kslist'] as const,
   workspaces: () => [ROOT, PLATFORM, 'workspacetemplates', CLUSTER_SCOPED, 'kslist'] as const,

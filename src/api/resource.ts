@@ -62,6 +62,8 @@ export interface WatchOptions<T> {
 }
 
 const FIELD_MANAGER = 'harbor-connect';
+/** Ask for PartialObjectMetadataList; a server that cannot answers the full list (then only metadata is kept). */
+export const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
 function writeQuery(opts: WriteOptions) {
   return { dryRun: opts.dryRun ? 'All' : undefined, fieldManager: opts.fieldManager ?? FIELD_MANAGER };
@@ -78,6 +80,11 @@ export interface ResourceClient<T extends KObject> {
   readonly apiVersion: string;
   path(cluster: ClusterContext | undefined, opts?: { namespace?: string; name?: string; subresource?: string }): string;
   list(cluster: ClusterContext, opts?: ListOptions): Promise<KList<T>>;
+  /**
+   * Names and metadata only (PartialObjectMetadataList): no Secret data crosses the wire. Whatever the server
+   * answers, only `metadata` is kept.
+   */
+  listMetadata(cluster: ClusterContext, opts?: ListOptions): Promise<KList<Pick<T, 'metadata'>>>;
   /** Follows `continue` until the list is complete; `limit` is the page size (default 500). */
   listAll(cluster: ClusterContext, opts?: Omit<ListOptions, 'continue'>): Promise<KList<T>>;
   get(cluster: ClusterContext, name: string, opts?: ObjectOptions): Promise<T>;
@@ -122,6 +129,17 @@ export function resourceClient<T extends KObject>(type: ResourceType): ResourceC
         continue: opts.continue,
       });
       return listRequest<T>(url, opts);
+    },
+
+    async listMetadata(cluster, opts = {}) {
+      const url = withQuery(path(cluster, { namespace: nsOf(type, opts.namespace) }), {
+        labelSelector: opts.labelSelector,
+        fieldSelector: opts.fieldSelector,
+        limit: opts.limit,
+        continue: opts.continue,
+      });
+      const list = await listRequest<T>(url, { ...opts, headers: { Accept: METADATA_ACCEPT } });
+      return { ...list, items: list.items.map((o) => ({ metadata: o.metadata }) as Pick<T, 'metadata'>) };
     },
 
     async listAll(cluster, opts = {}) {

@@ -2,12 +2,13 @@
 // calls this with bounded concurrency and decides what a failure means (e.g. a delete answered 404).
 import { isNoop, UNCHANGED, type WriteExecutor } from '../domain/plan/apply';
 import type { Write } from '../domain/plan/write';
-import { isAlreadyExists, isConflict, isInvalid, isNotFound } from './errors';
+import { isAlreadyExists, isConflict, isInvalid, isNotFound, NameTakenError } from './errors';
 import type { ClusterContext } from './cluster';
 import type { KObject } from './models';
 import { clientFor } from './resources';
 import type { CallOptions } from './resource';
 import { replanBindingWrite } from '../domain/binding';
+import { withoutLastApplied } from '../domain/plan/secrets';
 
 export interface ExecuteOptions extends CallOptions {
   /** Server-side dry run: validation and admission without persisting (for the review step). */
@@ -29,7 +30,9 @@ export async function executeWrite(write: Write, cluster: ClusterContext, opts: 
     if (!write.body) throw new Error(`${write.action} ${write.kind} ${write.name}: body is required`);
     const body = write.body as KObject;
     // The write's name/namespace are what the review showed: the body must agree.
-    const metadata = { ...(body.metadata ?? {}), name: write.name, ...(namespace ? { namespace } : {}) };
+    let metadata = { ...(body.metadata ?? {}), name: write.name, ...(namespace ? { namespace } : {}) };
+    // No Secret we write ever carries kubectl's clear-text copy of a previous version (old credentials).
+    if (write.kind === 'Secret' && write.apiVersion === 'v1') metadata = withoutLastApplied(metadata);
     return { ...body, apiVersion: write.apiVersion, kind: write.kind, metadata };
   };
 
@@ -75,6 +78,8 @@ export function planExecutor(cluster: ClusterContext, opts: Omit<ExecuteOptions,
       if (mayBeDone && !opts.dryRun) {
         const current = await readCurrent(write, cluster, signal);
         if (current && isNoop(write, current)) return UNCHANGED;
+        // Someone else's object under the planned name: never counted as done, never written over.
+        if (write.action === 'create' && current) throw new NameTakenError(write.kind, write.namespace, write.name);
         // A guarded binding whose guard failed because the list changed since it was planned: plan it again
         // from a fresh read (bounded), so "retry failed" finishes the job and never drops other entries.
         if (current && write.intent) return replanAndWrite(write, current, cluster, { ...opts, signal });

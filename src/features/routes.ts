@@ -98,7 +98,7 @@ export const menus: ExtensionMenu[] = [
   {
     // Workspace sidebar, the project admins' way in that needs no project mount. Project permissions are not in the
     // workspace's role templates, so the console cannot filter this entry; the page asks the API server
-    // (SelfSubjectAccessReview) per project and lists only the workspace's projects the user can see.
+    // (dry runs of the requests, src/api/access.ts) per project and lists only the workspace's projects the user can see.
     parent: 'workspace',
     name: 'image-registries',
     title: MENU_TITLE,

@@ -36,7 +36,6 @@ export {
   statefulSets,
 };
 export { eventsFor } from './events';
-export { canI, type CanIResult } from './selfsubjectaccessreviews';
 export * from './kubesphere';
 
 /** Every kind the extension reads or writes. */

@@ -14,6 +14,13 @@ export interface ApplyProgressProps {
   /** Called after every run (first apply and each retry). */
   onFinished?: (outcomes: WriteOutcome[]) => void;
   testId?: string;
+  /** Cancels writes not started yet (they fail as cancelled) and those in flight. */
+  signal?: AbortSignal;
+  /**
+   * A failed write stops the later stages: their writes are not sent and fail as skipped (a binding must not
+   * run after the Secret it names failed). "Retry failed" sends them once the earlier stage succeeds.
+   */
+  stopOnFailure?: boolean;
 }
 
 type Slot = WriteOutcome | { status: 'pending' | 'running'; write: Write };
@@ -24,37 +31,57 @@ function target(w: Write): string {
   return w.namespace ? `${w.namespace}/${w.name}` : w.name;
 }
 
-async function runStaged(
+/** The error of a write that was not sent because a write of an earlier stage failed. */
+export class SkippedWriteError extends Error {
+  constructor() {
+    super('not sent: an earlier write failed');
+    this.name = 'SkippedWriteError';
+  }
+}
+
+export async function runStaged(
   writes: readonly Write[],
   execute: WriteExecutor,
   stage: (w: Write) => number,
   concurrency: number,
   onOne: (index: number, o: WriteOutcome) => void,
   previous?: WriteOutcome[],
+  options: { signal?: AbortSignal; stopOnFailure?: boolean } = {},
 ): Promise<WriteOutcome[]> {
   const out: WriteOutcome[] = previous ? previous.slice() : new Array(writes.length);
   const stages = [...new Set(writes.map(stage))].sort((a, b) => a - b);
+  let blocked = false;
   for (const s of stages) {
     const idx = writes.map((w, i) => (stage(w) === s ? i : -1)).filter((i) => i >= 0);
+    if (blocked) {
+      for (const i of idx) {
+        const o: WriteOutcome = { status: 'failed', write: writes[i], error: new SkippedWriteError() };
+        out[i] = o;
+        onOne(i, o);
+      }
+      continue;
+    }
     if (previous) {
       const sub = idx.map((i) => previous[i]);
-      if (!sub.some((o) => o.status === 'failed')) continue;
-      const res = await retryFailed(sub, execute, { concurrency, onProgress: (p) => onOne(idx[p.index], p.outcome) });
-      idx.forEach((i, j) => (out[i] = res[j]));
+      if (sub.some((o) => o.status === 'failed')) {
+        const res = await retryFailed(sub, execute, { concurrency, signal: options.signal, onProgress: (p) => onOne(idx[p.index], p.outcome) });
+        idx.forEach((i, j) => (out[i] = res[j]));
+      }
     } else {
       const res = await applyPlan(
         idx.map((i) => writes[i]),
         execute,
-        { concurrency, onProgress: (p) => onOne(idx[p.index], p.outcome) },
+        { concurrency, signal: options.signal, onProgress: (p) => onOne(idx[p.index], p.outcome) },
       );
       idx.forEach((i, j) => (out[i] = res[j]));
     }
+    if (options.stopOnFailure && idx.some((i) => out[i]?.status === 'failed')) blocked = true;
   }
   return out;
 }
 
 /** Applies a plan with bounded concurrency, one line per write with its result; "Retry failed" re-runs only the failed ones. */
-export function ApplyProgress({ writes, execute, stage = () => 0, concurrency = 4, onFinished, testId = 'hc-apply' }: ApplyProgressProps) {
+export function ApplyProgress({ writes, execute, stage = () => 0, concurrency = 4, onFinished, testId = 'hc-apply', signal, stopOnFailure }: ApplyProgressProps) {
   const [slots, setSlots] = useState<Slot[]>(() => writes.map((write) => ({ status: 'pending', write })));
   const [running, setRunning] = useState(false);
   const outcomesRef = useRef<WriteOutcome[] | undefined>(undefined);
@@ -66,9 +93,17 @@ export function ApplyProgress({ writes, execute, stage = () => 0, concurrency = 
     setRunning(true);
     const prev = retry ? outcomesRef.current : undefined;
     setSlots((cur) => cur.map((s) => (!retry || s.status === 'failed' ? { status: 'running', write: s.write } : s)));
-    const outcomes = await runStaged(writes, execute, stage, concurrency, (i, o) => {
-      if (mounted.current) setSlots((cur) => cur.map((s, j) => (j === i ? o : s)));
-    }, prev);
+    const outcomes = await runStaged(
+      writes,
+      execute,
+      stage,
+      concurrency,
+      (i, o) => {
+        if (mounted.current) setSlots((cur) => cur.map((s, j) => (j === i ? o : s)));
+      },
+      prev,
+      { signal, stopOnFailure },
+    );
     outcomesRef.current = outcomes;
     if (!mounted.current) return;
     setSlots(outcomes);
@@ -109,14 +144,14 @@ export function ApplyProgress({ writes, execute, stage = () => 0, concurrency = 
             </div>
             {s.status === 'failed' ? (
               <div style={{ color: '#ca2621', fontSize: 12, marginTop: 4 }} data-testid="hc-apply-error">
-                {errorMessage(s.error, tr)}
+                {s.error instanceof SkippedWriteError ? tr('HARBOR_CONNECT_WIZARD_APPLY_SKIPPED') : errorMessage(s.error, tr)}
                 {isConflict(s.error) ? ` ${tr('HARBOR_CONNECT_WIZARD_APPLY_CONFLICT_HINT')}` : ''}
               </div>
             ) : null}
           </div>
         ))}
       </div>
-      {!running && failed.length ? (
+      {!running && failed.length && !signal?.aborted ? (
         <div style={{ marginTop: 12 }}>
           {networkDrop ? (
             <Alert type="warning" title={tr('HARBOR_CONNECT_WIZARD_APPLY_PARTIAL_TITLE')} style={{ marginBottom: 8 }}>

@@ -4,6 +4,8 @@ import type { Write } from '../../domain/plan/write';
 import { maskSecrets, planToYaml, writeToKubectl, writeToYamlDocument } from '../../domain/plan';
 import { tr } from '../../i18n/t';
 import { downloadText, copyText } from './download';
+import type { AccessVerdict } from '../../api/access';
+import { verdictText } from './usePreflight';
 
 export interface PlanReviewProps {
   writes: readonly Write[];
@@ -12,6 +14,8 @@ export interface PlanReviewProps {
   /** File name of the download. */
   fileName?: string;
   testId?: string;
+  /** The preflight's verdict per write (same order), when it ran: a denied write says why. */
+  verdicts?: ReadonlyArray<AccessVerdict | undefined>;
 }
 
 const ACTION_COLOR: Record<Write['action'], string> = {
@@ -40,7 +44,7 @@ function target(w: Write): string {
 }
 
 /** Every planned write, with its reason, as YAML or kubectl; secrets masked unless revealed; a download of the whole plan. */
-export function PlanReview({ writes, mask, fileName = 'harbor-connect-plan.yaml', testId = 'hc-plan-review' }: PlanReviewProps) {
+export function PlanReview({ writes, mask, fileName = 'harbor-connect-plan.yaml', testId = 'hc-plan-review', verdicts }: PlanReviewProps) {
   const [reveal, setReveal] = useState(false);
   const [view, setView] = useState<'yaml' | 'kubectl'>('yaml');
   const [open, setOpen] = useState<Record<number, boolean>>({});
@@ -87,7 +91,12 @@ export function PlanReview({ writes, mask, fileName = 'harbor-connect-plan.yaml'
           const s = shown(w);
           const text = view === 'yaml' ? writeToYamlDocument(s, { reveal: true }) : writeToKubectl(s, { reveal: true });
           return (
-            <div key={`${w.action}-${w.kind}-${target(w)}-${i}`} style={{ borderTop: i ? '1px solid #e3e9ef' : undefined }} data-testid="hc-plan-write">
+            <div
+              key={`${w.action}-${w.kind}-${target(w)}-${i}`}
+              style={{ borderTop: i ? '1px solid #e3e9ef' : undefined }}
+              data-testid="hc-plan-write"
+              data-verdict={verdicts?.[i] ? (verdicts[i]!.allowed ? 'allowed' : 'denied') : undefined}
+            >
               <div
                 style={{ display: 'flex', gap: 8, alignItems: 'center', padding: '8px 12px', cursor: 'pointer' }}
                 onClick={() => setOpen({ ...open, [i]: !open[i] })}
@@ -96,6 +105,11 @@ export function PlanReview({ writes, mask, fileName = 'harbor-connect-plan.yaml'
                 <span style={{ fontWeight: 600 }}>{w.kind}</span>
                 <span style={{ fontFamily: 'Monaco, Menlo, monospace', fontSize: 12 }}>{target(w)}</span>
                 <span style={{ flex: 1, color: '#79879c', fontSize: 12 }}>{w.reason ? tr(w.reason.key, w.reason.params) : ''}</span>
+                {verdicts?.[i] && !verdicts[i]!.allowed ? (
+                  <Tag color="error" title={verdictText(verdicts[i]!)}>
+                    {tr('HARBOR_CONNECT_PREFLIGHT_ROW_DENIED')}
+                  </Tag>
+                ) : null}
                 {w.effects?.map((e) => (
                   <Tag key={e} color="warning">
                     {tr(`HARBOR_CONNECT_WIZARD_EFFECT_${e.toUpperCase().replace(/-/g, '_')}`)}

@@ -12,7 +12,7 @@ function wellFormed(r: InspectionResult): void {
     expect(['error', 'warning', 'info']).toContain(f.severity);
   }
   if (r.certificates.length === 0) {
-    expect(r.findings.some((f) => f.code === 'not-a-certificate' || f.code === 'too-large')).toBe(true);
+    expect(r.findings.some((f) => f.code === 'not-a-certificate' || f.code === 'too-large' || f.code === 'too-many-certificates')).toBe(true);
   }
   for (const c of r.certificates) {
     expect(Number.isNaN(Date.parse(c.notBefore))).toBe(false);

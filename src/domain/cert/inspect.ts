@@ -6,12 +6,14 @@ import { colonHex, toPem, utf8LengthExceeds } from './bytes';
 import { forge } from './forge';
 import { ipEquals, matchesDnsName, parseIPv4, parseIPv6, parseRegistryHost } from './host';
 import { decodeInput, MAX_INPUT_BYTES } from './input';
+import { MAX_CERTIFICATES } from './canonical';
 import { formatDn, nameAttribute, parseCertificateDer, type KeyAlgorithm, type ParsedCertificate, type ParsedName } from './parse';
 import { verifyRsaPkcs1 } from './rsa-verify';
 
 export const FINDING_CODES = [
   'not-a-certificate',
   'too-large',
+  'too-many-certificates',
   'contains-private-key',
   'legacy-cn-only',
   'host-not-in-san',
@@ -120,6 +122,14 @@ function inspect(input: string | Uint8Array, options: InspectOptions): Inspectio
   }
 
   const decoded = decodeInput(input);
+  // Chain building compares certificates pairwise (signatures included): a file of hundreds of crafted ones would
+  // block the page for minutes. No CA chain is that long: refuse before parsing any.
+  if (decoded.candidates.length > MAX_CERTIFICATES) {
+    return {
+      certificates: [],
+      findings: [{ code: 'too-many-certificates', severity: 'error', params: { count: decoded.candidates.length, max: MAX_CERTIFICATES } }],
+    };
+  }
   if (decoded.privateKeys.length > 0) {
     findings.push({
       code: 'contains-private-key',
@@ -147,11 +157,15 @@ function inspect(input: string | Uint8Array, options: InspectOptions): Inspectio
   const n = parsed.length;
   const isCA = parsed.map((c) => c.basicConstraints?.ca === true);
   const selfSigned = parsed.map((c) => issuedBy(c, c));
+  // Candidate parents by subject name: a signature is checked only where the names (and the key identifiers,
+  // see issuedBy) already match, never for every pair.
+  const bySubject = new Map<string, number[]>();
+  parsed.forEach((c, j) => bySubject.set(c.subject.raw, [...(bySubject.get(c.subject.raw) ?? []), j]));
   // issuers[i]: indexes j ≠ i of certificates in the upload that issued certificate i.
   // A self-signed certificate tops its own chain (a re-issued root with the same name and key would
   // otherwise "issue" it), and a certificate uploaded twice is not its own issuer.
   const issuers = parsed.map((child, i) =>
-    selfSigned[i] ? [] : parsed.flatMap((parent, j) => (j !== i && parent.der !== child.der && issuedBy(child, parent) ? [j] : [])),
+    selfSigned[i] ? [] : (bySubject.get(child.issuer.raw) ?? []).filter((j) => j !== i && parsed[j]!.der !== child.der && issuedBy(child, parsed[j]!)),
   );
   const issuesSomething = parsed.map((_, j) => issuers.some((list, i) => i !== j && list.includes(j)));
 

@@ -12,6 +12,7 @@ const zh = load('zh');
 const PARAMS: Record<FindingCode, string[]> = {
   'not-a-certificate': ['block'],
   'too-large': ['limit'],
+  'too-many-certificates': ['count', 'max'],
   'contains-private-key': ['count'],
   'legacy-cn-only': ['host', 'cn'],
   'host-not-in-san': ['host', 'names'],

@@ -15,5 +15,6 @@ export { toYaml, yamlScalar } from './yaml';
 export { planToYaml, writeToYamlDocument, writeToKubectl, kubectlResourceType, shellQuote } from './render';
 export type { RenderOptions } from './render';
 export { maskSecrets, maskDockerConfigText, MASK } from './mask';
+export { LAST_APPLIED_ANNOTATION, withoutLastApplied } from './secrets';
 export { applyPlan, retryFailed, summarizeOutcomes, isNoop, containsSubset, isAbortError, UNCHANGED } from './apply';
 export type { WriteExecutor, ApplyOptions, ApplyProgress } from './apply';

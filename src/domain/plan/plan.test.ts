@@ -139,9 +139,9 @@ const saPatch: Write = {
 describe('planToYaml / writeToKubectl / maskSecrets', () => {
   it('masks Secret values but keeps hosts and usernames readable', () => {
     const masked = maskSecrets(secretWrite());
-    const body = masked.body as { data?: unknown; stringData: Record<string, string> };
-    expect(body.data).toBeUndefined();
-    const shown = JSON.parse(body.stringData['.dockerconfigjson']);
+    const body = masked.body as { data: Record<string, string>; stringData?: unknown };
+    expect(body.stringData).toBeUndefined();
+    const shown = JSON.parse(body.data['.dockerconfigjson']);
     expect(shown).toEqual({ auths: { 'harbor.example.com': { username: 'robot$proj+ci', password: MASK, email: 'a@b.c', auth: MASK } } });
     expect(JSON.stringify(masked)).not.toContain('s3cret');
     expect(maskSecrets(secretWrite(), { reveal: true })).toEqual(secretWrite());
@@ -149,6 +149,56 @@ describe('planToYaml / writeToKubectl / maskSecrets', () => {
     expect((jp.patch as JsonPatchOperation[])[0]).toEqual({ op: 'replace', path: '/data/.dockerconfigjson', value: MASK });
     const mp = maskSecrets({ ...saPatch, kind: 'Secret', patchType: 'merge', patch: { data: { token: 'abc' } } });
     expect(mp.patch).toEqual({ data: { token: MASK } });
+  });
+
+  /** What kube-apiserver accepts in a Secret's data: standard base64 (Go's base64.StdEncoding, strict). */
+  const apiServerAcceptsData = (v: unknown) => typeof v === 'string' && v.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(v);
+
+  it('masked output cannot be applied: every masked value sits in data and is not base64', () => {
+    const withStringData: Write = { ...secretWrite(), body: { ...secretWrite().body, stringData: { token: 'plain', '.dockercfg': '{"h":{"password":"p"}}' } } };
+    for (const w of [secretWrite(), withStringData]) {
+      const m = maskSecrets(w);
+      const body = m.body as { data: Record<string, unknown>; stringData?: unknown };
+      expect(body.stringData).toBeUndefined();
+      for (const [k, v] of Object.entries(body.data)) expect(apiServerAcceptsData(v), `${k}: ${String(v)}`).toBe(false);
+      // The YAML and the kubectl command a user could copy carry exactly that.
+      const doc = parseYaml(planToYaml([m], { reveal: true }).replace(/^---\n/, '')) as { data: Record<string, unknown>; stringData?: unknown };
+      expect(doc.stringData).toBeUndefined();
+      expect(Object.values(doc.data).some(apiServerAcceptsData)).toBe(false);
+      const cmd = writeToKubectl(w);
+      const heredoc = parseYaml(cmd.slice(cmd.indexOf('\n') + 1, cmd.lastIndexOf('\n'))) as { data: Record<string, unknown>; stringData?: unknown };
+      expect(heredoc.stringData).toBeUndefined();
+      expect(Object.values(heredoc.data).some(apiServerAcceptsData)).toBe(false);
+    }
+    // A JSON patch on stringData (which accepts any string) moves under data, masked.
+    const sp = maskSecrets({ ...saPatch, kind: 'Secret', patch: [{ op: 'add', path: '/stringData/password', value: 's3cret' }] });
+    expect((sp.patch as JsonPatchOperation[])[0]).toEqual({ op: 'add', path: '/data/password', value: MASK });
+    // The unmasked output is, of course, appliable.
+    expect(Object.values((secretWrite().body as { data: Record<string, unknown> }).data).every(apiServerAcceptsData)).toBe(true);
+  });
+
+  it('hides Authorization headers in objects of any kind', () => {
+    const rp: Write = {
+      action: 'create',
+      apiVersion: 'extensions.kubesphere.io/v1alpha1',
+      kind: 'ReverseProxy',
+      name: 'old-probe',
+      body: { spec: { directives: { headerUp: ['Authorization "Basic dTpwYXNz"', '-Cookie', '+authorization Bearer abc.def'] } }, headers: { Authorization: 'Basic dTpw', accept: 'x' } },
+    };
+    const m = maskSecrets(rp);
+    expect((m.body as any).spec.directives.headerUp).toEqual([`Authorization "Basic ${MASK}"`, '-Cookie', `+authorization Bearer ${MASK}`]);
+    expect((m.body as any).headers).toEqual({ Authorization: MASK, accept: 'x' });
+    expect(JSON.stringify(m)).not.toMatch(/dTpw|abc\.def/);
+    expect(maskSecrets(rp, { reveal: true })).toEqual(rp);
+  });
+
+  it('masks kubectl\'s last-applied copy of a Secret (every value in clear text)', () => {
+    const w = secretWrite();
+    (w.body as any).metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{".dockerconfigjson":"czNjcmV0"},"stringData":{"p":"s3cret"}}', other: 'shown' };
+    const masked = maskSecrets(w);
+    expect((masked.body as any).metadata.annotations).toEqual({ 'kubectl.kubernetes.io/last-applied-configuration': MASK, other: 'shown' });
+    expect(JSON.stringify(masked)).not.toContain('czNjcmV0');
+    expect(JSON.stringify(masked)).not.toContain('s3cret');
   });
 
   it('renders a multi-document stream a YAML parser reads back', () => {

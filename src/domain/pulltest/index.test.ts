@@ -9,6 +9,8 @@ import {
   planPullTest,
   planPullTestCleanup,
   pullTestLeftovers,
+  pullTestSecretLabels,
+  pullTestSecretLeftovers,
   pullTestPodName,
   pullTestResult,
   pullTestSelector,
@@ -143,6 +145,26 @@ describe('cleanup', () => {
     expect(pullTestLeftovers(pods, now).every((w) => w.preconditions?.uid === `uid-${w.name}`)).toBe(true);
     expect(planPullTestCleanup(pods, 'r2')[0].preconditions).toEqual({ uid: 'uid-kept' });
     expect(pullTestSelector('r1')).toBe('app.kubernetes.io/managed-by=harbor-connect,harbor-connect.kubesphere.io/pull-test=r1');
+  });
+
+  it('finds pull-test Secrets past their lifetime (metadata only), never those of a run in progress', () => {
+    const s = (name: string, created: string, run = 'r1', extra: Record<string, unknown> = {}) => ({
+      metadata: { name, namespace: 'demo', uid: `uid-${name}`, creationTimestamp: created, labels: { 'app.kubernetes.io/managed-by': 'harbor-connect', 'harbor-connect.kubesphere.io/pull-test': run }, ...extra },
+    });
+    const list = [
+      s('old', '2024-01-01T00:05:00Z'),
+      s('young', '2024-01-01T00:09:00Z'),
+      s('running', '2024-01-01T00:00:00Z', 'r2'),
+      s('going', '2024-01-01T00:00:00Z', 'r1', { deletionTimestamp: '2024-01-01T00:09:59Z' }),
+      { metadata: { name: 'someone', namespace: 'demo', creationTimestamp: '2024-01-01T00:00:00Z', labels: { 'harbor-connect.kubesphere.io/pull-test': 'x' } } },
+    ];
+    expect(pullTestSecretLeftovers(list, now, { keepRunIds: ['r2'] }).map((w) => [w.kind, w.name, w.preconditions])).toEqual([['Secret', 'old', { uid: 'uid-old' }]]);
+    expect(pullTestSecretLabels('reg', 'r9')).toEqual({
+      'app.kubernetes.io/managed-by': 'harbor-connect',
+      'harbor-connect.kubesphere.io/registry': 'reg',
+      'app.kubernetes.io/component': 'pull-test',
+      'harbor-connect.kubesphere.io/pull-test': 'r9',
+    });
   });
 });
 

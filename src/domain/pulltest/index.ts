@@ -219,6 +219,44 @@ export function pullTestLeftovers(pods: Pod[], now: Date | number, options: { gr
     }));
 }
 
+/** How long a pull-test Secret may live: the pod's deadline and a margin; older ones are leftovers of a closed tab. */
+export const PULL_TEST_SECRET_TTL_SECONDS = DEFAULT_DEADLINE_SECONDS + 60;
+
+/** The labels of a pull test's temporary Secret: found and cleaned up by label like its pods. */
+export function pullTestSecretLabels(registryId: string, runId: string): Record<string, string> {
+  return { ...managedLabels(registryId), [COMPONENT_LABEL]: PULL_TEST_COMPONENT, [PULL_TEST_LABEL]: runId };
+}
+
+/**
+ * Pull-test Secrets (read as metadata only) left behind by a closed tab or a failed delete: older than
+ * PULL_TEST_SECRET_TTL_SECONDS, not being deleted, not of a run still in progress. Deletes carry the uid read.
+ */
+export function pullTestSecretLeftovers(
+  secrets: Array<{ metadata?: { name?: string; namespace?: string; uid?: string; creationTimestamp?: string; deletionTimestamp?: string; labels?: Record<string, string> } }>,
+  now: Date | number,
+  options: { keepRunIds?: string[] } = {},
+): Write[] {
+  const nowMs = typeof now === 'number' ? now : now.getTime();
+  const keep = new Set(options.keepRunIds ?? []);
+  return secrets
+    .filter((s) => {
+      const l = s.metadata?.labels ?? {};
+      if (l[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE || !l[PULL_TEST_LABEL] || s.metadata?.deletionTimestamp || !s.metadata?.name) return false;
+      if (keep.has(l[PULL_TEST_LABEL]!)) return false;
+      const created = Date.parse(s.metadata?.creationTimestamp ?? '');
+      return Number.isNaN(created) || nowMs - created > PULL_TEST_SECRET_TTL_SECONDS * 1000;
+    })
+    .map((s) => ({
+      action: 'delete' as const,
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: s.metadata?.namespace,
+      name: s.metadata?.name ?? '',
+      ...(s.metadata?.uid ? { preconditions: { uid: s.metadata.uid } } : {}),
+      reason: { key: 'HARBOR_CONNECT_PULLTEST_WHY_CLEANUP', params: { name: s.metadata?.name ?? '' } },
+    }));
+}
+
 /** Deletes for every pod of one run (after its results were read). */
 export function planPullTestCleanup(pods: Pod[], runId: string): Write[] {
   return pods

@@ -215,6 +215,16 @@ describe('planRegistryRecordWrite', () => {
     expect(planRegistryRecordWrite({ existing: body, desired: changed }).status).toBe('unchanged');
   });
 
+  it('drops kubectl\'s last-applied copy (a former CA and settings in clear text) on its next write', () => {
+    const existing = stored(desired);
+    existing.metadata!.annotations = { ...existing.metadata!.annotations, 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"ca.crt":"b2xk"}}' };
+    const p = planRegistryRecordWrite({ existing, desired });
+    expect(p.status).toBe('replace');
+    const body = p.writes[0]!.body as Secret;
+    expect(body.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toBeUndefined();
+    expect(body.metadata?.annotations?.['kubesphere.io/creator']).toBe('admin');
+  });
+
   it('never takes over a Secret it did not make', () => {
     const foreign: Secret = { ...desired, metadata: { ...desired.metadata, labels: {} } };
     expect(planRegistryRecordWrite({ existing: foreign, desired })).toEqual({ status: 'conflict', writes: [], reason: 'not-managed' });

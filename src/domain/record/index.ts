@@ -5,6 +5,7 @@ import type { Secret } from 'kubernetes-types/core/v1';
 import { deepClone } from '../plan/jsonpatch';
 import { managedLabels } from '../plan/labels';
 import type { Write } from '../plan/write';
+import { LAST_APPLIED_ANNOTATION } from '../plan/secrets';
 import { base64DecodeText, base64EncodeText, sha256Hex } from './encoding';
 import {
   ANNOTATION_PREFIX,
@@ -265,7 +266,7 @@ export function planRegistryRecordWrite(input: { existing?: Secret; desired: Sec
   }
 
   const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries(exMeta.annotations ?? {})) if (!k.startsWith(ANNOTATION_PREFIX)) annotations[k] = v;
+  for (const [k, v] of Object.entries(exMeta.annotations ?? {})) if (!k.startsWith(ANNOTATION_PREFIX) && k !== LAST_APPLIED_ANNOTATION) annotations[k] = v;
   Object.assign(annotations, desired.metadata?.annotations ?? {});
   const createdBy = exMeta.annotations?.[RECORD_ANNOTATIONS.createdBy];
   if (createdBy) annotations[RECORD_ANNOTATIONS.createdBy] = createdBy;

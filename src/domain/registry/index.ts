@@ -17,3 +17,4 @@ export {
   globMatch,
 } from './image';
 export type { ImageReference } from './image';
+export { isPublicRegistryHost } from './public';

@@ -19,6 +19,7 @@ import {
   TRUST_MODE_ANNOTATION,
 } from '../record';
 import { registryHost } from './host';
+import { isPublicRegistryHost } from '../registry/public';
 import { containerdHostsToml } from './manual';
 import {
   INSTANCE_TYPE_LABEL,
@@ -39,6 +40,10 @@ export const TRUST_NAME_PREFIX = 'hc-trust-';
  */
 export const DEFAULT_INSTALLER_IMAGE = 'docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662';
 export const DEFAULT_INTERVAL_SECONDS = 300;
+/** The ConfigMap the extension's chart renders from its values (charts/frontend/templates/settings.yaml). */
+export const SETTINGS_CONFIGMAP = 'harbor-connect-settings';
+/** Its key holding the trust installer's image (global.imageRegistry or installer.image applied). */
+export const SETTINGS_INSTALLER_IMAGE = 'installerImage';
 /** Annotation on the DaemonSet and ConfigMap: SHA-256 of the body we wrote, so "unchanged" ignores server defaults. */
 export const SPEC_SHA256_ANNOTATION = `${ANNOTATION_PREFIX}spec-sha256`;
 
@@ -97,6 +102,39 @@ function volumeName(runtime: AutomaticRuntime): string {
   return `certs-${runtime.replace(/[^a-z0-9]/g, '')}`;
 }
 
+/**
+ * The one host folder the installer may touch per runtime. Install mode mounts exactly the registry's folder
+ * (<certs.d>/<host[:port]>), nothing else of the node. Remove mode mounts its parent, <certs.d>, so that the
+ * registry's folder itself can be removed once empty (a mount point cannot be); it only ever deletes the files its
+ * marker names, with the same pinned script.
+ */
+export function certsMountPath(runtime: AutomaticRuntime, hostDir: string, mode: InstallerMode): string {
+  return mode === 'install' ? `${RUNTIME_CERTS_DIRS[runtime]}/${hostDir}` : RUNTIME_CERTS_DIRS[runtime];
+}
+
+/** An image reference pinned by digest: `name@sha256:<64 hex>` (a tag before the digest is allowed, and ignored). */
+export function isPinnedImage(image: string): boolean {
+  return /^[a-z0-9][a-z0-9._:/-]*(:[\w][\w.-]{0,127})?@sha256:[0-9a-f]{64}$/.test(image);
+}
+
+/**
+ * The container's command: the script comes from the ConfigMap, so it runs only when its sha256 is the one pinned
+ * here (changing the ConfigMap alone changes nothing on the nodes); otherwise the pod fails with the reason.
+ */
+export function installerCommand(scriptSha256: string): string[] {
+  const why = `HC_ERROR PIN_MISMATCH: ${INSTALLER_PATHS.script} is not the script this installer was planned with (sha256 ${scriptSha256})`;
+  return [
+    'sh',
+    '-c',
+    [
+      `s="$(sha256sum ${INSTALLER_PATHS.script})" && [ "\${s%% *}" = "${scriptSha256}" ] && exec sh ${INSTALLER_PATHS.script}`,
+      `echo "${why}" >&2`,
+      `if [ -f /dev/termination-log ]; then echo "${why}" > /dev/termination-log; fi`,
+      'exit 1',
+    ].join('; '),
+  ];
+}
+
 /** The ConfigMap: the script and the hosts.toml the script copies for containerd. */
 export function buildInstallerConfigMap(input: Pick<TrustInstallerInput, 'registryId' | 'hostPort' | 'namespace'>): ConfigMap {
   const host = registryHost(input.hostPort);
@@ -113,14 +151,25 @@ export function buildInstallerConfigMap(input: Pick<TrustInstallerInput, 'regist
   return withSpecHash(body);
 }
 
+/** Automatic trust never writes files for a public registry's host (see domain/registry/public.ts). */
+export function refusePublicRegistry(hostPort: string): void {
+  if (isPublicRegistryHost(registryHost(hostPort).host)) {
+    throw new Error(`automatic trust is not for public registries: ${hostPort} would get a hosts.toml on every node`);
+  }
+}
+
 export function buildInstallerDaemonSet(input: TrustInstallerInput, mode: InstallerMode = 'install'): DaemonSet {
   const host = registryHost(input.hostPort);
+  if (mode === 'install') refusePublicRegistry(input.hostPort);
   const targets = installerTargets(input.runtimes);
   if (targets.length === 0) throw new Error('no node runtime the trust installer can handle (containerd, docker, cri-o)');
   const name = trustInstallerName(input.registryId);
   const labels = trustInstallerLabels(input.registryId);
   const configMap = buildInstallerConfigMap(input);
   const interval = Math.max(10, Math.round(input.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS));
+  // The default is pinned by digest; the wizard refuses any other image that is not (buildWizardPlan).
+  const image = input.image ?? DEFAULT_INSTALLER_IMAGE;
+  const hostsToml = configMap.data?.['hosts.toml'] ?? '';
   const env = [
     { name: 'HC_MODE', value: mode },
     { name: 'HC_REGISTRY_ID', value: input.registryId },
@@ -130,6 +179,11 @@ export function buildInstallerDaemonSet(input: TrustInstallerInput, mode: Instal
     { name: 'HC_CONFIG_DIR', value: INSTALLER_PATHS.config },
     { name: 'HC_INTERVAL', value: String(interval) },
     { name: 'HC_READY_FILE', value: INSTALLER_PATHS.ready },
+    { name: 'HC_WORK_DIR', value: INSTALLER_PATHS.tmp },
+    // What the installer may write, pinned here: a change of the record Secret or the ConfigMap alone (anyone
+    // with write access to the extension namespace) installs nothing on the nodes.
+    { name: 'HC_CA_SHA256', value: input.caPem ? caFileSha256(input.caPem) : '' },
+    { name: 'HC_HOSTS_SHA256', value: sha256Hex(hostsToml) },
   ];
   const podSpec: NonNullable<NonNullable<DaemonSet['spec']>['template']['spec']> = {
     automountServiceAccountToken: false,
@@ -150,9 +204,10 @@ export function buildInstallerDaemonSet(input: TrustInstallerInput, mode: Instal
     containers: [
       {
         name: 'installer',
-        image: input.image ?? DEFAULT_INSTALLER_IMAGE,
+        image,
+        // Pinned by digest: IfNotPresent can only ever find that very image.
         imagePullPolicy: 'IfNotPresent',
-        command: ['sh', INSTALLER_PATHS.script],
+        command: installerCommand(sha256Hex(INSTALLER_SCRIPT)),
         env,
         resources: { requests: { cpu: '5m', memory: '8Mi' }, limits: { cpu: '50m', memory: '32Mi' } },
         readinessProbe: { exec: { command: ['test', '-f', INSTALLER_PATHS.ready] }, periodSeconds: 5, failureThreshold: 1 },
@@ -174,7 +229,7 @@ export function buildInstallerDaemonSet(input: TrustInstallerInput, mode: Instal
           { name: 'ca', mountPath: INSTALLER_PATHS.ca, readOnly: true },
           { name: 'tmp', mountPath: INSTALLER_PATHS.tmp },
           // Mounted at the node's own path, so the script and hosts.toml name the same path as the node.
-          ...targets.map((r) => ({ name: volumeName(r), mountPath: RUNTIME_CERTS_DIRS[r] })),
+          ...targets.map((r) => ({ name: volumeName(r), mountPath: certsMountPath(r, host.hostDir, mode) })),
         ],
       },
     ],
@@ -183,7 +238,7 @@ export function buildInstallerDaemonSet(input: TrustInstallerInput, mode: Instal
       // Optional: remove mode must start even after the CA was taken out of the record.
       { name: 'ca', secret: { secretName: input.caSecretName, items: [{ key: RECORD_CA_KEY, path: RECORD_CA_KEY }], optional: true, defaultMode: 0o444 } },
       { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
-      ...targets.map((r) => ({ name: volumeName(r), hostPath: { path: RUNTIME_CERTS_DIRS[r], type: 'DirectoryOrCreate' } })),
+      ...targets.map((r) => ({ name: volumeName(r), hostPath: { path: certsMountPath(r, host.hostDir, mode), type: 'DirectoryOrCreate' } })),
     ],
   };
   if (input.imagePullSecrets?.length) podSpec.imagePullSecrets = input.imagePullSecrets.map((n) => ({ name: n }));
@@ -267,6 +322,7 @@ export function planOwnedObjectWrite(existing: KubeObject | undefined, desired: 
  * The record Secret (caSecretName) must exist first: write it in an earlier step of the same plan.
  */
 export function planTrustInstaller(input: TrustInstallerInput): Write[] {
+  refusePublicRegistry(input.hostPort);
   const cm = planOwnedObjectWrite(input.existing?.configMap, buildInstallerConfigMap(input), {
     create: 'HARBOR_CONNECT_TRUST_WHY_CONFIGMAP_CREATE',
     replace: 'HARBOR_CONNECT_TRUST_WHY_CONFIGMAP_REPLACE',
@@ -405,9 +461,21 @@ export function toRemoveMode(ds: DaemonSet): DaemonSet {
   const body = deepClone(ds);
   const tpl = body.spec!.template;
   tpl.metadata = { ...(tpl.metadata ?? {}), annotations: { ...(tpl.metadata?.annotations ?? {}), [TRUST_MODE_ANNOTATION]: 'remove' } };
+  const hostDir = installerEnv(ds, 'HC_HOST_DIR');
+  // Install mode mounts <certs.d>/<host>; remove mode needs <certs.d> to remove that folder once empty.
+  const parentOf = (path: string | undefined) => (hostDir && path?.endsWith(`/${hostDir}`) ? path.slice(0, -hostDir.length - 1) : path);
+  const widened = new Set<string>();
+  for (const v of tpl.spec?.volumes ?? []) {
+    const parent = parentOf(v.hostPath?.path);
+    if (v.hostPath && parent && parent !== v.hostPath.path) {
+      v.hostPath = { ...v.hostPath, path: parent };
+      widened.add(v.name);
+    }
+  }
   for (const c of tpl.spec?.containers ?? []) {
     const env = (c.env ?? []).filter((e) => e.name !== 'HC_MODE');
     c.env = [{ name: 'HC_MODE', value: 'remove' }, ...env];
+    for (const m of c.volumeMounts ?? []) if (widened.has(m.name)) m.mountPath = parentOf(m.mountPath) ?? m.mountPath;
   }
   delete (body as { status?: unknown }).status;
   const withHash = withSpecHash(body);

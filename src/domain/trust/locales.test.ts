@@ -12,7 +12,7 @@ const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1
 // A Record, so adding a reason without a locale text fails to compile here.
 const REASON_SET: Record<NodeTrustReason, true> = {
   installed: true, starting: true, 'old-ca': true, terminating: true, removing: true, 'installer-image': true,
-  'foreign-file': true, 'no-ca': true, 'write-failed': true, 'installer-error': true, 'pod-failed': true, os: true,
+  'foreign-file': true, 'no-ca': true, 'write-failed': true, 'pin-mismatch': true, 'installer-error': true, 'pod-failed': true, os: true,
   taint: true, 'node-not-ready': true, unschedulable: true, 'no-pod': true, 'no-installer': true, removed: true,
   'manual-mode': true, 'system-trust': true, 'runtime-manual': true,
 };

@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildInstallerDaemonSet } from './installer';
+import { createHash } from 'node:crypto';
+import { buildInstallerDaemonSet, installerCommand } from './installer';
 import { containerdHostsToml } from './manual';
 import { registryHost } from './host';
 import { INSTALLER_SCRIPT } from './script';
@@ -14,6 +15,9 @@ const CA1 = '-----BEGIN CERTIFICATE-----\nMIIBfirst\n-----END CERTIFICATE-----\n
 const CA2 = '-----BEGIN CERTIFICATE-----\nMIIBsecond\n-----END CERTIFICATE-----\n';
 const HOST_DIR = 'harbor.example.com:8443';
 const TARGETS = 'containerd=/etc/containerd/certs.d docker=/etc/docker/certs.d cri-o=/etc/containers/certs.d';
+
+const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
+const HOSTS = containerdHostsToml(registryHost(HOST_DIR));
 
 const shells: Array<[string, string[]]> = [['sh', ['sh']]];
 if (existsSync('/bin/busybox')) shells.push(['busybox sh', ['/bin/busybox', 'sh']]);
@@ -32,7 +36,7 @@ describe.each(shells)('installer script under %s', (_label, shell) => {
     // What hostPath DirectoryOrCreate would have made.
     for (const p of ['etc/containerd/certs.d', 'etc/docker/certs.d', 'etc/containers/certs.d']) mkdirSync(join(root, p), { recursive: true });
     writeFileSync(join(dir, 'ca', 'ca.crt'), CA1);
-    writeFileSync(join(dir, 'config', 'hosts.toml'), containerdHostsToml(registryHost(HOST_DIR)));
+    writeFileSync(join(dir, 'config', 'hosts.toml'), HOSTS);
     writeFileSync(join(dir, 'install.sh'), INSTALLER_SCRIPT);
     writeFileSync(join(dir, 'run', 'termination-log'), ''); // the kubelet provides this file
     env = {
@@ -46,6 +50,9 @@ describe.each(shells)('installer script under %s', (_label, shell) => {
       HC_CONFIG_DIR: join(dir, 'config'),
       HC_READY_FILE: join(dir, 'run', 'ready'),
       HC_TERMINATION_LOG: join(dir, 'run', 'termination-log'),
+      HC_WORK_DIR: join(dir, 'run'),
+      HC_CA_SHA256: sha256(CA1),
+      HC_HOSTS_SHA256: sha256(HOSTS),
       HC_ONCE: '1',
     };
   });
@@ -96,7 +103,7 @@ describe.each(shells)('installer script under %s', (_label, shell) => {
     const inode = statSync(cd('ca.crt')).ino;
     age(cd('hosts.toml'));
     writeFileSync(env.HC_CA_FILE, CA2);
-    const r = run();
+    const r = run({ HC_CA_SHA256: sha256(CA2) });
     expect(r.status).toBe(0);
     expect(readFileSync(cd('ca.crt'), 'utf8')).toBe(CA2);
     expect(readFileSync(dk('ca.crt'), 'utf8')).toBe(CA2);
@@ -107,6 +114,46 @@ describe.each(shells)('installer script under %s', (_label, shell) => {
     writeFileSync(env.HC_CA_FILE, CA1);
     expect(run().status).toBe(0);
     expect(readFileSync(cd('ca.crt'), 'utf8')).toBe(CA1);
+  });
+
+  it('installs only the CA and hosts.toml pinned in the DaemonSet: a changed record or ConfigMap writes nothing', () => {
+    expect(run().status).toBe(0);
+    for (const f of [cd('ca.crt'), dk('ca.crt'), cd('hosts.toml')]) age(f);
+    // Someone with write access to the extension namespace puts another CA into the record Secret.
+    writeFileSync(env.HC_CA_FILE, CA2);
+    const r = run();
+    expect(r.status).toBe(1);
+    expect(termLog()).toMatch(new RegExp(`^HC_ERROR PIN_MISMATCH: ca.crt has sha256 ${sha256(CA2)}, not the ${sha256(CA1)}`));
+    expect(readFileSync(cd('ca.crt'), 'utf8')).toBe(CA1);
+    expect(readFileSync(dk('ca.crt'), 'utf8')).toBe(CA1);
+    expect(statSync(cd('ca.crt')).mtime.getTime()).toBe(past.getTime());
+    expect(ready()).toBe(false);
+    // ... or another hosts.toml into the ConfigMap.
+    writeFileSync(env.HC_CA_FILE, CA1);
+    writeFileSync(join(dir, 'config', 'hosts.toml'), 'server = "https://attacker.example"\n');
+    expect(run().status).toBe(1);
+    expect(termLog()).toMatch(/^HC_ERROR PIN_MISMATCH: hosts.toml has sha256/);
+    expect(readFileSync(cd('hosts.toml'), 'utf8')).toBe(HOSTS);
+    // Without pins it installs nothing at all.
+    expect(run({ HC_CA_SHA256: '' }).status).toBe(1);
+    expect(termLog()).toMatch(/^HC_ERROR BAD_CONFIG: no sha256 pinned for ca.crt/);
+  });
+
+  it('the container command runs the script only when it is the one pinned', () => {
+    const cfg = join(dir, 'hcconfig');
+    mkdirSync(cfg);
+    const script = join(cfg, 'install.sh');
+    writeFileSync(script, INSTALLER_SCRIPT);
+    const command = (sha: string) => installerCommand(sha)[2]!.split('/hc/config/install.sh').join(script);
+    const ok = spawnSync(shell[0], [...shell.slice(1), '-c', command(sha256(INSTALLER_SCRIPT))], { env, encoding: 'utf8', timeout: 10_000 });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(readFileSync(cd('ca.crt'), 'utf8')).toBe(CA1);
+    // The ConfigMap's script replaced by something else: it never runs.
+    writeFileSync(script, '#!/bin/sh\ntouch "$HC_WORK_DIR/pwned"\n');
+    const bad = spawnSync(shell[0], [...shell.slice(1), '-c', command(sha256(INSTALLER_SCRIPT))], { env, encoding: 'utf8', timeout: 10_000 });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/HC_ERROR PIN_MISMATCH: .* is not the script this installer was planned with/);
+    expect(existsSync(join(env.HC_WORK_DIR, 'pwned'))).toBe(false);
   });
 
   it('refuses to replace a differing file it did not write, and says so in the termination log', () => {
@@ -132,7 +179,7 @@ describe.each(shells)('installer script under %s', (_label, shell) => {
   it('adopts a file that already has the right content (e.g. from the manual instructions)', () => {
     mkdirSync(cd(), { recursive: true });
     writeFileSync(cd('ca.crt'), CA1);
-    writeFileSync(cd('hosts.toml'), containerdHostsToml(registryHost(HOST_DIR)));
+    writeFileSync(cd('hosts.toml'), HOSTS);
     age(cd('ca.crt'));
     expect(run().status).toBe(0);
     expect(statSync(cd('ca.crt')).mtime.getTime()).toBe(past.getTime());
@@ -206,7 +253,7 @@ describe.each(shells)('installer script under %s', (_label, shell) => {
     const dsEnv = Object.fromEntries((ds.spec?.template.spec?.containers[0].env ?? []).map((e) => [e.name, e.value ?? '']));
     // Only the pod-local mounts move into the temp dir; targets stay the node paths under HOST_ROOT.
     const r = spawnSync(shell[0], [...shell.slice(1), join(dir, 'install.sh')], {
-      env: { ...dsEnv, PATH: env.PATH, HOST_ROOT: root, HC_CA_FILE: env.HC_CA_FILE, HC_CONFIG_DIR: env.HC_CONFIG_DIR, HC_READY_FILE: env.HC_READY_FILE, HC_TERMINATION_LOG: env.HC_TERMINATION_LOG, HC_ONCE: '1' },
+      env: { ...dsEnv, PATH: env.PATH, HOST_ROOT: root, HC_CA_FILE: env.HC_CA_FILE, HC_CONFIG_DIR: env.HC_CONFIG_DIR, HC_READY_FILE: env.HC_READY_FILE, HC_TERMINATION_LOG: env.HC_TERMINATION_LOG, HC_WORK_DIR: env.HC_WORK_DIR, HC_ONCE: '1' },
       encoding: 'utf8',
     });
     expect(r.status).toBe(0);

@@ -8,6 +8,10 @@
 //   HC_TARGETS       space-separated runtime=dir pairs; dir is the certs.d path ON THE NODE, mounted at the
 //                    same path in the container (hostPath mountPath == path)
 //   HC_CA_FILE       the CA to install (the record Secret's ca.crt, mounted read-only)
+//   HC_CA_SHA256     the sha256 the CA must have (install mode): pinned in the DaemonSet, so writing the record
+//                    Secret alone never changes what nodes trust
+//   HC_HOSTS_SHA256  the sha256 hosts.toml must have (install mode, containerd targets)
+//   HC_WORK_DIR      pod-local scratch (default /tmp): sources are copied here, checked, then installed from the copy
 //   HC_CONFIG_DIR    holds hosts.toml (the ConfigMap, mounted read-only)
 //   HC_INTERVAL      seconds between re-checks (default 300)
 //   HC_READY_FILE    touched after a successful pass, removed on failure (readiness probe: test -f)
@@ -37,6 +41,7 @@ CA_FILE="\${HC_CA_FILE:-/hc/ca/ca.crt}"
 CONFIG_DIR="\${HC_CONFIG_DIR:-/hc/config}"
 INTERVAL="\${HC_INTERVAL:-300}"
 READY="\${HC_READY_FILE:-/tmp/ready}"
+WORK="\${HC_WORK_DIR:-/tmp}"
 TERM_LOG="\${HC_TERMINATION_LOG:-/dev/termination-log}"
 ROOT="\${HOST_ROOT:-}"
 MARKER=.harbor-connect
@@ -63,6 +68,23 @@ trap on_term TERM INT
 sum_of() {
   set -- $(cksum < "$1")
   echo "$1-$2"
+}
+
+sha256_of() {
+  set -- $(sha256sum < "$1")
+  echo "$1"
+}
+
+# pinned <source> <expected sha256> <name>: copies the source into the pod's scratch, checks the copy against the
+# sha256 the DaemonSet pins and prints the copy's path; what is installed is that very copy.
+pinned() {
+  [ -n "$2" ] || fail BAD_CONFIG "no sha256 pinned for $3"
+  cp "$1" "$WORK/.pinned-$3" 2>/dev/null || fail WRITE_FAILED "cannot copy $3 to $WORK"
+  got="$(sha256_of "$WORK/.pinned-$3")"
+  if [ "$got" != "$2" ]; then
+    fail PIN_MISMATCH "$3 has sha256 $got, not the $2 this installer was planned with: nothing written (apply the registry again from Harbor Connect)"
+  fi
+  echo "$WORK/.pinned-$3"
 }
 
 # marker_get <marker file> <key>: the value recorded for key, empty when absent.
@@ -96,14 +118,14 @@ install_one() {
   mkdir -p "$dir" || fail WRITE_FAILED "cannot create $2/$HOST_DIR"
   # Check every file before writing any, so a refusal leaves the folder as it was.
   for n in $names; do
-    src="$CA_FILE"; [ "$n" = hosts.toml ] && src="$CONFIG_DIR/hosts.toml"
+    src="$PIN_CA"; [ "$n" = hosts.toml ] && src="$PIN_HOSTS"
     if [ -e "$dir/$n" ] && ! cmp -s "$src" "$dir/$n" && ! ours "$dir" "$n"; then
       fail FOREIGN_FILE "$2/$HOST_DIR/$n exists with other content and was not written by Harbor Connect; not replacing it"
     fi
   done
   want="registry=$ID"
   for n in $names; do
-    src="$CA_FILE"; [ "$n" = hosts.toml ] && src="$CONFIG_DIR/hosts.toml"
+    src="$PIN_CA"; [ "$n" = hosts.toml ] && src="$PIN_HOSTS"
     put "$src" "$dir" "$n" || fail WRITE_FAILED "cannot write $2/$HOST_DIR/$n"
     want="$want
 $n=$(sum_of "$dir/$n")"
@@ -137,6 +159,15 @@ remove_one() {
 }
 
 pass() {
+  if [ "$MODE" = install ]; then
+    # The record Secret and the ConfigMap can be changed by anyone who may write the extension's namespace:
+    # only the content pinned in this DaemonSet is ever installed.
+    PIN_CA="$(pinned "$CA_FILE" "\${HC_CA_SHA256:-}" ca.crt)" || exit 1
+    PIN_HOSTS=
+    case " $TARGETS" in *" containerd="*)
+      PIN_HOSTS="$(pinned "$CONFIG_DIR/hosts.toml" "\${HC_HOSTS_SHA256:-}" hosts.toml)" || exit 1 ;;
+    esac
+  fi
   for t in $TARGETS; do
     case "$MODE" in
       install) install_one "\${t%%=*}" "\${t#*=}" ;;

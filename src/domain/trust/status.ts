@@ -21,6 +21,7 @@ export type NodeTrustReason =
   | 'foreign-file'
   | 'no-ca'
   | 'write-failed'
+  | 'pin-mismatch'
   | 'installer-error'
   | 'pod-failed'
   // not-covered
@@ -124,7 +125,7 @@ function latestWarning(events: CoreV1Event[] | undefined, pod: Pod): string | un
 function fromHcError(message: string | undefined): { reason: NodeTrustReason; detail: string } | undefined {
   const m = message ? HC_ERROR.exec(message) : null;
   if (!m) return undefined;
-  const reason: NodeTrustReason = m[1] === 'FOREIGN_FILE' ? 'foreign-file' : m[1] === 'NO_CA' ? 'no-ca' : m[1] === 'WRITE_FAILED' ? 'write-failed' : 'installer-error';
+  const reason: NodeTrustReason = m[1] === 'FOREIGN_FILE' ? 'foreign-file' : m[1] === 'NO_CA' ? 'no-ca' : m[1] === 'WRITE_FAILED' ? 'write-failed' : m[1] === 'PIN_MISMATCH' ? 'pin-mismatch' : 'installer-error';
   return { reason, detail: m[0] };
 }
 

@@ -6,10 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { caFileSha256 } from '../record';
+import { caFileSha256, sha256Hex } from '../record';
+import { isPublicRegistryHost } from '../registry';
 import {
   buildInstallerDaemonSet,
   DEFAULT_INSTALLER_IMAGE,
+  INSTALLER_SCRIPT,
+  isPinnedImage,
   clusterRuntimes,
   containerdHostsToml,
   installerRolledOut,
@@ -229,7 +232,7 @@ describe('planTrustInstaller', () => {
     expect(cm.data?.['install.sh']).toMatch(/^#!\/bin\/sh/);
   });
 
-  it('a pod template that is small, unprivileged and mounts only the runtime folders needed', () => {
+  it('a pod template that is small, unprivileged, pinned, and mounts only the registry\'s own folder per runtime', () => {
     const ds = buildInstallerDaemonSet({ ...base, runtimes: ['containerd', 'cri-o'] });
     const tpl = ds.spec!.template;
     const pod = tpl.spec!;
@@ -246,12 +249,22 @@ describe('planTrustInstaller', () => {
     expect(c.securityContext?.capabilities?.add).toBeUndefined();
     expect(c.readinessProbe?.exec?.command).toEqual(['test', '-f', '/tmp/ready']);
     const hostPaths = pod.volumes!.filter((v) => v.hostPath).map((v) => v.hostPath);
+    // Only <certs.d>/<host:port>, never the whole certs.d (other registries' trust) or anything else of the node.
     expect(hostPaths).toEqual([
-      { path: '/etc/containerd/certs.d', type: 'DirectoryOrCreate' },
-      { path: '/etc/containers/certs.d', type: 'DirectoryOrCreate' },
+      { path: '/etc/containerd/certs.d/harbor.example.com:8443', type: 'DirectoryOrCreate' },
+      { path: '/etc/containers/certs.d/harbor.example.com:8443', type: 'DirectoryOrCreate' },
     ]);
     // hostPath mounted at the node's own path.
-    expect(c.volumeMounts?.filter((m) => m.mountPath.startsWith('/etc/')).map((m) => m.mountPath)).toEqual(['/etc/containerd/certs.d', '/etc/containers/certs.d']);
+    expect(c.volumeMounts?.filter((m) => m.mountPath.startsWith('/etc/')).map((m) => m.mountPath)).toEqual([
+      '/etc/containerd/certs.d/harbor.example.com:8443',
+      '/etc/containers/certs.d/harbor.example.com:8443',
+    ]);
+    // What it writes is pinned in the spec: the CA and hosts.toml by sha256, the script by sha256 before it runs.
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+    expect(env.HC_CA_SHA256).toBe(caFileSha256(CA));
+    expect(env.HC_HOSTS_SHA256).toBe(sha256Hex(containerdHostsToml(registryHost('harbor.example.com:8443'))));
+    expect(c.command?.[0]).toBe('sh');
+    expect(c.command?.[2]).toContain(sha256Hex(INSTALLER_SCRIPT));
     expect(pod.volumes!.find((v) => v.name === 'ca')?.secret).toMatchObject({ secretName: 'hc-registry-harbor-example-com-8443', optional: true, items: [{ key: 'ca.crt', path: 'ca.crt' }] });
     expect(c.env?.find((e) => e.name === 'HC_TARGETS')?.value).toBe('containerd=/etc/containerd/certs.d cri-o=/etc/containers/certs.d');
   });
@@ -272,6 +285,23 @@ describe('planTrustInstaller', () => {
     expect(rotated[0].effects).toEqual(['rolls-workload']);
   });
 
+  it('refuses a public registry: no hosts.toml for docker.io (or quay.io, regional gcr.io) on every node', () => {
+    for (const hostPort of ['docker.io', 'registry-1.docker.io', 'quay.io', 'us.gcr.io', 'europe-docker.pkg.dev', 'ghcr.io:443']) {
+      expect(() => planTrustInstaller({ ...base, hostPort }), hostPort).toThrow(/public registries/);
+    }
+    expect(isPublicRegistryHost('harbor.docker.internal')).toBe(false);
+    expect(isPublicRegistryHost('Docker.IO.')).toBe(true);
+    // Removal still works for whatever was installed before.
+    expect(() => planTrustRemoval({ registryId: 'x', namespace: base.namespace, rebuild: { hostPort: 'docker.io', caSecretName: 'c', caPem: '', runtimes: ['containerd'] } })).not.toThrow();
+  });
+
+  it('tells an image pinned by digest from a tag', () => {
+    expect(isPinnedImage('busybox:1.36')).toBe(false);
+    expect(isPinnedImage(`registry.local:5000/library/busybox@sha256:${'a'.repeat(64)}`)).toBe(true);
+    expect(isPinnedImage(DEFAULT_INSTALLER_IMAGE)).toBe(true);
+    expect(isPinnedImage(`busybox@sha256:${'a'.repeat(63)}`)).toBe(false);
+  });
+
   it('refuses runtimes it cannot handle alone', () => {
     expect(() => planTrustInstaller({ ...base, runtimes: ['k3s'] })).toThrow(/no node runtime/);
   });
@@ -290,8 +320,10 @@ describe('planTrustRemoval', () => {
     expect(ds.spec?.template.spec?.containers[0].env?.find((e) => e.name === 'HC_MODE')?.value).toBe('remove');
     expect(ds.spec?.template.spec?.containers[0].env?.filter((e) => e.name === 'HC_MODE')).toHaveLength(1);
     expect(ds.spec?.template.metadata?.annotations?.['harbor-connect.kubesphere.io/installer-mode']).toBe('remove');
-    // Same mounts as install mode: it cleans exactly where it wrote.
-    expect(ds.spec?.template.spec?.volumes).toEqual(existing.daemonSet.spec?.template.spec?.volumes);
+    // Same folders as install mode, one level up: it cleans exactly where it wrote, and can remove the folder itself.
+    expect(ds.spec?.template.spec?.volumes?.filter((v) => v.hostPath).map((v) => v.hostPath?.path)).toEqual(['/etc/containerd/certs.d']);
+    expect(ds.spec?.template.spec?.containers[0].volumeMounts?.filter((m) => m.mountPath.startsWith('/etc/')).map((m) => m.mountPath)).toEqual(['/etc/containerd/certs.d']);
+    expect(ds.spec?.template.spec?.volumes?.filter((v) => !v.hostPath)).toEqual(existing.daemonSet.spec?.template.spec?.volumes?.filter((v) => !v.hostPath));
     expect(p1.waitFor).toEqual({ kind: 'daemonset-ready', namespace: base.namespace, name: 'hc-trust-harbor-example-com-8443', mode: 'remove', timeoutSeconds: 300 });
     expect(p2.writes.map((w) => [w.action, w.kind])).toEqual([
       ['delete', 'DaemonSet'],

@@ -8,7 +8,8 @@ export function warningText(w: BindingWarning): string {
     case 'missing':
       return tr('HARBOR_CONNECT_PROJECT_WARN_MISSING', { secret: w.secret });
     case 'not-pull-secret':
-      return tr('HARBOR_CONNECT_PROJECT_WARN_NOT_PULL_SECRET', { secret: w.secret, type: w.type });
+      // The project page reads other Secrets' names only, not their type.
+      return w.type ? tr('HARBOR_CONNECT_PROJECT_WARN_NOT_PULL_SECRET', { secret: w.secret, type: w.type }) : tr('HARBOR_CONNECT_PROJECT_WARN_NOT_A_PULL_SECRET', { secret: w.secret });
     case 'host-mismatch':
       return tr('HARBOR_CONNECT_PROJECT_WARN_HOST_MISMATCH', { secret: w.secret, hosts: w.hosts, images: w.images });
   }

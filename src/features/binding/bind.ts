@@ -11,7 +11,8 @@ import {
   type WorkloadKind,
 } from '../../domain/binding';
 import type { Write } from '../../domain/plan/write';
-import { isConflict, isNetworkError, isTestOpFailure, isTimeout, ApiError } from '../../api/errors';
+import { isNoop } from '../../domain/plan/apply';
+import { isConflict, isNetworkError, isTestOpFailure, isTimeout, ApiError, NameTakenError } from '../../api/errors';
 
 export type TargetKind = 'ServiceAccount' | WorkloadKind;
 
@@ -139,7 +140,8 @@ export class BindingRetryExhausted extends Error {
 /**
  * A WriteExecutor (for ApplyProgress / applyPlan) that turns each previewed binding write into bindTarget: the
  * write names the target; the actual patch is re-planned from a fresh read, so a retry never applies a stale
- * patch. Other writes (a Secret create) go straight to io.write; AlreadyExists counts as unchanged.
+ * patch. Other writes (a Secret create) go straight to io.write; AlreadyExists counts as unchanged only when the
+ * object found holds what the create would have written (a retry after a lost answer), else NameTakenError.
  */
 export function bindingExecutor(io: BindIo, secretName: string, mode: 'bind' | 'unbind', unchanged: unknown) {
   return async (write: Write, signal?: AbortSignal): Promise<unknown> => {
@@ -152,7 +154,11 @@ export function bindingExecutor(io: BindIo, secretName: string, mode: 'bind' | '
     try {
       return await io.write(write, signal);
     } catch (e) {
-      if (write.action === 'create' && e instanceof ApiError && e.reason === 'AlreadyExists') return unchanged;
+      if (write.action === 'create' && e instanceof ApiError && e.reason === 'AlreadyExists') {
+        const current = await io.read(write.apiVersion, write.kind, write.namespace ?? '', write.name, signal).catch(() => undefined);
+        if (current && isNoop(write, current)) return unchanged;
+        throw new NameTakenError(write.kind, write.namespace, write.name);
+      }
       throw e;
     }
   };

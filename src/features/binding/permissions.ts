@@ -1,15 +1,17 @@
-// What the current user may do in a project, from the API server itself (SelfSubjectAccessReview), and why not.
+// What the current user may do in a project, asked of KubeSphere itself by dry runs of the very requests
+// (src/api/access.ts: ks-apiserver authorizes with its own RBAC, then calls kube-apiserver as itself, so a
+// SelfSubjectAccessReview would not tell), and why not.
 import { useQueries } from '@tanstack/react-query';
+import { checkAccess, type AccessVerdict } from '../../api/access';
 import type { ClusterContext } from '../../api/cluster';
 import { queryKeys } from '../../api/queryKeys';
-import { canI, type CanIResult } from '../../api/resources';
 import { tr } from '../../i18n/t';
 
 export type CheckId = 'patchServiceAccounts' | 'createSecrets' | 'patchDeployments' | 'patchStatefulSets' | 'patchDaemonSets' | 'patchCronJobs';
 
 export interface Check {
   id: CheckId;
-  verb: string;
+  verb: 'patch' | 'create';
   group: string;
   resource: string;
   /** The KubeSphere project role that grants it. */
@@ -57,10 +59,10 @@ export function deniedReason(check: Check, namespace: string): string {
 export function useProjectPermissions(cluster: ClusterContext, namespace: string): ProjectPermissions {
   const results = useQueries({
     queries: CHECKS.map((c) => {
-      const attrs = { verb: c.verb, group: c.group, resource: c.resource, namespace };
+      const question = { verb: c.verb, group: c.group, resource: c.resource, namespace };
       return {
-        queryKey: queryKeys.access(cluster.name, attrs),
-        queryFn: ({ signal }: { signal?: AbortSignal }) => canI(cluster, attrs, { signal }),
+        queryKey: queryKeys.access(cluster.name, question),
+        queryFn: ({ signal }: { signal?: AbortSignal }) => checkAccess(cluster, question, { signal }),
         staleTime: 60_000,
         enabled: !!namespace,
       };
@@ -71,7 +73,7 @@ export function useProjectPermissions(cluster: ClusterContext, namespace: string
   let error: unknown;
   results.forEach((r, i) => {
     const c = CHECKS[i];
-    const data = r.data as CanIResult | undefined;
+    const data = r.data as AccessVerdict | undefined;
     if (r.isError) {
       error = r.error;
       allowed[c.id] = false;

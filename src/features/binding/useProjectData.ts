@@ -1,8 +1,32 @@
 // Everything the project page reads, as TanStack queries over the API layer's list hooks.
+import { useQuery } from '@tanstack/react-query';
+import type { Secret } from 'kubernetes-types/core/v1';
 import type { ClusterContext } from '../../api/cluster';
-import { useList } from '../../api/hooks';
+import type { ApiError } from '../../api/errors';
+import { SECRET_CACHE_TIME, useList } from '../../api/hooks';
+import type { KList } from '../../api/models';
+import { queryKeys } from '../../api/queryKeys';
 import { cronJobs, daemonSets, deployments, jobs, pods, secrets, serviceAccounts, statefulSets } from '../../api/resources';
 import type { Workload, WorkloadKind } from '../../domain/binding';
+import { DOCKERCFG_TYPE, DOCKER_CONFIG_JSON_TYPE } from '../../domain/dockerconfig';
+
+/** The only Secrets whose content the project page reads: pull secrets, by type (field selector). */
+export const PULL_SECRET_SELECTORS = [`type=${DOCKER_CONFIG_JSON_TYPE}`, `type=${DOCKERCFG_TYPE}`] as const;
+/** Every other Secret of the project: names only (a ServiceAccount may name one), never its data. */
+export const OTHER_SECRETS_SELECTOR = `type!=${DOCKER_CONFIG_JSON_TYPE},type!=${DOCKERCFG_TYPE}`;
+
+/**
+ * The project's pull secrets with their data, and the names of its other Secrets (metadata only, so no other
+ * Secret's content ever reaches the browser). Other Secrets come back without a type: they are not pull secrets.
+ */
+export async function fetchProjectSecrets(cluster: ClusterContext, namespace: string, signal?: AbortSignal): Promise<KList<Secret>> {
+  const [json, cfg, others] = await Promise.all([
+    ...PULL_SECRET_SELECTORS.map((fieldSelector) => secrets.listAll(cluster, { namespace, fieldSelector, signal })),
+    secrets.listMetadata(cluster, { namespace, fieldSelector: OTHER_SECRETS_SELECTOR, signal }),
+  ] as const);
+  const items: Secret[] = [...(json.items as Secret[]), ...(cfg.items as Secret[]), ...(others.items as Secret[]).map((o) => ({ metadata: { name: o.metadata?.name, namespace: o.metadata?.namespace } }))];
+  return { apiVersion: 'v1', kind: 'SecretList', metadata: {}, items };
+}
 
 export interface WorkloadItem {
   kind: WorkloadKind;
@@ -13,7 +37,14 @@ export interface WorkloadItem {
 export function useProjectData(cluster: ClusterContext, namespace: string) {
   const args = { namespace, all: true };
   const opts = { enabled: !!namespace, refetchOnWindowFocus: false };
-  const secretList = useList(secrets, cluster, args, opts);
+  // Not useList: three field-selected lists, and only the pull secrets with data (fetchProjectSecrets).
+  const secretList = useQuery<KList<Secret>, ApiError>({
+    queryKey: queryKeys.list(cluster.name, 'secrets', namespace, { fieldSelector: PULL_SECRET_SELECTORS.join('|'), all: true }),
+    queryFn: ({ signal }) => fetchProjectSecrets(cluster, namespace, signal),
+    enabled: !!namespace,
+    refetchOnWindowFocus: false,
+    cacheTime: SECRET_CACHE_TIME,
+  });
   const saList = useList(serviceAccounts, cluster, args, opts);
   const depList = useList(deployments, cluster, args, opts);
   const stsList = useList(statefulSets, cluster, args, opts);

@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { changedByWrite, invalidateChanged, planExecutor, type ClusterContext } from '../../api';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { PlanReview } from '../../components/plan/PlanReview';
+import { PreflightSummary, usePreflight } from '../../components/plan/usePreflight';
 import type { Write } from '../../domain/plan/write';
 import { tr } from '../../i18n/t';
 
@@ -13,6 +14,7 @@ export function PlannedWrite({ cluster, writes, onClose, testId }: { cluster: Cl
   const [applying, setApplying] = React.useState(false);
   const [done, setDone] = React.useState(false);
   const execute = React.useMemo(() => planExecutor(cluster), [cluster]);
+  const preflight = usePreflight(cluster, writes);
   return (
     <div data-testid={testId} style={{ border: '1px solid #d8dee5', borderRadius: 4, padding: 12, margin: '8px 0', background: '#f9fbfd' }}>
       {writes.some((w) => w.effects?.includes('isolates-egress')) ? (
@@ -32,11 +34,14 @@ export function PlannedWrite({ cluster, writes, onClose, testId }: { cluster: Cl
           testId={`${testId}-apply`}
         />
       ) : (
-        <PlanReview writes={writes} testId={`${testId}-review`} />
+        <>
+          <PreflightSummary preflight={preflight} />
+          <PlanReview writes={writes} testId={`${testId}-review`} verdicts={preflight.verdicts} />
+        </>
       )}
       <div style={{ display: 'flex', gap: 8, marginTop: 8 }}>
         {!applying ? (
-          <Button color="secondary" shadow onClick={() => setApplying(true)} data-testid={`${testId}-confirm`}>
+          <Button color="secondary" shadow disabled={!preflight.ok} onClick={() => setApplying(true)} data-testid={`${testId}-confirm`}>
             {tr('HARBOR_CONNECT_HEALTH_APPLY')}
           </Button>
         ) : null}

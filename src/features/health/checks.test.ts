@@ -65,3 +65,16 @@ describe('checkReachability', () => {
     expect(checkReachability(record, { projectScope: true }).state).toBe('unknown');
   });
 });
+
+describe('inspectStoredCa', () => {
+  it('inspects a stored CA once per host and day, however often the list and the panel render', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { inspectStoredCa } = await import('./checks');
+    const ca = readFileSync(join(__dirname, '..', '..', 'domain', 'trust', '__fixtures__', 'ca.pem'), 'utf8');
+    const a = inspectStoredCa(ca, 'harbor.example.com', new Date('2030-01-01T08:00:00Z'));
+    expect(inspectStoredCa(ca, 'harbor.example.com', new Date('2030-01-01T20:00:00Z'))).toBe(a);
+    expect(inspectStoredCa(ca, 'harbor.example.com', new Date('2030-01-02T08:00:00Z'))).not.toBe(a);
+    expect(inspectStoredCa(ca, 'other.example.com', new Date('2030-01-01T08:00:00Z'))).not.toBe(a);
+  });
+});

@@ -63,12 +63,30 @@ export interface CertSummary {
   daysLeft?: number;
 }
 
+/**
+ * Inspections of stored CAs, by CA, host and day: the list and the health panel re-render often, and an
+ * inspection checks signatures. A few entries are plenty (one per registry shown).
+ */
+const inspections = new Map<string, ReturnType<typeof inspectCertificate>>();
+const INSPECTION_CACHE = 64;
+
+export function inspectStoredCa(caPem: string, host: string, now: Date): ReturnType<typeof inspectCertificate> {
+  const day = Math.floor(now.getTime() / DAY);
+  const key = `${host}\u0000${day}\u0000${caPem}`;
+  const hit = inspections.get(key);
+  if (hit) return hit;
+  const r = inspectCertificate(caPem, { host, now: new Date(day * DAY) });
+  if (inspections.size >= INSPECTION_CACHE) inspections.delete(inspections.keys().next().value as string);
+  inspections.set(key, r);
+  return r;
+}
+
 export function checkCertificate(record: RegistryRecord | undefined, now: Date): CheckResult & { cert: CertSummary } {
   if (!record) return { id: 'certificate', state: 'unknown', summary: { key: `${H}RECORD_UNREADABLE` }, items: [], cert: { state: 'unknown' } };
   if (!record.caPem) {
     return { id: 'certificate', state: 'ok', summary: { key: `${H}CERT_PUBLIC` }, items: [], cert: { state: 'ok' } };
   }
-  const r = inspectCertificate(record.caPem, { host: record.serverKey, now });
+  const r = inspectStoredCa(record.caPem, record.serverKey, now);
   const ends = r.certificates.map((c) => c.notAfter).filter(Boolean).sort();
   const notAfter = ends[0];
   const daysLeft = notAfter ? Math.floor((Date.parse(notAfter) - now.getTime()) / DAY) : undefined;

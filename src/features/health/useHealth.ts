@@ -142,7 +142,7 @@ export function useHealth(cluster: ClusterContext, registryId: string, namespace
   const lastPullTest = useLastPullTest(c, registryId);
   const [override, setOverrideState] = React.useState<string>(() => {
     try {
-      return localStorage.getItem(OVERRIDE_KEY(c, registryId)) ?? '';
+      return sessionStorage.getItem(OVERRIDE_KEY(c, registryId)) ?? '';
     } catch {
       return '';
     }
@@ -150,7 +150,7 @@ export function useHealth(cluster: ClusterContext, registryId: string, namespace
   const setDestinationOverride = (v: string) => {
     setOverrideState(v);
     try {
-      localStorage.setItem(OVERRIDE_KEY(c, registryId), v);
+      sessionStorage.setItem(OVERRIDE_KEY(c, registryId), v);
     } catch {
       /* private mode */
     }

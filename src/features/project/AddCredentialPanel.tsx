@@ -226,6 +226,8 @@ export function AddCredentialPanel(props: AddCredentialPanelProps) {
           writes={writes}
           execute={executor}
           stage={(w) => (w.kind === 'Secret' ? 0 : 1)}
+          // Bind only once the Secret is ours: never to a same-named Secret someone else holds.
+          stopOnFailure
           testId="hc-add-apply-progress"
           onFinished={() => {
             setPassword('');

@@ -1,5 +1,6 @@
-// The last pull test of a registry, kept in this browser (localStorage): its pods are deleted once read, so the
-// cluster keeps nothing of it but events. A tiny subscription lets every panel showing the registry update at once.
+// The last pull test of a registry, kept in this browser tab (sessionStorage: gone with the tab, never shared with
+// the next user of the same browser): its pods are deleted once read, so the cluster keeps nothing of it but
+// events. A tiny subscription lets every panel showing the registry update at once.
 import React from 'react';
 import type { StoredPullTest } from '../health/checks';
 
@@ -8,7 +9,7 @@ const listeners = new Set<() => void>();
 
 export function readLastPullTest(cluster: string, id: string): StoredPullTest | undefined {
   try {
-    const raw = localStorage.getItem(KEY(cluster, id));
+    const raw = sessionStorage.getItem(KEY(cluster, id));
     return raw ? (JSON.parse(raw) as StoredPullTest) : undefined;
   } catch {
     return undefined;
@@ -17,7 +18,7 @@ export function readLastPullTest(cluster: string, id: string): StoredPullTest | 
 
 export function writeLastPullTest(cluster: string, id: string, value: StoredPullTest): void {
   try {
-    localStorage.setItem(KEY(cluster, id), JSON.stringify(value));
+    sessionStorage.setItem(KEY(cluster, id), JSON.stringify(value));
   } catch {
     /* storage full or disabled: the result is still shown until the page closes */
   }

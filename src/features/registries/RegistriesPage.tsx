@@ -3,7 +3,8 @@ import { Button, Card } from '@kubed/components';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router-dom';
 import { clusterContext } from '../../api/cluster';
-import { useCanI } from '../../api/hooks';
+import { useAccess } from '../../api/hooks';
+import { DEFAULT_EXTENSION_NAMESPACE } from '../../domain/record';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageBanner } from '../../components/PageBanner';
@@ -32,8 +33,9 @@ export function RegistriesPage() {
   const { cluster = '' } = useParams();
   const navigate = useNavigate();
   const ctx = React.useMemo(() => clusterContext(cluster), [cluster]);
-  // Adding a registry writes Secrets in projects: ask the API server before offering it.
-  const access = useCanI(ctx, { verb: 'create', group: '', resource: 'secrets' });
+  // Adding a registry writes its record Secret in the extension namespace (and Secrets in projects): ask
+  // KubeSphere, by a dry run of that create, before offering it.
+  const access = useAccess(ctx, { verb: 'create', group: '', resource: 'secrets', namespace: DEFAULT_EXTENSION_NAMESPACE });
   const list = useQuery({
     queryKey: registryListKey(cluster),
     queryFn: ({ signal }) => loadRegistryList(ctx, { signal }),

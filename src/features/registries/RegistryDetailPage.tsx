@@ -1,119 +1,20 @@
 import React from 'react';
-import { Button, Card, Input, InputPassword } from '@kubed/components';
-import { useQueryClient } from '@tanstack/react-query';
+import { Button, Card } from '@kubed/components';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router-dom';
-import type { ConfigMap, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
-import type { DaemonSet } from 'kubernetes-types/apps/v1';
-import { configMaps, daemonSets, unlessNotFound, queryKeys, reverseProxies, secrets, serviceAccounts, type ClusterContext } from '../../api';
+import { queryKeys } from '../../api';
 import { clusterContext } from '../../api/cluster';
 import { EmptyState } from '../../components/EmptyState';
 import { PageBanner } from '../../components/PageBanner';
 import { Spinner } from '../../components/Spinner';
-import { managedSelector } from '../../domain/plan/labels';
-import type { Write } from '../../domain/plan/write';
-import { normalizeRegistryAddress } from '../../domain/registry';
-import type { RegistryRecord } from '../../domain/record';
-import { trustInstallerName } from '../../domain/trust';
 import { tr } from '../../i18n/t';
 import { HealthPanel } from '../health/HealthPanel';
-import { PlannedWrite } from '../health/PlannedWrite';
-import { EXT_NS, fetchRegistrySecrets, healthKeys, STALE_MS } from '../health/sources';
-import { useQuery } from '@tanstack/react-query';
-import * as wizardPlan from '../wizard/plan';
+import { fetchRegistrySecrets, healthKeys, STALE_MS } from '../health/sources';
+import { RemoveRegistry, UpdateCredentials } from '../wizard/RegistryMaintenance';
 
 const R = 'HARBOR_CONNECT_REGISTRIES_';
 const dt: React.CSSProperties = { color: '#79879c', fontSize: 12 };
 const dd: React.CSSProperties = { fontWeight: 600, marginBottom: 8, wordBreak: 'break-all' };
-
-function RotateCredentials({ cluster, record, onClose }: { cluster: ClusterContext; record: RegistryRecord; onClose: () => void }) {
-  const [username, setUsername] = React.useState('');
-  const [password, setPassword] = React.useState('');
-  const [plan, setPlan] = React.useState<Write[] | undefined>();
-  const [error, setError] = React.useState<string | undefined>();
-  const preview = async () => {
-    setError(undefined);
-    const addr = normalizeRegistryAddress(record.address, { allowInsecure: record.insecure });
-    if (!addr.ok) return setError(addr.error);
-    const list = await secrets.listAll(cluster, { labelSelector: managedSelector(record.id) });
-    const pull = (list.items as Secret[]).filter((s) => s.metadata?.namespace !== EXT_NS);
-    setPlan(wizardPlan.planCredentialRotation({ address: addr.value, username, password, secrets: pull }));
-  };
-  return (
-    <Card style={{ marginTop: 12 }} data-testid="hc-rotate">
-      <div style={{ fontWeight: 600, marginBottom: 8 }}>{tr(`${R}ROTATE_TITLE`)}</div>
-      {!plan ? (
-        <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
-          <Input placeholder={tr(`${R}USERNAME`)} value={username} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setUsername(e.target.value)} style={{ width: 220 }} data-testid="hc-rotate-username" />
-          <InputPassword placeholder={tr(`${R}PASSWORD`)} value={password} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setPassword(e.target.value)} style={{ width: 220 }} data-testid="hc-rotate-password" />
-          <Button color="secondary" disabled={!username || !password} onClick={() => void preview().catch((e) => setError(String(e)))} data-testid="hc-rotate-preview">
-            {tr('HARBOR_CONNECT_HEALTH_PREVIEW')}
-          </Button>
-          <Button variant="outline" onClick={onClose}>
-            {tr('HARBOR_CONNECT_HEALTH_CANCEL')}
-          </Button>
-        </div>
-      ) : (
-        <PlannedWrite cluster={cluster} writes={plan} onClose={onClose} testId="hc-rotate-plan" />
-      )}
-      {error ? <div style={{ color: '#ca2621' }}>{error}</div> : null}
-    </Card>
-  );
-}
-
-function RemoveRegistry({ cluster, record, onClose, onRemoved }: { cluster: ClusterContext; record: RegistryRecord; onClose: () => void; onRemoved: () => void }) {
-  const [phases, setPhases] = React.useState<Write[][] | undefined>();
-  const [phase, setPhase] = React.useState(0);
-  const [error, setError] = React.useState<string | undefined>();
-  React.useEffect(() => {
-    let cancelled = false;
-    (async () => {
-      const sel = managedSelector(record.id);
-      const [list, sas, cm, ds, rps] = await Promise.all([
-        secrets.listAll(cluster, { labelSelector: sel }),
-        serviceAccounts.listAll(cluster),
-        unlessNotFound(configMaps.get(cluster, trustInstallerName(record.id), { namespace: EXT_NS })),
-        unlessNotFound(daemonSets.get(cluster, trustInstallerName(record.id), { namespace: EXT_NS })),
-        reverseProxies.list(cluster, { labelSelector: sel }).catch(() => ({ items: [] })),
-      ]);
-      const pull = (list.items as Secret[]).filter((s) => s.metadata?.namespace !== EXT_NS);
-      const nsSet = new Set(pull.map((s) => s.metadata?.namespace));
-      const plan = wizardPlan.planRegistryRemoval({
-        record: { id: record.id, name: record.name, namespace: record.namespace },
-        secrets: pull,
-        serviceAccounts: (sas.items as ServiceAccount[]).filter((sa) => nsSet.has(sa.metadata?.namespace)),
-        installer: cm || ds ? { configMap: cm as ConfigMap | undefined, daemonSet: ds as DaemonSet | undefined } : undefined,
-        reverseProxies: rps.items,
-      });
-      if (!cancelled) setPhases(plan.phases);
-    })().catch((e) => !cancelled && setError(String(e)));
-    return () => {
-      cancelled = true;
-    };
-  }, [cluster, record]);
-  return (
-    <Card style={{ marginTop: 12 }} data-testid="hc-remove">
-      <div style={{ fontWeight: 600, marginBottom: 8 }}>{tr(`${R}REMOVE_TITLE`, { name: record.displayName })}</div>
-      {error ? <div style={{ color: '#ca2621' }}>{error}</div> : null}
-      {!phases ? (
-        error ? null : <Spinner />
-      ) : phase < phases.length ? (
-        <>
-          <div style={{ marginBottom: 8 }}>{tr(`${R}REMOVE_PHASE`, { phase: phase + 1, total: phases.length })}</div>
-          <PlannedWrite
-            key={phase}
-            cluster={cluster}
-            writes={phases[phase]}
-            onClose={() => (phase + 1 < phases.length ? setPhase(phase + 1) : (onRemoved(), undefined))}
-            testId={`hc-remove-phase-${phase}`}
-          />
-          <Button variant="text" onClick={onClose}>
-            {tr('HARBOR_CONNECT_HEALTH_CANCEL')}
-          </Button>
-        </>
-      ) : null}
-    </Card>
-  );
-}
 
 /** /clusters/:cluster/image-registries/:registry: the registry's settings, health, and pull test. */
 export function RegistryDetailPage() {
@@ -189,17 +90,25 @@ export function RegistryDetailPage() {
               </div>
             </div>
           </Card>
-          {mode === 'rotate' ? <RotateCredentials cluster={ctx} record={record} onClose={() => setMode('none')} /> : null}
+          {mode === 'rotate' ? (
+            <Card style={{ marginTop: 12 }} data-testid="hc-rotate">
+              <div style={{ fontWeight: 600, marginBottom: 8 }}>{tr(`${R}ROTATE_TITLE`)}</div>
+              <UpdateCredentials cluster={ctx} registryId={record.id} onClose={() => setMode('none')} />
+            </Card>
+          ) : null}
           {mode === 'remove' ? (
-            <RemoveRegistry
-              cluster={ctx}
-              record={record}
-              onClose={() => setMode('none')}
-              onRemoved={() => {
-                void qc.invalidateQueries({ queryKey: queryKeys.cluster(cluster) });
-                back();
-              }}
-            />
+            <Card style={{ marginTop: 12 }} data-testid="hc-remove">
+              <div style={{ fontWeight: 600, marginBottom: 8 }}>{tr(`${R}REMOVE_TITLE`, { name: record.displayName })}</div>
+              <RemoveRegistry
+                cluster={ctx}
+                registryId={record.id}
+                onClose={() => setMode('none')}
+                onRemoved={() => {
+                  void qc.invalidateQueries({ queryKey: queryKeys.cluster(cluster) });
+                  back();
+                }}
+              />
+            </Card>
           ) : null}
           <HealthPanel cluster={ctx} registryId={registry} />
         </>

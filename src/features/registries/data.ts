@@ -3,7 +3,7 @@
 // only where the server allows it), the trust installers and their pods (by label), and the nodes.
 import type { Node, Pod, Secret } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
-import { daemonSets, listRequest, nodes, pods, queryKeys, secrets, withQuery, type ClusterContext } from '../../api';
+import { daemonSets, nodes, pods, queryKeys, secrets, type ClusterContext } from '../../api';
 import { managedSelector, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
 import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, parseRegistryRecord, RECORD_LABEL_SELECTOR, type RegistryRecord } from '../../domain/record';
 import { TRUST_COMPONENT } from '../../domain/trust';
@@ -11,8 +11,6 @@ import { checkCertificate, checkTrust, worst, type CertSummary, type CheckState 
 
 const EXT_NS = DEFAULT_EXTENSION_NAMESPACE;
 const INSTALLER_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${COMPONENT_LABEL}=${TRUST_COMPONENT}`;
-/** Ask for PartialObjectMetadataList; a server that cannot (or KubeSphere's proxy) answers the full list. */
-const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
 type Opts = { signal?: AbortSignal };
 
@@ -39,8 +37,7 @@ async function maybe<T>(name: string, p: Promise<T[]>, unreadable: string[]): Pr
 /** Every managed Secret cluster-wide, metadata only: which projects hold which registry's credential. */
 export async function listManagedSecretMetadata(cluster: ClusterContext, o: Opts = {}): Promise<Array<Pick<Secret, 'metadata'>>> {
   // Not paged: one response however many projects hold a credential (metadata only is small).
-  const url = withQuery(secrets.path(cluster), { labelSelector: managedSelector() });
-  const list = await listRequest<Pick<Secret, 'metadata'>>(url, { signal: o.signal, headers: { Accept: METADATA_ACCEPT } });
+  const list = await secrets.listMetadata(cluster, { labelSelector: managedSelector(), signal: o.signal });
   return list.items.map((s) => ({ metadata: s.metadata }));
 }
 

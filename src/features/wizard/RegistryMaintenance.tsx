@@ -1,16 +1,15 @@
 // "Update credentials" and "Remove registry" for the registry detail page: each shows its plan first, then
 // applies it with the shared ApplyProgress. Usage: <UpdateCredentials cluster={ctx} registryId={id} />,
 // <RemoveRegistry cluster={ctx} registryId={id} onRemoved={...} />.
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Input, InputPassword } from '@kubed/components';
-import type { Pod, Secret, ServiceAccount, ConfigMap } from 'kubernetes-types/core/v1';
+import type { Secret, ServiceAccount, ConfigMap } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import {
   configMaps,
   daemonSets,
   unlessNotFound,
   planExecutor,
-  pods,
   removeSecretQueries,
   reverseProxies,
   secrets,
@@ -21,13 +20,15 @@ import { managedSelector } from '../../domain/plan/labels';
 import type { Write } from '../../domain/plan/write';
 import { normalizeRegistryAddress } from '../../domain/registry';
 import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, parseRegistryRecord, recordSecretName, type RegistryRecord } from '../../domain/record';
-import { installerRolledOut, trustInstallerName } from '../../domain/trust';
+import { trustInstallerName } from '../../domain/trust';
 import { tr } from '../../i18n/t';
 import { PlanReview } from '../../components/plan/PlanReview';
+import { PreflightSummary, useDebounced, usePreflight } from '../../components/plan/usePreflight';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
 import { planCredentialRotation, planRegistryRemoval, writeStage } from './plan';
+import { removalReducer, waitForRemoveMode, type RemovalEvent, type RemovalState } from './removal';
 import { Field, inputStyle } from './ui';
 
 async function readRegistry(cluster: ClusterContext, registryId: string, signal?: AbortSignal) {
@@ -38,7 +39,7 @@ async function readRegistry(cluster: ClusterContext, registryId: string, signal?
   return { record: parsed.record, copies: all.filter((s) => !s.metadata?.labels?.[COMPONENT_LABEL]) };
 }
 
-export function UpdateCredentials({ cluster, registryId }: { cluster: ClusterContext; registryId: string }) {
+export function UpdateCredentials({ cluster, registryId, onClose }: { cluster: ClusterContext; registryId: string; onClose?: () => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [data, setData] = useState<{ record: RegistryRecord; copies: Secret[] }>();
@@ -59,13 +60,22 @@ export function UpdateCredentials({ cluster, registryId }: { cluster: ClusterCon
     return planCredentialRotation({ address: a.value, username, password, secrets: data.copies });
   }, [data, username, password]);
   const executor = useMemo(() => planExecutor(cluster), [cluster]);
+  // Every replace dry-run before Apply: a user who may not update some project's Secret learns it now.
+  const checked = useDebounced(writes, 600);
+  const preflight = usePreflight(cluster, checked.length ? checked : undefined);
+  const ready = preflight.ok && checked === writes;
   if (error) return <ErrorAlert error={error} />;
   if (!data) return <Spinner />;
   return (
     <div data-testid="hc-update-credentials">
       <div style={{ fontSize: 12, color: '#79879c', marginBottom: 12 }}>{tr('HARBOR_CONNECT_WIZARD_ROTATE_DESC', { count: data.copies.length })}</div>
       {applying ? (
-        <ApplyProgress writes={writes} execute={executor} stage={writeStage} />
+        <>
+          <ApplyProgress writes={writes} execute={executor} stage={writeStage} testId="hc-rotate-apply-progress" />
+          <Button variant="outline" style={{ marginTop: 12 }} onClick={onClose} data-testid="hc-rotate-close">
+            {tr('HARBOR_CONNECT_HEALTH_CLOSE')}
+          </Button>
+        </>
       ) : (
         <>
           <Field label={tr('HARBOR_CONNECT_WIZARD_USERNAME')}>
@@ -74,10 +84,16 @@ export function UpdateCredentials({ cluster, registryId }: { cluster: ClusterCon
           <Field label={tr('HARBOR_CONNECT_WIZARD_PASSWORD')}>
             <InputPassword value={password} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setPassword(e.target.value)} style={inputStyle} data-testid="hc-rotate-password" />
           </Field>
-          {username && password ? <PlanReview writes={writes} fileName={`harbor-connect-${registryId}-rotation.yaml`} /> : null}
-          <Button color="secondary" style={{ marginTop: 12 }} disabled={!writes.length} onClick={() => setApplying(true)} data-testid="hc-rotate-apply">
-            {tr('HARBOR_CONNECT_WIZARD_APPLY')}
-          </Button>
+          {username && password && writes.length ? <PreflightSummary preflight={preflight} /> : null}
+          {username && password ? <PlanReview writes={writes} fileName={`harbor-connect-${registryId}-rotation.yaml`} verdicts={preflight.verdicts} /> : null}
+          <div style={{ display: 'flex', gap: 8, marginTop: 12 }}>
+            <Button color="secondary" disabled={!writes.length || !ready} onClick={() => setApplying(true)} data-testid="hc-rotate-apply">
+              {tr('HARBOR_CONNECT_WIZARD_APPLY')}
+            </Button>
+            <Button variant="outline" onClick={onClose} data-testid="hc-rotate-cancel">
+              {tr('HARBOR_CONNECT_HEALTH_CANCEL')}
+            </Button>
+          </div>
         </>
       )}
     </div>
@@ -87,13 +103,19 @@ export function UpdateCredentials({ cluster, registryId }: { cluster: ClusterCon
 interface RemovalData {
   phases: Write[][];
   waitForInstaller: boolean;
+  namespace: string;
 }
 
-export function RemoveRegistry({ cluster, registryId, onRemoved }: { cluster: ClusterContext; registryId: string; onRemoved?: () => void }) {
+/**
+ * The one removal path: the plan of every phase shown first, then phase by phase; a failed write stops it (retry
+ * the failed writes to go on), phase 1 waits for the installer's remove-mode rollout (asks after 5 minutes),
+ * Cancel stops everything not yet sent and nothing further runs.
+ */
+export function RemoveRegistry({ cluster, registryId, onRemoved, onClose }: { cluster: ClusterContext; registryId: string; onRemoved?: () => void; onClose?: () => void }) {
   const [data, setData] = useState<RemovalData>();
   const [error, setError] = useState<unknown>();
-  const [phase, setPhase] = useState(-1);
-  const [waiting, setWaiting] = useState(false);
+  const [state, setState] = useState<RemovalState>({ kind: 'review' });
+  const abort = useRef(new AbortController());
   const executor = useMemo(() => planExecutor(cluster), [cluster]);
   useEffect(() => {
     const ctl = new AbortController();
@@ -107,69 +129,114 @@ export function RemoveRegistry({ cluster, registryId, onRemoved }: { cluster: Cl
         unlessNotFound(daemonSets.get(cluster, name, { namespace: record.namespace, signal: ctl.signal })) as Promise<DaemonSet | undefined>,
       ]);
       const proxies = await reverseProxies.list(cluster, { labelSelector: managedSelector(registryId), signal: ctl.signal }).catch(() => ({ items: [] }));
-      setData(planRegistryRemoval({ record, secrets: copies, serviceAccounts: sas, installer: cm || ds ? { configMap: cm, daemonSet: ds } : undefined, reverseProxies: proxies.items }));
+      const plan = planRegistryRemoval({ record, secrets: copies, serviceAccounts: sas, installer: cm || ds ? { configMap: cm, daemonSet: ds } : undefined, reverseProxies: proxies.items });
+      setData({ ...plan, namespace: record.namespace });
     })().catch((e) => !ctl.signal.aborted && setError(e));
     return () => ctl.abort();
   }, [cluster, registryId]);
 
-  const waitForInstaller = async () => {
-    setWaiting(true);
-    const name = trustInstallerName(registryId);
-    const deadline = Date.now() + 300_000;
-    while (Date.now() < deadline) {
-      const ds = (await unlessNotFound(daemonSets.get(cluster, name, { namespace: DEFAULT_EXTENSION_NAMESPACE }))) as DaemonSet | undefined;
-      if (!ds) break;
-      const list = (await pods.list(cluster, { namespace: DEFAULT_EXTENSION_NAMESPACE, labelSelector: managedSelector(registryId) })).items as Pod[];
-      if (installerRolledOut({ daemonSet: ds, pods: list, mode: 'remove' })) break;
-      await new Promise((r) => setTimeout(r, 3000));
-    }
-    setWaiting(false);
-    setPhase(1);
+  const shape = { phases: data?.phases.length ?? 0, waitForInstaller: !!data?.waitForInstaller };
+  // Every write of every phase dry-run before the first one runs.
+  const allWrites = useMemo(() => data?.phases.flat(), [data]);
+  const preflight = usePreflight(cluster, allWrites);
+  const send = (event: RemovalEvent) => setState((cur) => removalReducer(shape, cur, event));
+
+  // The wait between the phases: only while in 'waiting', stopped by Cancel.
+  useEffect(() => {
+    if (state.kind !== 'waiting' || !data) return undefined;
+    let live = true;
+    void waitForRemoveMode(cluster, { registryId, namespace: data.namespace }, { signal: abort.current.signal }).then((r) => {
+      if (!live) return;
+      if (r === 'rolled-out') send({ type: 'rolled-out' });
+      else if (r === 'timeout') send({ type: 'rollout-timeout' });
+    });
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.kind, data, cluster, registryId]);
+
+  useEffect(() => {
+    if (state.kind === 'removed') onRemoved?.();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.kind]);
+  useEffect(() => () => abort.current.abort(), []);
+
+  const cancel = () => {
+    abort.current.abort();
+    send({ type: 'cancel' });
   };
 
   if (error) return <ErrorAlert error={error} />;
   if (!data) return <Spinner />;
   const all = data.phases.flat();
+  const shownPhases = state.kind === 'phase' ? state.phase + 1 : state.kind === 'waiting' || state.kind === 'wait-timeout' ? 1 : state.kind === 'cancelled' || state.kind === 'removed' ? -1 : 0;
+  const stopped = state.kind === 'phase' && state.stopped;
   return (
-    <div data-testid="hc-remove-registry">
+    <div data-testid="hc-remove-registry" data-state={state.kind}>
       <Alert type="warning" title={tr('HARBOR_CONNECT_WIZARD_REMOVE_TITLE')} style={{ marginBottom: 12 }}>
         {tr('HARBOR_CONNECT_WIZARD_REMOVE_DESC')}
       </Alert>
-      {phase < 0 ? (
+      {state.kind === 'review' ? (
         <>
-          <PlanReview writes={all} fileName={`harbor-connect-${registryId}-removal.yaml`} />
-          <Button color="error" style={{ marginTop: 12 }} onClick={() => setPhase(0)} data-testid="hc-remove-apply">
-            {tr('HARBOR_CONNECT_WIZARD_REMOVE_RUN')}
-          </Button>
+          <PreflightSummary preflight={preflight} />
+          <PlanReview writes={all} fileName={`harbor-connect-${registryId}-removal.yaml`} verdicts={preflight.verdicts} />
         </>
-      ) : (
-        data.phases.slice(0, phase + 1).map((writes, i) => (
-          <div key={i} style={{ marginBottom: 12 }}>
-            <ApplyProgress
-              writes={writes}
-              execute={executor}
-              stage={writeStage}
-              testId={`hc-remove-phase-${i}`}
-              onFinished={(out) => {
-                if (out.some((o) => o.status === 'failed')) return;
-                if (i === 0 && data.phases.length > 1) {
-                  if (data.waitForInstaller) void waitForInstaller();
-                  else setPhase(1);
-                } else onRemoved?.();
-              }}
-            />
-          </div>
-        ))
-      )}
-      {waiting ? (
-        <div style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+      ) : null}
+      {data.phases.slice(0, Math.max(0, shownPhases)).map((writes, i) => (
+        <div key={i} style={{ marginBottom: 12 }}>
+          <div style={{ fontWeight: 600, marginBottom: 6 }}>{tr('HARBOR_CONNECT_REGISTRIES_REMOVE_PHASE', { phase: i + 1, total: data.phases.length })}</div>
+          <ApplyProgress
+            writes={writes}
+            execute={executor}
+            stage={writeStage}
+            stopOnFailure
+            signal={abort.current.signal}
+            testId={`hc-remove-phase-${i}`}
+            onFinished={(outcomes) => send({ type: 'phase-finished', phase: i, outcomes })}
+          />
+        </div>
+      ))}
+      {stopped ? (
+        <Alert type="error" title={tr('HARBOR_CONNECT_WIZARD_REMOVE_STOPPED')} style={{ marginBottom: 12 }} data-testid="hc-remove-stopped">
+          {tr('HARBOR_CONNECT_WIZARD_REMOVE_STOPPED_DESC')}
+        </Alert>
+      ) : null}
+      {state.kind === 'waiting' ? (
+        <div style={{ display: 'flex', gap: 8, alignItems: 'center', marginBottom: 12 }} data-testid="hc-remove-waiting">
           <Spinner />
           <span>{tr('HARBOR_CONNECT_WIZARD_REMOVE_WAIT')}</span>
-          <Button size="sm" onClick={() => setPhase(1)}>
-            {tr('HARBOR_CONNECT_WIZARD_REMOVE_CONTINUE')}
-          </Button>
         </div>
       ) : null}
+      {state.kind === 'wait-timeout' ? (
+        <Alert type="warning" title={tr('HARBOR_CONNECT_WIZARD_REMOVE_WAIT_TIMEOUT')} style={{ marginBottom: 12 }} data-testid="hc-remove-wait-timeout">
+          <div>{tr('HARBOR_CONNECT_WIZARD_REMOVE_WAIT_TIMEOUT_DESC')}</div>
+          <Button size="sm" color="error" style={{ marginTop: 8 }} onClick={() => send({ type: 'continue-anyway' })} data-testid="hc-remove-continue">
+            {tr('HARBOR_CONNECT_WIZARD_REMOVE_CONTINUE')}
+          </Button>
+        </Alert>
+      ) : null}
+      {state.kind === 'cancelled' ? (
+        <Alert type="info" title={tr('HARBOR_CONNECT_WIZARD_REMOVE_CANCELLED')} style={{ marginBottom: 12 }} data-testid="hc-remove-cancelled">
+          {tr(state.at === 'review' ? 'HARBOR_CONNECT_WIZARD_REMOVE_CANCELLED_NOTHING' : 'HARBOR_CONNECT_WIZARD_REMOVE_CANCELLED_PARTIAL')}
+        </Alert>
+      ) : null}
+      <div style={{ display: 'flex', gap: 8, marginTop: 12 }}>
+        {state.kind === 'review' ? (
+          <Button color="error" disabled={!preflight.ok} onClick={() => send({ type: 'start' })} data-testid="hc-remove-apply">
+            {tr('HARBOR_CONNECT_WIZARD_REMOVE_RUN')}
+          </Button>
+        ) : null}
+        {state.kind !== 'cancelled' && state.kind !== 'removed' ? (
+          <Button variant="outline" onClick={cancel} data-testid="hc-remove-cancel">
+            {tr('HARBOR_CONNECT_HEALTH_CANCEL')}
+          </Button>
+        ) : (
+          <Button variant="outline" onClick={onClose} data-testid="hc-remove-close">
+            {tr('HARBOR_CONNECT_HEALTH_CLOSE')}
+          </Button>
+        )}
+      </div>
     </div>
   );
 }

@@ -7,8 +7,9 @@ import type { WriteOutcome } from '../../domain/plan/write';
 import { tr } from '../../i18n/t';
 import { PageBanner } from '../../components/PageBanner';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
+import { usePreflight } from '../../components/plan/usePreflight';
 import { initialState, STEPS, wizardReducer } from './state';
-import { stepErrors } from './validate';
+import { gateStep, stepErrors } from './validate';
 import { APPLY_CONCURRENCY, writeStage, type WizardPlan } from './plan';
 import { RegistryStep } from './steps/RegistryStep';
 import { CertificateStep } from './steps/CertificateStep';
@@ -107,7 +108,9 @@ export function WizardPage() {
   );
 
   const stepProps = { state, dispatch, cluster: ctx };
-  const canApply = !!plan && plan.problems.length === 0 && plan.writes.length > 0;
+  // Every write dry-run before Apply (also when editing): Apply only when every one is allowed.
+  const preflight = usePreflight(ctx, id === 'review' && plan && plan.problems.length === 0 ? plan.writes : undefined);
+  const canApply = !!plan && plan.problems.length === 0 && plan.writes.length > 0 && preflight.ok;
   const failed = outcomes?.some((o) => o.status === 'failed');
 
   return (
@@ -116,7 +119,16 @@ export function WizardPage() {
       <Card style={{ marginTop: 12, padding: 20 }}>
         {prefill.error ? <ErrorAlert error={prefill.error} /> : null}
         {prefill.loading ? <Spinner /> : null}
-        <StepHeader step={state.step} onGo={go} maxReached={maxReached} />
+        <StepHeader
+          step={state.step}
+          onGo={(i) => {
+            // A header never skips a step's checks: forward stops at the first step with errors, shown at once.
+            const to = gateStep(state, i);
+            go(to);
+            if (to !== i) setTried(true);
+          }}
+          maxReached={maxReached}
+        />
         <div style={{ fontSize: 16, fontWeight: 600, marginBottom: 4 }}>{tr(`HARBOR_CONNECT_WIZARD_STEP_${id.toUpperCase()}`)}</div>
         <div style={{ color: '#79879c', fontSize: 12, marginBottom: 16 }}>{tr(`HARBOR_CONNECT_WIZARD_STEP_${id.toUpperCase()}_DESC`)}</div>
         {id === 'registry' ? <RegistryStep {...stepProps} /> : null}
@@ -124,9 +136,9 @@ export function WizardPage() {
         {id === 'trust' ? <TrustStep {...stepProps} /> : null}
         {id === 'credentials' ? <CredentialsStep {...stepProps} /> : null}
         {id === 'projects' ? <ProjectsStep {...stepProps} /> : null}
-        {id === 'review' ? <ReviewStep {...stepProps} plan={plan} onPlan={setPlan} /> : null}
+        {id === 'review' ? <ReviewStep {...stepProps} plan={plan} onPlan={setPlan} preflight={preflight} /> : null}
         {id === 'apply' && plan ? (
-          <ApplyProgress writes={plan.writes} execute={executor} stage={writeStage} concurrency={APPLY_CONCURRENCY} onFinished={onFinished} />
+          <ApplyProgress writes={plan.writes} execute={executor} stage={writeStage} concurrency={APPLY_CONCURRENCY} onFinished={onFinished} stopOnFailure />
         ) : null}
         {id === 'apply' && outcomes && !failed ? (
           <Alert type="info" title={tr('HARBOR_CONNECT_WIZARD_APPLY_DONE_TITLE')} style={{ marginTop: 12 }} data-testid="hc-apply-done">

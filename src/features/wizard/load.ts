@@ -2,10 +2,10 @@
 import type { Namespace, Node, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { ConfigMap } from 'kubernetes-types/core/v1';
-import { configMaps, daemonSets, namespaces, nodes, secrets, serviceAccounts, unlessNotFound, type ClusterContext } from '../../api';
+import { configMaps, daemonSets, isForbidden, namespaces, nodes, secrets, serviceAccounts, unlessNotFound, type ClusterContext } from '../../api';
 import { managedSelector } from '../../domain/plan/labels';
 import { DEFAULT_EXTENSION_NAMESPACE, recordSecretName } from '../../domain/record';
-import { nodeRuntime, trustInstallerName } from '../../domain/trust';
+import { nodeRuntime, SETTINGS_CONFIGMAP, SETTINGS_INSTALLER_IMAGE, trustInstallerName } from '../../domain/trust';
 import type { CurrentObjects } from './plan';
 
 export interface LoadInput {
@@ -21,7 +21,7 @@ export async function loadCurrent(cluster: ClusterContext, input: LoadInput): Pr
   const ns = input.extensionNamespace ?? DEFAULT_EXTENSION_NAMESPACE;
   const o = { signal: input.signal };
   const name = trustInstallerName(input.registryId);
-  const [extNs, record, configMap, daemonSet, managed, nodeList] = await Promise.all([
+  const [extNs, record, configMap, daemonSet, managed, nodeList, settings] = await Promise.all([
     unlessNotFound(namespaces.get(cluster, ns, o)) as Promise<Namespace | undefined>,
     unlessNotFound(secrets.get(cluster, recordSecretName(input.registryId), { ...o, namespace: ns })) as Promise<Secret | undefined>,
     unlessNotFound(configMaps.get(cluster, name, { ...o, namespace: ns })) as Promise<ConfigMap | undefined>,
@@ -29,6 +29,11 @@ export async function loadCurrent(cluster: ClusterContext, input: LoadInput): Pr
     // ONE cluster-wide request for every copy of this registry's pull secret.
     secrets.listAll(cluster, { ...o, labelSelector: managedSelector(input.registryId) }),
     nodes.listAll(cluster, o).catch(() => ({ items: [] as Node[] })),
+    // The installer image the chart rendered from the extension's values (air-gapped mirrors); default otherwise.
+    unlessNotFound(configMaps.get(cluster, SETTINGS_CONFIGMAP, { ...o, namespace: ns })).catch((e) => {
+      if (isForbidden(e)) return undefined;
+      throw e;
+    }) as Promise<ConfigMap | undefined>,
   ]);
   const managedSecrets = (managed.items as Secret[]).filter((s) => !(s.metadata?.labels ?? {})['app.kubernetes.io/component']);
   const projects = new Set(input.projects);
@@ -61,5 +66,6 @@ export async function loadCurrent(cluster: ClusterContext, input: LoadInput): Pr
     foreignSecrets: foreign,
     serviceAccounts: serviceAccountsByNs,
     runtimes: (nodeList.items as Node[]).map(nodeRuntime),
+    installerImage: settings?.data?.[SETTINGS_INSTALLER_IMAGE] || undefined,
   };
 }

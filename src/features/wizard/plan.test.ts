@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import { normalizeRegistryAddress } from '../../domain/registry';
@@ -12,7 +14,8 @@ import {
   type WizardChoices,
 } from './plan';
 
-const CA = `-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2Vy\n-----END CERTIFICATE-----\n`;
+// A real CA certificate (EC P-256, self-signed): the plan re-inspects and re-encodes what it stores.
+const CA = readFileSync(join(__dirname, '..', '..', 'domain', 'trust', '__fixtures__', 'ca.pem'), 'utf8');
 const addr = (() => {
   const r = normalizeRegistryAddress('https://127.0.0.1:5443/');
   if (!r.ok) throw new Error('address');
@@ -101,6 +104,59 @@ describe('buildWizardPlan', () => {
   });
 });
 
+describe('buildWizardPlan re-checks every input itself (a step header can skip a step)', () => {
+  const record = (p: ReturnType<typeof buildWizardPlan>) => p.writes.find((w) => w.kind === 'Secret' && w.namespace === 'extension-harbor-connect');
+
+  it('refuses a CA file holding a private key: nothing is written, not even the record', () => {
+    const key = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n';
+    const plan = buildWizardPlan({ ...choices, caPem: `${CA}${key}` }, empty());
+    expect(plan.writes).toEqual([]);
+    expect(plan.problems).toEqual([{ code: 'ca-invalid', reason: 'private-key' }]);
+  });
+
+  it('stores only the certificates, re-encoded: text around them never reaches the record or the installer', () => {
+    const plan = buildWizardPlan({ ...choices, caPem: `# comment\nHC_EOF\nrm -rf /\n${CA}\ntrailing text\n` }, empty());
+    expect(plan.problems).toEqual([]);
+    const stored = base64ToUtf8((record(plan)!.body as { data: Record<string, string> }).data['ca.crt']);
+    expect(stored).toBe(CA.trim() + '\n');
+    expect(JSON.stringify(plan.writes)).not.toContain('rm -rf');
+  });
+
+  it('refuses a CA the certificate step would refuse (not a certificate, or an error finding)', () => {
+    expect(buildWizardPlan({ ...choices, caPem: 'not a certificate' }, empty()).problems).toEqual([{ code: 'ca-invalid', reason: 'not-a-certificate' }]);
+    expect(buildWizardPlan({ ...choices, caPem: '' }, empty()).problems).toEqual([{ code: 'ca-required' }]);
+  });
+
+  it('refuses automatic trust for a public registry (a hosts.toml for docker.io on every node)', () => {
+    const hub = normalizeRegistryAddress('docker.io');
+    if (!hub.ok) throw new Error('address');
+    const plan = buildWizardPlan({ ...choices, address: hub.value, rawAddress: 'docker.io' }, empty());
+    expect(plan.writes).toEqual([]);
+    expect(plan.problems).toContainEqual({ code: 'public-registry-trust', host: 'docker.io' });
+    // Publicly trusted (no CA, no trust mode) is fine for a public registry.
+    expect(buildWizardPlan({ ...choices, address: hub.value, rawAddress: 'docker.io', caPem: undefined, trustMode: 'none' }, empty()).problems).toEqual([]);
+  });
+
+  it('refuses credentials, projects and names the steps would refuse', () => {
+    expect(buildWizardPlan({ ...choices, password: '' }, empty()).problems).toEqual([{ code: 'credentials-invalid', errors: 'empty-password' }]);
+    expect(buildWizardPlan({ ...choices, username: 'a:b' }, empty()).problems).toEqual([{ code: 'credentials-invalid', errors: 'username-has-colon' }]);
+    expect(buildWizardPlan({ ...choices, projects: [] }, empty()).problems).toEqual([{ code: 'no-projects' }]);
+    expect(buildWizardPlan({ ...choices, projects: ['Demo'] }, empty()).problems).toEqual([{ code: 'project-invalid', namespace: 'Demo' }]);
+    expect(buildWizardPlan({ ...choices, secretName: 'Bad_Name' }, empty()).problems).toEqual([{ code: 'secret-name-invalid', name: 'Bad_Name' }]);
+    expect(buildWizardPlan({ ...choices, rawAddress: 'https://127.0.0.1:5443/library' }, empty()).problems).toEqual([{ code: 'address-invalid', address: 'https://127.0.0.1:5443/library' }]);
+  });
+});
+
+describe('the trust installer image', () => {
+  it('comes from the extension settings (an air-gapped mirror), and must be pinned by digest', () => {
+    const mirror = `mirror.internal/library/busybox@sha256:${'c'.repeat(64)}`;
+    const ds = buildWizardPlan(choices, { ...empty(), installerImage: mirror }).writes.find((w) => w.kind === 'DaemonSet');
+    expect((ds?.body as any).spec.template.spec.containers[0].image).toBe(mirror);
+    const plan = buildWizardPlan(choices, { ...empty(), installerImage: 'busybox:1.36' });
+    expect(plan.problems).toEqual([{ code: 'installer-image-not-pinned', image: 'busybox:1.36' }]);
+  });
+});
+
 describe('planCredentialRotation', () => {
   it('replaces each copy once with the new password, keeping the resourceVersion read', () => {
     const after = applyAll(empty(), buildWizardPlan(choices, empty()).writes);
@@ -110,6 +166,35 @@ describe('planCredentialRotation', () => {
     expect(body.metadata?.resourceVersion).toBeTruthy();
     expect(base64ToUtf8(body.data!['.dockerconfigjson'])).toContain('"password":"new"');
     expect(planCredentialRotation({ address: addr, username: choices.username, password: choices.password, secrets: after.managedSecrets })).toEqual([]);
+  });
+});
+
+describe('kubectl\'s last-applied copy of a Secret (old credentials in clear text)', () => {
+  const LAST = 'kubectl.kubernetes.io/last-applied-configuration';
+  const withLastApplied = (s: Secret, password: string): Secret => ({
+    ...s,
+    metadata: { ...s.metadata, annotations: { ...(s.metadata?.annotations ?? {}), other: 'kept', [LAST]: JSON.stringify({ data: { '.dockerconfigjson': Buffer.from(`{"auths":{"x":{"password":"${password}"}}}`).toString('base64') } }) } },
+  });
+
+  it('is stripped by a rotation, and every other annotation kept', () => {
+    const after = applyAll(empty(), buildWizardPlan(choices, empty()).writes);
+    const old = after.managedSecrets.map((s) => withLastApplied(s, 'OldPassword1'));
+    const writes = planCredentialRotation({ address: addr, username: choices.username, password: 'new', secrets: old });
+    expect(writes).toHaveLength(2);
+    for (const w of writes) {
+      const meta = (w.body as Secret).metadata!;
+      expect(meta.annotations?.[LAST]).toBeUndefined();
+      expect(meta.annotations?.other).toBe('kept');
+      expect(JSON.stringify(w)).not.toContain(Buffer.from('OldPassword1').toString('base64').slice(0, 8));
+    }
+  });
+
+  it('is stripped by the wizard even when the credential is unchanged', () => {
+    const after = applyAll(empty(), buildWizardPlan(choices, empty()).writes);
+    const current = { ...after, managedSecrets: after.managedSecrets.map((s) => withLastApplied(s, 'OldPassword1')) };
+    const writes = buildWizardPlan(choices, current).writes.filter((w) => w.kind === 'Secret' && w.namespace !== 'extension-harbor-connect');
+    expect(writes.map((w) => `${w.action} ${w.namespace}`)).toEqual(['replace demo', 'replace demo-2']);
+    for (const w of writes) expect((w.body as Secret).metadata?.annotations?.[LAST]).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@ import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { Write } from '../../domain/plan/write';
 import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
 import { deepClone } from '../../domain/plan/jsonpatch';
+import { LAST_APPLIED_ANNOTATION, withoutLastApplied } from '../../domain/plan/secrets';
 import {
   buildPullSecret,
   dockerConfigSecretData,
@@ -14,7 +15,10 @@ import {
   base64ToUtf8,
   utf8ToBase64,
 } from '../../domain/dockerconfig';
-import type { RegistryAddress } from '../../domain/registry';
+import { isPublicRegistryHost, normalizeRegistryAddress, type RegistryAddress } from '../../domain/registry';
+import { canonicalCaPem, inspectCertificate } from '../../domain/cert';
+import { validateCredential } from '../../domain/dockerconfig';
+import { validateDns1123Label } from '../../domain/names';
 import {
   buildRegistryRecord,
   planRegistryRecordWrite,
@@ -30,7 +34,7 @@ import {
   type TrustMode,
   type RegistryRecord,
 } from '../../domain/record';
-import { planTrustInstaller, planTrustRemoval, type NodeRuntime } from '../../domain/trust';
+import { DEFAULT_INSTALLER_IMAGE, isPinnedImage, planTrustInstaller, planTrustRemoval, type NodeRuntime } from '../../domain/trust';
 import { planBinding, planUnbinding } from '../../domain/binding';
 import { probeDeleteWrite } from '../../domain/registry/probe';
 
@@ -67,13 +71,27 @@ export interface CurrentObjects {
   /** `default` ServiceAccount per chosen project; undefined when it does not exist. */
   serviceAccounts: Record<string, ServiceAccount | undefined>;
   runtimes: NodeRuntime[];
+  /** The trust installer's image from the extension's settings ConfigMap; undefined: DEFAULT_INSTALLER_IMAGE. */
+  installerImage?: string;
 }
 
 export type PlanProblem =
+  // The input itself (re-checked here whatever the steps let through):
+  | { code: 'address-invalid'; address: string }
+  | { code: 'ca-invalid'; reason: string }
+  | { code: 'ca-has-errors'; findings: string }
+  | { code: 'ca-required' }
+  | { code: 'public-registry-trust'; host: string }
+  | { code: 'credentials-invalid'; errors: string }
+  | { code: 'no-projects' }
+  | { code: 'project-invalid'; namespace: string }
+  | { code: 'secret-name-invalid'; name: string }
+  // What exists in the cluster:
   | { code: 'record-not-managed' | 'record-type-immutable'; name: string }
   | { code: 'secret-name-taken'; namespace: string; name: string }
   | { code: 'no-default-sa'; namespace: string }
-  | { code: 'installer-not-managed'; name: string };
+  | { code: 'installer-not-managed'; name: string }
+  | { code: 'installer-image-not-pinned'; image: string };
 
 export interface WizardPlan {
   registryId: string;
@@ -108,15 +126,16 @@ export function planPullSecretWrite(existing: Secret | undefined, desired: Recor
   const annotations = { ...(existing.metadata?.annotations ?? {}), ...(meta.annotations ?? {}) };
   const sameLabels = Object.entries(meta.labels).every(([k, v]) => existing.metadata?.labels?.[k] === v);
   const sameAnn = Object.entries(meta.annotations ?? {}).every(([k, v]) => existing.metadata?.annotations?.[k] === v);
-  if (existing.type === DOCKER_CONFIG_JSON_TYPE && decodeData(want) === decodeData(have) && sameLabels && sameAnn) return [];
+  const lastApplied = !!existing.metadata?.annotations?.[LAST_APPLIED_ANNOTATION];
+  if (existing.type === DOCKER_CONFIG_JSON_TYPE && decodeData(want) === decodeData(have) && sameLabels && sameAnn && !lastApplied) return [];
   const body = deepClone(existing) as Secret;
   delete body.stringData;
-  body.metadata = {
+  body.metadata = withoutLastApplied({
     ...deepClone(existing.metadata ?? {}),
     labels,
     ...(Object.keys(annotations).length ? { annotations } : {}),
     resourceVersion: existing.metadata?.resourceVersion,
-  };
+  });
   delete (body.metadata as Record<string, unknown>).managedFields;
   body.type = DOCKER_CONFIG_JSON_TYPE;
   body.data = { ...(existing.data ?? {}), [DOCKER_CONFIG_JSON_KEY]: want };
@@ -124,13 +143,50 @@ export function planPullSecretWrite(existing: Secret | undefined, desired: Recor
 }
 
 /**
+ * Every input of the plan, checked again here: the steps' own checks can be skipped in the UI (a step header
+ * already reached), so a plan is never built from input they would have refused. The CA comes back as stored and
+ * written to nodes: only its certificates, re-encoded (canonicalCaPem).
+ */
+export function validateChoices(choices: WizardChoices): { problems: PlanProblem[]; caPem?: string } {
+  const problems: PlanProblem[] = [];
+  const again = normalizeRegistryAddress(choices.rawAddress.trim() || choices.address.serverKey, { allowInsecure: !choices.address.secure });
+  if (!again.ok || again.value.serverKey !== choices.address.serverKey) problems.push({ code: 'address-invalid', address: choices.rawAddress });
+  let caPem: string | undefined;
+  if (choices.caPem?.trim()) {
+    const canonical = canonicalCaPem(choices.caPem);
+    if (!canonical.ok) problems.push({ code: 'ca-invalid', reason: canonical.reason });
+    else {
+      caPem = canonical.pem;
+      const errors = inspectCertificate(caPem, { host: choices.address.authority }).findings.filter((f) => f.severity === 'error');
+      if (errors.length) problems.push({ code: 'ca-has-errors', findings: [...new Set(errors.map((f) => f.code))].join(', ') });
+    }
+  } else if (choices.trustMode === 'automatic' || choices.trustMode === 'manual') {
+    // A trust mode is only for a private CA: without one, 'none' is the only honest mode.
+    if (choices.caPem !== undefined) problems.push({ code: 'ca-required' });
+  }
+  if (choices.trustMode === 'automatic' && choices.caPem?.trim() && isPublicRegistryHost(choices.address.host)) {
+    problems.push({ code: 'public-registry-trust', host: choices.address.authority });
+  }
+  const cred: string[] = validateCredential({ username: choices.username, password: choices.password });
+  if (choices.email && !/^[^\s@]+@[^\s@]+$/.test(choices.email)) cred.push('invalid-email');
+  if (cred.length) problems.push({ code: 'credentials-invalid', errors: cred.join(', ') });
+  if (!choices.projects.length) problems.push({ code: 'no-projects' });
+  for (const p of choices.projects) if (validateDns1123Label(p).length) problems.push({ code: 'project-invalid', namespace: p });
+  if (validateDns1123Label(choices.secretName).length) problems.push({ code: 'secret-name-invalid', name: choices.secretName });
+  return { problems, caPem };
+}
+
+/**
  * The whole add/update plan: namespace (if missing), registry record, trust installer (automatic mode with a CA),
- * then per project the pull secret and the default ServiceAccount binding.
+ * then per project the pull secret and the default ServiceAccount binding. Input that does not pass
+ * validateChoices gives no writes at all.
  */
 export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects): WizardPlan {
   const ns = choices.extensionNamespace ?? DEFAULT_EXTENSION_NAMESPACE;
   const registryId = registryIdOf(choices.address);
   const writes: Write[] = [];
+  const checked = validateChoices(choices);
+  if (checked.problems.length) return { registryId, writes: [], problems: checked.problems };
   const problems: PlanProblem[] = [];
 
   if (!current.extensionNamespace) {
@@ -145,7 +201,7 @@ export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects)
     });
   }
 
-  const caPem = choices.caPem?.trim() ? choices.caPem : undefined;
+  const caPem = checked.caPem;
   const trustMode: TrustMode = caPem ? choices.trustMode : 'none';
   const desiredRecord = buildRegistryRecord({
     serverKey: choices.address.serverKey,
@@ -170,7 +226,9 @@ export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects)
     const exDs = current.installer?.daemonSet;
     const exCm = current.installer?.configMap;
     const foreign = [exDs, exCm].some((o) => o && o.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE);
+    const image = current.installerImage ?? DEFAULT_INSTALLER_IMAGE;
     if (foreign) problems.push({ code: 'installer-not-managed', name: dsName });
+    else if (!isPinnedImage(image)) problems.push({ code: 'installer-image-not-pinned', image });
     else {
       writes.push(
         ...planTrustInstaller({
@@ -180,6 +238,7 @@ export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects)
           caSecretName: recordSecretName(registryId),
           caPem,
           runtimes: current.runtimes.length ? current.runtimes : ['containerd'],
+          image,
           existing: current.installer,
         }),
       );
@@ -240,6 +299,8 @@ export function planCredentialRotation(input: RotationInput): Write[] {
     if (decodeData(s.data?.[DOCKER_CONFIG_JSON_KEY]) === base64ToUtf8(want)) continue;
     const body = deepClone(s);
     delete body.stringData;
+    // kubectl's last-applied copy holds the old password in clear text: it never survives a rotation.
+    body.metadata = withoutLastApplied(body.metadata);
     if (body.metadata) delete (body.metadata as Record<string, unknown>).managedFields;
     body.data = { ...(s.data ?? {}), [DOCKER_CONFIG_JSON_KEY]: want };
     out.push({

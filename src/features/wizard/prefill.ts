@@ -32,6 +32,7 @@ export function usePrefill(cluster: ClusterContext, registryId: string | undefin
           caText: r.caPem ?? '',
           caFileName: undefined,
           inspection: r.caPem ? inspectCertificate(r.caPem, { host: address }) : undefined,
+          inspectedText: r.caPem ?? '',
           trustMode: r.trustMode === 'manual' ? 'manual' : 'automatic',
           kind: r.kind,
           projects: [...new Set(pulls.map((s) => s.metadata?.namespace ?? ''))].filter(Boolean).sort(),

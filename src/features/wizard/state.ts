@@ -21,6 +21,8 @@ export interface WizardState {
   caText: string;
   caFileName?: string;
   inspection?: InspectionResult;
+  /** The CA text `inspection` was made from (inspection runs once typing pauses). */
+  inspectedText?: string;
   trustMode: 'automatic' | 'manual';
   username: string;
   password: string;

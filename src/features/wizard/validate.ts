@@ -2,6 +2,7 @@
 import { tr } from '../../i18n/t';
 import { validateDns1123Label } from '../../domain/names';
 import { validateCredential } from '../../domain/dockerconfig';
+import { isPublicRegistryHost } from '../../domain/registry';
 import { parseAddress, STEPS, type WizardState } from './state';
 
 export function addressErrorText(state: Pick<WizardState, 'address' | 'insecure'>): string | undefined {
@@ -22,10 +23,18 @@ export function stepErrors(state: WizardState, step: number = state.step): strin
     }
     case 'certificate':
       if (state.caChoice === 'custom') {
-        if (!state.caText.trim() || !state.inspection) out.push(tr('HARBOR_CONNECT_WIZARD_CERT_REQUIRED'));
+        if (!state.caText.trim()) out.push(tr('HARBOR_CONNECT_WIZARD_CERT_REQUIRED'));
+        else if (!state.inspection || state.inspectedText !== state.caText) out.push(tr('HARBOR_CONNECT_WIZARD_CERT_CHECKING'));
         else if (state.inspection.findings.some((f) => f.severity === 'error')) out.push(tr('HARBOR_CONNECT_WIZARD_CERT_HAS_ERRORS'));
       }
       break;
+    case 'trust': {
+      const a = parseAddress(state);
+      if (state.caChoice === 'custom' && state.trustMode === 'automatic' && a.ok && isPublicRegistryHost(a.value.host)) {
+        out.push(tr('HARBOR_CONNECT_WIZARD_TRUST_PUBLIC_REFUSED', { host: a.value.authority }));
+      }
+      break;
+    }
     case 'credentials':
       for (const c of validateCredential({ username: state.username, password: state.password })) {
         out.push(tr(`HARBOR_CONNECT_WIZARD_CRED_ERR_${c.toUpperCase().replace(/-/g, '_')}`));
@@ -43,4 +52,15 @@ export function stepErrors(state: WizardState, step: number = state.step): strin
       break;
   }
   return out;
+}
+
+/**
+ * The step a click on a step header may open: going back is always allowed; going forward stops at the first
+ * step on the way that has errors (a step already reached can have become invalid since), so a header never
+ * skips a step's checks. buildWizardPlan re-checks everything anyway.
+ */
+export function gateStep(state: WizardState, target: number): number {
+  if (target <= state.step) return target;
+  for (let i = 0; i < target; i++) if (stepErrors(state, i).length) return i;
+  return target;
 }

@@ -12,14 +12,15 @@ import {
   request,
   secrets,
   isNotFound,
+  deleteOnPageHide,
   runRegistryProbe,
   type ClusterContext,
 } from '../../api';
 import { classifyV2, harborVersion, isHarborPing, type ProbePathTag } from '../../domain/registry/probe';
 import { buildPullSecret } from '../../domain/dockerconfig';
 import type { RegistryAddress } from '../../domain/registry';
-import { COMPONENT_LABEL } from '../../domain/record';
-import { newPullTestRunId, planPullTest, pullTestResult } from '../../domain/pulltest';
+import { newPullTestRunId, planPullTest, pullTestLeftovers, pullTestResult, pullTestSecretLabels, pullTestSecretLeftovers, pullTestSelector } from '../../domain/pulltest';
+import type { Write } from '../../domain/plan/write';
 import { diagnosePull, type PullDiagnosis } from '../../domain/diagnosis';
 
 export type CheckState = 'ok' | 'unauthorized' | 'x509' | 'unreachable' | 'not-routed' | 'error';
@@ -114,6 +115,8 @@ export interface PullTestOutcome {
   diagnosis?: PullDiagnosis;
   message?: string;
   node?: string;
+  /** The temporary Secret or pod that could not be deleted (removed on the next visit, by label). */
+  cleanupFailures?: Array<{ name: string; message: string }>;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -125,15 +128,21 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     });
   });
 
+/** Pull-test runs in progress in this page: never taken for leftovers. */
+const activeRuns = new Set<string>();
+
 /**
- * (c) A temporary pull secret and one pull-test pod in `namespace`, watched until the image is pulled or the
- * pull failed, then both deleted.
+ * (c) A temporary pull secret and one pull-test pod in the project the user chose, watched until the image is
+ * pulled or the pull failed, then both deleted (uid preconditions, each retried; what still fails is reported).
+ * Both carry the pull-test labels: a closed tab's leftovers are deleted on pagehide and, failing that, by
+ * removePullTestLeftovers on the next visit.
  */
 export async function runPullTest(
   cluster: ClusterContext,
   input: { namespace: string; address: RegistryAddress; username: string; password: string; image: string; registryId: string; timeoutMs?: number },
   signal?: AbortSignal,
 ): Promise<PullTestOutcome> {
+  if (!input.namespace) return { state: 'error', message: 'no project chosen' };
   const runId = newPullTestRunId(Date.now());
   const secretName = `hc-pulltest-${runId}`;
   const secret = buildPullSecret({
@@ -144,12 +153,23 @@ export async function runPullTest(
     namespace: input.namespace,
     registryId: input.registryId,
   });
-  (secret.metadata as { labels: Record<string, string> }).labels[COMPONENT_LABEL] = 'pull-test';
+  (secret.metadata as { labels: Record<string, string> }).labels = pullTestSecretLabels(input.registryId, runId);
   const [podWrite] = planPullTest({ namespace: input.namespace, image: input.image, secretName, nodes: 'any', runId, registryId: input.registryId, deadlineSeconds: 90 });
   const deadline = Date.now() + (input.timeoutMs ?? 90_000);
+  const created: Write[] = [];
+  const untrack: Array<() => void> = [];
+  const track = (w: Write, res: unknown) => {
+    const uid = (res as { metadata?: { uid?: string } } | undefined)?.metadata?.uid;
+    created.push({ action: 'delete', apiVersion: 'v1', kind: w.kind, namespace: w.namespace, name: w.name, ...(uid ? { preconditions: { uid } } : {}) });
+    const client = w.kind === 'Pod' ? pods : secrets;
+    untrack.push(deleteOnPageHide(client.path(cluster, { namespace: w.namespace, name: w.name }), uid ? { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } } : undefined));
+  };
+  activeRuns.add(runId);
+  let outcome: PullTestOutcome = { state: 'timeout' };
   try {
-    await executeWrite({ action: 'create', apiVersion: 'v1', kind: 'Secret', namespace: input.namespace, name: secretName, body: secret }, cluster, { signal });
-    await executeWrite(podWrite, cluster, { signal });
+    const secretWrite: Write = { action: 'create', apiVersion: 'v1', kind: 'Secret', namespace: input.namespace, name: secretName, body: secret };
+    track(secretWrite, await executeWrite(secretWrite, cluster, { signal }));
+    track(podWrite, await executeWrite(podWrite, cluster, { signal }));
     while (Date.now() < deadline && !signal?.aborted) {
       await sleep(1500, signal);
       const pod = (await pods.get(cluster, podWrite.name, { namespace: input.namespace, signal })) as Pod;
@@ -159,13 +179,56 @@ export async function runPullTest(
       const r = pullTestResult(pod, evs.items);
       if (r.state === 'pending') continue;
       const diagnosis = diagnosePull({ containerStatuses: pod.status?.containerStatuses, events: evs.items, nodeName: pod.spec?.nodeName });
-      return { state: r.state, diagnosis, message: r.message, node: pod.spec?.nodeName };
+      outcome = { state: r.state, diagnosis, message: r.message, node: pod.spec?.nodeName };
+      break;
     }
-    return { state: 'timeout' };
   } catch (e) {
-    return { state: 'error', message: ApiError.from(e).message };
+    outcome = { state: 'error', message: ApiError.from(e).message };
   } finally {
-    await pods.delete(cluster, podWrite.name, { namespace: input.namespace }).catch((e) => (isNotFound(e) ? undefined : undefined));
-    await secrets.delete(cluster, secretName, { namespace: input.namespace }).catch(() => undefined);
+    // The pod first (it uses the Secret), then the Secret.
+    const failures = await deleteWithRetry(cluster, [...created].reverse());
+    // The pod and the Secret share the run's name: tell them apart by kind.
+    const failed = new Set(failures.map((f) => `${f.kind}/${f.name}`));
+    created.forEach((w, i) => {
+      if (!failed.has(`${w.kind}/${w.name}`)) untrack[i]?.();
+    });
+    activeRuns.delete(runId);
+    if (failures.length) outcome = { ...outcome, cleanupFailures: failures.map(({ name, message }) => ({ name, message })) };
   }
+  return outcome;
+}
+
+async function deleteWithRetry(cluster: ClusterContext, writes: Write[]): Promise<Array<{ kind: string; name: string; message: string }>> {
+  const out: Array<{ kind: string; name: string; message: string }> = [];
+  for (const w of writes) {
+    let last: unknown;
+    let done = false;
+    for (let attempt = 0; attempt < 3 && !done; attempt++) {
+      if (attempt) await sleep(200 * attempt);
+      try {
+        await executeWrite(w, cluster);
+        done = true;
+      } catch (e) {
+        if (isNotFound(e)) done = true;
+        else last = e;
+      }
+    }
+    if (!done) out.push({ kind: w.kind, name: w.name, message: ApiError.from(last).message });
+  }
+  return out;
+}
+
+/**
+ * Pull-test objects of closed tabs (or failed deletes), cluster-wide by label: finished or overdue pods, and
+ * Secrets older than their TTL (read as metadata only). Returns what could not be deleted.
+ */
+export async function removePullTestLeftovers(cluster: ClusterContext, signal?: AbortSignal): Promise<{ removed: number; failures: Array<{ name: string; message: string }> }> {
+  const keepRunIds = [...activeRuns];
+  const [podList, secretList] = await Promise.all([
+    pods.list(cluster, { labelSelector: pullTestSelector(), signal }),
+    secrets.listMetadata(cluster, { labelSelector: pullTestSelector(), signal }),
+  ]);
+  const writes = [...pullTestLeftovers(podList.items as Pod[], Date.now(), { keepRunIds }), ...pullTestSecretLeftovers(secretList.items, Date.now(), { keepRunIds })];
+  const failures = await deleteWithRetry(cluster, writes);
+  return { removed: writes.length - failures.length, failures: failures.map(({ name, message }) => ({ name, message })) };
 }

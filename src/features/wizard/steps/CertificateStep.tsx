@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { Button } from '@kubed/components';
 import { inspectCertificate } from '../../../domain/cert';
 import { tr } from '../../../i18n/t';
@@ -8,6 +8,8 @@ import { GenerateCertificate } from '../../../components/cert/GenerateCertificat
 import { Choice, Section } from '../ui';
 import type { StepProps } from './types';
 import { parseAddress } from '../state';
+
+export const INSPECT_DEBOUNCE_MS = 300;
 
 export function CertificateStep({ state, dispatch }: StepProps) {
   const [showGen, setShowGen] = useState(false);
@@ -19,11 +21,18 @@ export function CertificateStep({ state, dispatch }: StepProps) {
       patch: {
         caText: text,
         caFileName: fileName,
-        inspection: text.trim() ? inspectCertificate(text, { host }) : undefined,
         probe: undefined,
         pullTest: undefined,
       },
     });
+  // Inspection (signature checks included) runs once typing pauses, not on every keystroke.
+  useEffect(() => {
+    const text = state.caText;
+    const t = setTimeout(() => {
+      dispatch({ type: 'set', patch: { inspection: text.trim() ? inspectCertificate(text, { host }) : undefined, inspectedText: text } });
+    }, INSPECT_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [state.caText, host, dispatch]);
   return (
     <div data-testid="hc-step-certificate">
       <Choice
@@ -45,7 +54,7 @@ export function CertificateStep({ state, dispatch }: StepProps) {
           <Section title={tr('HARBOR_CONNECT_WIZARD_CA_TITLE')} description={tr('HARBOR_CONNECT_WIZARD_CA_DESC', { host })}>
             <CertificateInput value={state.caText} fileName={state.caFileName} onChange={setCa} />
           </Section>
-          {state.inspection ? (
+          {state.inspection && state.inspectedText === state.caText ? (
             <Section title={tr('HARBOR_CONNECT_WIZARD_CA_INSPECTION')}>
               <CertificateDetails result={state.inspection} />
             </Section>

@@ -13,7 +13,7 @@ import type { StepProps } from './types';
 import { parseAddress } from '../state';
 import { registryIdOf } from '../plan';
 import { newProbeId, planProbe, probeDeleteWrite } from '../../../domain/registry/probe';
-import { probeRegistry, runPullTest, verifyWithKubeSphere, WIZARD_PROBE_PATHS, type CheckResult } from '../verify';
+import { probeRegistry, removePullTestLeftovers, runPullTest, verifyWithKubeSphere, WIZARD_PROBE_PATHS, type CheckResult } from '../verify';
 
 const STATE_COLOR: Record<string, string> = { ok: '#55bc8a', pulled: '#55bc8a', unauthorized: '#ca2621', failed: '#ca2621', x509: '#f5a623', unreachable: '#ca2621', 'not-routed': '#f5a623', error: '#ca2621', timeout: '#f5a623' };
 
@@ -52,7 +52,9 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
   const projects = useQuery(['harbor-connect', cluster.name, 'wizard-projects'], ({ signal }) => listMyProjects(cluster, { signal, limit: 500 }));
   const projectNames = ((projects.data?.items ?? []) as Namespace[]).map((n) => n.metadata?.name ?? '').filter(Boolean).sort();
   const [pullNs, setPullNs] = useState('');
-  const ns = pullNs || state.projects[0] || projectNames[0] || '';
+  // The project the temporary pull secret goes to is chosen, never picked for the user (the first project
+  // alphabetically could belong to anyone): one already chosen in the Projects step, or an explicit choice here.
+  const ns = pullNs || state.projects[0] || '';
   const [image, setImage] = useState('');
   const testImage = image || (addr.ok ? defaultTestImage(addr.value.serverKey) : '');
 
@@ -63,9 +65,11 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [state.address, state.insecure, caPem, probeId],
   );
-  // Probe objects a closed tab or a failed delete left behind are removed when this step opens.
+  // Probe objects and pull-test Secrets and pods a closed tab or a failed delete left behind are removed when this
+  // step opens (by label, only those past their lifetime).
   useEffect(() => {
     void removeProbeLeftovers(cluster).catch(() => undefined);
+    void removePullTestLeftovers(cluster).catch(() => undefined);
   }, [cluster]);
   const [cleaning, setCleaning] = useState(false);
   const retryCleanup = async () => {
@@ -168,6 +172,7 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
             <label style={{ fontSize: 12 }}>
               {tr('HARBOR_CONNECT_WIZARD_PULL_PROJECT')}{' '}
               <select value={ns} onChange={(e) => setPullNs(e.target.value)} data-testid="hc-pull-project" style={{ height: 28 }}>
+                <option value="">{tr('HARBOR_CONNECT_WIZARD_PULL_PROJECT_CHOOSE')}</option>
                 {projectNames.map((p) => (
                   <option key={p} value={p}>
                     {p}
@@ -179,7 +184,7 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
               {tr('HARBOR_CONNECT_PULLTEST_IMAGE')}
               <Input value={testImage} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setImage(e.target.value)} data-testid="hc-pull-image" />
             </label>
-            <div style={{ fontSize: 12, color: '#79879c' }}>{tr('HARBOR_CONNECT_WIZARD_PULL_WRITES', { namespace: ns })}</div>
+            {ns ? <div style={{ fontSize: 12, color: '#79879c' }}>{tr('HARBOR_CONNECT_WIZARD_PULL_WRITES', { namespace: ns })}</div> : null}
           </div>
           <Button size="sm" style={{ marginTop: 8 }} onClick={() => void doPull()} disabled={!ready || !ns || !!busy} loading={busy === 'pull'} data-testid="hc-run-pull">
             {tr('HARBOR_CONNECT_WIZARD_PULL_RUN')}
@@ -199,6 +204,11 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
                 </>
               ) : null}
               {state.pullTest.message ? <div style={{ color: '#79879c', wordBreak: 'break-word' }}>{state.pullTest.message}</div> : null}
+              {state.pullTest.cleanupFailures?.length ? (
+                <div style={{ color: '#b86e00', marginTop: 4 }} data-testid="hc-pull-cleanup-failed">
+                  {tr('HARBOR_CONNECT_WIZARD_PULL_CLEANUP_FAILED', { names: state.pullTest.cleanupFailures.map((f) => `${f.name} (${f.message})`).join(', ') })}
+                </div>
+              ) : null}
             </div>
           ) : null}
         </CheckCard>

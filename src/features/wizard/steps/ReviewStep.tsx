@@ -4,6 +4,7 @@ import { tr } from '../../../i18n/t';
 import { Spinner } from '../../../components/Spinner';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { PlanReview } from '../../../components/plan/PlanReview';
+import { PreflightSummary, type Preflight } from '../../../components/plan/usePreflight';
 import type { StepProps } from './types';
 import { parseAddress, type WizardState } from '../state';
 import { buildWizardPlan, registryIdOf, type WizardChoices, type WizardPlan } from '../plan';
@@ -33,10 +34,11 @@ export function choicesOf(state: WizardState): WizardChoices | undefined {
 export interface ReviewStepProps extends StepProps {
   plan?: WizardPlan;
   onPlan: (plan: WizardPlan | undefined) => void;
+  preflight: Preflight;
 }
 
 /** Reads what exists (one cluster-wide list of our Secrets, the default ServiceAccounts), then shows every write. */
-export function ReviewStep({ state, cluster, plan, onPlan }: ReviewStepProps) {
+export function ReviewStep({ state, cluster, plan, onPlan, preflight }: ReviewStepProps) {
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
   const [nonce, setNonce] = useState(0);
@@ -85,7 +87,8 @@ export function ReviewStep({ state, cluster, plan, onPlan }: ReviewStepProps) {
           ))}
         </Alert>
       ) : null}
-      {plan && !loading ? <PlanReview writes={plan.writes} fileName={`harbor-connect-${plan.registryId}.yaml`} /> : null}
+      {plan && !loading && plan.writes.length ? <PreflightSummary preflight={preflight} /> : null}
+      {plan && !loading ? <PlanReview writes={plan.writes} fileName={`harbor-connect-${plan.registryId}.yaml`} verdicts={preflight.verdicts} /> : null}
     </div>
   );
 }
