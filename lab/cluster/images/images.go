@@ -144,9 +144,13 @@ func Write(spec Spec, out string) (v1.Hash, error) {
 	if err != nil {
 		return v1.Hash{}, err
 	}
-	annotations := map[string]string{"io.containerd.image.name": ref.Name(), "org.opencontainers.image.ref.name": ref.TagStr()}
-	if err := path.AppendImage(img, layout.WithAnnotations(annotations)); err != nil {
-		return v1.Hash{}, err
+	// Two names, as a CRI pull leaves them: the tag, and the repository digest that `<name>:<tag>@<digest>`
+	// resolves to (containerd's CRI looks a digest reference up by that name only).
+	for _, imageName := range []string{ref.Name(), ref.Context().Digest(digest.String()).Name()} {
+		annotations := map[string]string{"io.containerd.image.name": imageName, "org.opencontainers.image.ref.name": ref.TagStr()}
+		if err := path.AppendImage(img, layout.WithAnnotations(annotations)); err != nil {
+			return v1.Hash{}, err
+		}
 	}
 	tmp := out + ".tmp"
 	if err := tarDir(dir, tmp); err != nil {
