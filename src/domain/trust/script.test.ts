@@ -1,7 +1,8 @@
-// The installer script, executed for real with the machine's sh (dash here) and busybox sh, against a
-// temporary host root (HOST_ROOT), the way the lab's node stand-in runs it.
+// The installer script, executed for real with the machine's sh (dash here) and busybox sh against a temporary host
+// root (HOST_ROOT). Under busybox, PATH holds only busybox's own applets, as in the installer's image: a command the
+// image lacks fails here too (Debian's busybox has no cksum, which the real lab's pods revealed).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,7 +21,16 @@ const sha256 = (t: string) => createHash('sha256').update(t).digest('hex');
 const HOSTS = containerdHostsToml(registryHost(HOST_DIR));
 
 const shells: Array<[string, string[]]> = [['sh', ['sh']]];
-if (existsSync('/bin/busybox')) shells.push(['busybox sh', ['/bin/busybox', 'sh']]);
+if (existsSync('/bin/busybox')) shells.push(['busybox sh (busybox applets only)', ['/bin/busybox', 'sh']]);
+
+/** A folder of busybox applet links: the PATH of the installer's image. */
+function busyboxOnlyPath(dir: string): string {
+  const bin = join(dir, 'busybox-bin');
+  mkdirSync(bin, { recursive: true });
+  const applets = spawnSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  for (const applet of applets) symlinkSync('/bin/busybox', join(bin, applet));
+  return bin;
+}
 
 describe.each(shells)('installer script under %s', (_label, shell) => {
   let dir: string;
@@ -40,7 +50,7 @@ describe.each(shells)('installer script under %s', (_label, shell) => {
     writeFileSync(join(dir, 'install.sh'), INSTALLER_SCRIPT);
     writeFileSync(join(dir, 'run', 'termination-log'), ''); // the kubelet provides this file
     env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      PATH: shell[0] === '/bin/busybox' ? busyboxOnlyPath(dir) : (process.env.PATH ?? '/usr/bin:/bin'),
       HOST_ROOT: root,
       HC_MODE: 'install',
       HC_REGISTRY_ID: 'harbor-example-com-8443',
@@ -82,7 +92,7 @@ describe.each(shells)('installer script under %s', (_label, shell) => {
     expect(readFileSync(co('ca.crt'), 'utf8')).toBe(CA1);
     expect(existsSync(dk('hosts.toml'))).toBe(false);
     expect(readdirSync(cd()).sort()).toEqual(['.harbor-connect', 'ca.crt', 'hosts.toml']);
-    expect(readFileSync(cd('.harbor-connect'), 'utf8')).toMatch(/^registry=harbor-example-com-8443\nca\.crt=\d+-\d+\nhosts\.toml=\d+-\d+\n$/);
+    expect(readFileSync(cd('.harbor-connect'), 'utf8')).toBe(`registry=harbor-example-com-8443\nca.crt=${sha256(CA1)}\nhosts.toml=${sha256(HOSTS)}\n`);
     expect(statSync(cd('ca.crt')).mode & 0o777).toBe(0o644);
     expect(ready()).toBe(true);
   });
@@ -201,6 +211,18 @@ describe.each(shells)('installer script under %s', (_label, shell) => {
     // Idempotent, and needs no CA.
     rmSync(env.HC_CA_FILE);
     expect(run({ HC_MODE: 'remove' }).status).toBe(0);
+  });
+
+  it('remove mode recognises a marker of 0.1.0 (cksum "crc-size") where cksum exists, and keeps the files where it does not', () => {
+    expect(run().status).toBe(0);
+    const crcSize = (file: string) => {
+      const out = spawnSync('cksum', [], { input: readFileSync(file), encoding: 'utf8' }).stdout.trim().split(/\s+/);
+      return `${out[0]}-${out[1]}`;
+    };
+    writeFileSync(cd('.harbor-connect'), `registry=harbor-example-com-8443\nca.crt=${crcSize(cd('ca.crt'))}\nhosts.toml=${crcSize(cd('hosts.toml'))}\n`);
+    expect(run({ HC_MODE: 'remove' }).status).toBe(0);
+    const cksumThere = spawnSync('sh', ['-c', 'command -v cksum'], { env: { PATH: env.PATH } }).status === 0;
+    expect(existsSync(cd('ca.crt'))).toBe(!cksumThere);
   });
 
   it('remove mode leaves a folder another registry id owns', () => {

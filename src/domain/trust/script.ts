@@ -20,10 +20,10 @@
 //                    the node's host-root folder, where it maps hostPath volumes (so <root>/etc/containerd/certs.d)
 //
 // Files, per target: <dir>/<HC_HOST_DIR>/ca.crt (+ hosts.toml for containerd) and the ownership marker
-// .harbor-connect (registry=<id>, then <file>=<cksum> per file written). A file is replaced only when it
-// differs and is ours (its cksum matches the marker) or absent; a differing file we did not write is never
+// .harbor-connect (registry=<id>, then <file>=<sha256> per file written). A file is replaced only when it
+// differs and is ours (its sha256 matches the marker) or absent; a differing file we did not write is never
 // touched: the pass fails with HC_ERROR FOREIGN_FILE. Writes go to a temp file in the same folder, then mv.
-// Remove mode deletes only files whose cksum still matches the marker, then the marker, then the folder if
+// Remove mode deletes only files whose sha256 still matches the marker, then the marker, then the folder if
 // it is empty. A failed pass writes "HC_ERROR <CODE>: <detail>" to the termination log and exits 1, so the
 // pod's status carries the reason (nodeTrustStatus reads it).
 
@@ -65,11 +65,6 @@ on_term() {
 }
 trap on_term TERM INT
 
-sum_of() {
-  set -- $(cksum < "$1")
-  echo "$1-$2"
-}
-
 sha256_of() {
   set -- $(sha256sum < "$1")
   echo "$1"
@@ -96,10 +91,18 @@ marker_get() {
 }
 
 # ours <dir> <file>: the file is the one this registry's installer wrote (marker says so, content unchanged).
+# The marker records sha256 (sha256sum is what the pins need anyway; busybox builds without cksum exist).
+# Markers of 0.1.0 recorded cksum's "crc-size": still recognised where cksum exists.
 ours() {
   [ "$(marker_get "$1/$MARKER" registry)" = "$ID" ] || return 1
   rec="$(marker_get "$1/$MARKER" "$2")"
-  [ -n "$rec" ] && [ "$rec" = "$(sum_of "$1/$2")" ]
+  [ -n "$rec" ] || return 1
+  case "$rec" in
+    *-*) command -v cksum >/dev/null 2>&1 || return 1
+         set -- $(cksum < "$1/$2")
+         [ "$rec" = "$1-$2" ] ;;
+    *) [ "$rec" = "$(sha256_of "$1/$2")" ] ;;
+  esac
 }
 
 # put <src> <dir> <name>: atomic replace when content differs; returns 0 also when already equal.
@@ -128,7 +131,7 @@ install_one() {
     src="$PIN_CA"; [ "$n" = hosts.toml ] && src="$PIN_HOSTS"
     put "$src" "$dir" "$n" || fail WRITE_FAILED "cannot write $2/$HOST_DIR/$n"
     want="$want
-$n=$(sum_of "$dir/$n")"
+$n=$(sha256_of "$dir/$n")"
   done
   if [ "$(cat "$dir/$MARKER" 2>/dev/null)" != "$want" ]; then
     tmp="$dir/.$MARKER.hc-tmp"
