@@ -77,7 +77,11 @@ export function installExtension(cluster: RunningCluster, log: Log = defaultLog)
   const pkg = buildPackage();
   const result = spawnSync(
     cluster.bins.helm,
-    ['upgrade', '--install', EXTENSION_RELEASE, pkg.chartDir, '--namespace', EXTENSION_NAMESPACE, '--create-namespace', '--wait', '--timeout', '2m'],
+    [
+      'upgrade', '--install', EXTENSION_RELEASE, pkg.chartDir, '--namespace', EXTENSION_NAMESPACE, '--create-namespace', '--wait', '--timeout', '2m',
+      // As an air-gapped cluster's admin does: the installer image from the nodes' own mirror, pinned by digest.
+      '--set', `frontend.installer.image=${cluster.installerImage}`,
+    ],
     { encoding: 'utf8', env: { ...process.env, KUBECONFIG: cluster.adminKubeconfig } },
   );
   if (result.status !== 0) throw new Error(`helm upgrade --install ${EXTENSION_RELEASE} failed:\n${`${result.stdout}${result.stderr}`.trim()}`);
