@@ -77,4 +77,16 @@ describe('inspectStoredCa', () => {
     expect(inspectStoredCa(ca, 'harbor.example.com', new Date('2030-01-02T08:00:00Z'))).not.toBe(a);
     expect(inspectStoredCa(ca, 'other.example.com', new Date('2030-01-01T08:00:00Z'))).not.toBe(a);
   });
+
+  it('a CA issued during the day is valid from then on, whatever the day\'s first inspection said (found on the real lab)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { inspectStoredCa } = await import('./checks');
+    // notBefore 2026-12-02T17:26:05Z
+    const ca = readFileSync(join(__dirname, '..', '..', 'domain', 'trust', '__fixtures__', 'ca.pem'), 'utf8');
+    const codes = (at: string) => inspectStoredCa(ca, 'day.example.com', new Date(at)).findings.map((f) => f.code);
+    expect(codes('2026-12-02T17:00:00Z')).toContain('not-yet-valid');
+    expect(codes('2026-12-02T18:00:00Z')).not.toContain('not-yet-valid');
+    expect(codes('2026-12-02T23:59:00Z')).not.toContain('not-yet-valid');
+  });
 });

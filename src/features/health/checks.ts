@@ -65,20 +65,28 @@ export interface CertSummary {
 
 /**
  * Inspections of stored CAs, by CA, host and day: the list and the health panel re-render often, and an
- * inspection checks signatures. A few entries are plenty (one per registry shown).
+ * inspection checks signatures. An entry is reused only while no certificate of it has started or expired since
+ * it was made (a CA issued this morning is valid now, whatever the day's first inspection said). A few entries are
+ * plenty (one per registry shown).
  */
-const inspections = new Map<string, ReturnType<typeof inspectCertificate>>();
+const inspections = new Map<string, { at: number; result: ReturnType<typeof inspectCertificate> }>();
 const INSPECTION_CACHE = 64;
+
+function validityChangedBetween(result: ReturnType<typeof inspectCertificate>, from: number, to: number): boolean {
+  return result.certificates.some((c) =>
+    [Date.parse(c.notBefore), Date.parse(c.notAfter)].some((t) => (t > from && t <= to) || (t > to && t <= from)),
+  );
+}
 
 export function inspectStoredCa(caPem: string, host: string, now: Date): ReturnType<typeof inspectCertificate> {
   const day = Math.floor(now.getTime() / DAY);
   const key = `${host}\u0000${day}\u0000${caPem}`;
   const hit = inspections.get(key);
-  if (hit) return hit;
-  const r = inspectCertificate(caPem, { host, now: new Date(day * DAY) });
-  if (inspections.size >= INSPECTION_CACHE) inspections.delete(inspections.keys().next().value as string);
-  inspections.set(key, r);
-  return r;
+  if (hit && !validityChangedBetween(hit.result, hit.at, now.getTime())) return hit.result;
+  const result = inspectCertificate(caPem, { host, now });
+  if (!hit && inspections.size >= INSPECTION_CACHE) inspections.delete(inspections.keys().next().value as string);
+  inspections.set(key, { at: now.getTime(), result });
+  return result;
 }
 
 export function checkCertificate(record: RegistryRecord | undefined, now: Date): CheckResult & { cert: CertSummary } {
