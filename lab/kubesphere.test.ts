@@ -6,9 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { clusterContext } from '../src/api/cluster';
 import { KUBESPHERE_ROUTES } from '../src/api/kubesphere-routes';
+import { executeWrite } from '../src/api/write';
 import { clusterBinaries } from './cluster/build';
-import { GATEWAY_URL, HARBOR, kubeAdmin, labCaPem, loginToken, waitFor } from './testing';
+import { GATEWAY_URL, HARBOR, kubeAdmin, labCaPem, loginToken, useProductApiAs, waitFor } from './testing';
 
 async function as(user: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: any }> {
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -92,6 +94,23 @@ describe('Kubernetes requests go through KubeSphere authorization, then to kube-
     const viewer = await send('demo-viewer');
     expect(viewer.status).toBe(403);
     expect(viewer.json.message).toContain('User "demo-viewer" cannot patch resource "serviceaccounts"');
+  });
+});
+
+describe('dry runs through the extension\'s API layer persist nothing (the permission checks and the plan preflight rely on it)', () => {
+  it('a dry-run delete with preconditions leaves the object (kube-apiserver ignores ?dryRun when DeleteOptions come in the body)', async () => {
+    await useProductApiAs('admin');
+    const name = 'hc-lab-test-dry-delete';
+    await kubeAdmin().request('DELETE', `/api/v1/namespaces/demo/secrets/${name}`);
+    const created = await kubeAdmin().request('POST', '/api/v1/namespaces/demo/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name }, stringData: { a: 'b' } });
+    expect(created.status).toBe(201);
+    try {
+      const write = { action: 'delete' as const, apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name, preconditions: { uid: created.json.metadata.uid } };
+      await executeWrite(write, clusterContext('host', true), { dryRun: true });
+      expect((await kubeAdmin().request('GET', `/api/v1/namespaces/demo/secrets/${name}`)).status).toBe(200);
+    } finally {
+      await kubeAdmin().request('DELETE', `/api/v1/namespaces/demo/secrets/${name}`);
+    }
   });
 });
 

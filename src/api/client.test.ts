@@ -201,6 +201,16 @@ describe('executeWrite', () => {
     expect(seen[4]).toMatchObject({ method: 'DELETE', url: '/apis/extensions.kubesphere.io/v1alpha1/reverseproxies/hc-harbor?dryRun=All' });
   });
 
+  it('a dry-run delete with preconditions says dryRun in its DeleteOptions body: kube-apiserver ignores the query when a body is sent', async () => {
+    await executeWrite(
+      { action: 'delete', apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name: 's', preconditions: { uid: 'u-1' } },
+      host,
+      { dryRun: true },
+    );
+    expect(seen[0].url).toBe('/api/v1/namespaces/demo/secrets/s?dryRun=All');
+    expect(JSON.parse(seen[0].body)).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid: 'u-1' }, dryRun: ['All'] });
+  });
+
   it('sends a planned delete\'s uid and resourceVersion preconditions', async () => {
     await executeWrite(
       { action: 'delete', apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name: 's', preconditions: { uid: 'u-1', resourceVersion: '42' } },

@@ -186,9 +186,11 @@ export function resourceClient<T extends KObject>(type: ResourceType): ResourceC
         opts.resourceVersion || opts.uid
           ? { ...(opts.uid ? { uid: opts.uid } : {}), ...(opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : {}) }
           : undefined;
+      // kube-apiserver reads DeleteOptions from the body when there is one and then IGNORES the query
+      // (endpoints/handlers/delete.go): a body must carry dryRun itself, or a "dry run" deletes for real.
       const body =
         opts.propagationPolicy || preconditions
-          ? { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy, preconditions }
+          ? { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: opts.propagationPolicy, preconditions, ...(opts.dryRun ? { dryRun: ['All'] } : {}) }
           : undefined;
       return request<unknown>('DELETE', url, { ...opts, body });
     },
