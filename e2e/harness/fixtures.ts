@@ -4,6 +4,7 @@ import { test as base, expect, type Page, type TestInfo } from '@playwright/test
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kubeClient } from '../../lab/cluster/kube';
 
 export const LAB_PASSWORD = 'P@88w0rd';
 export type LabLogin = 'admin' | 'ws-admin' | 'demo-admin' | 'demo-operator' | 'demo-viewer';
@@ -35,6 +36,26 @@ export async function loginAs(page: Page, user: LabLogin, password = LAB_PASSWOR
   await expect(page.getByText(user, { exact: true }).first()).toBeVisible();
 }
 
+export type Lang = 'en' | 'zh';
+const wantedLang = new WeakMap<Page, Lang>();
+
+/**
+ * The console's language is the user's own setting (User Settings → Language writes the User's spec.lang, which
+ * the console server renders into the page and its `lang` cookie): the next loginAs on this page sets it for the
+ * user, and the test's end sets it back to English.
+ */
+export function useLang(page: Page, lang: Lang): void {
+  wantedLang.set(page, lang);
+}
+
+const labDir = resolve(process.env.HC_LAB_DIR ?? '.lab');
+const kube = () => kubeClient(join(labDir, 'cluster', 'pki'), `https://127.0.0.1:${process.env.HC_KUBE_API_PORT || 6443}`);
+
+async function setUserLang(user: LabLogin, lang: Lang): Promise<void> {
+  const res = await kube().request('PATCH', `/apis/iam.kubesphere.io/v1beta1/users/${user}`, { spec: { lang } }, 'application/merge-patch+json');
+  expect(res.status, `set ${user}'s language`).toBe(200);
+}
+
 /** Saves a full-page screenshot as e2e/artifacts/screens/<test title>/<name>.png and attaches it to the report. */
 export async function snap(page: Page, testInfo: TestInfo, name: string): Promise<string> {
   const folder = join(ARTIFACTS, 'screens', testInfo.titlePath.slice(1).join(' - ').replace(/[^\w.-]+/g, '_'));
@@ -63,7 +84,16 @@ export const test = base.extend<Fixtures>({
     { auto: true },
   ],
   loginAs: async ({ page }, use) => {
-    await use(user => loginAs(page, user));
+    const changed = new Set<LabLogin>();
+    await use(async user => {
+      const lang = wantedLang.get(page) ?? 'en';
+      if (lang !== 'en') {
+        await setUserLang(user, lang);
+        changed.add(user);
+      }
+      await loginAs(page, user);
+    });
+    for (const user of changed) await setUserLang(user, 'en');
   },
 });
 

@@ -3,7 +3,6 @@
 import type { Page } from '@playwright/test';
 import { join, resolve } from 'node:path';
 import { kubeClient, type KubeClient } from '../../lab/cluster/kube';
-import { consoleBaseUrl } from './env';
 import { expect } from './fixtures';
 
 export const LAB_DIR = resolve(process.env.HC_LAB_DIR ?? '.lab');
@@ -27,20 +26,7 @@ export async function labApi<T = any>(method: string, path: string, body?: unkno
   return client.request<T>(method, path, body, contentType);
 }
 
-/**
- * Shows this page in `lang` without changing the stored user (other specs share it): the console takes the
- * language from globals.user.lang as its server renders the page, so the rendered document is rewritten.
- */
-export async function useLang(page: Page, lang: 'en' | 'zh'): Promise<void> {
-  await page.context().addCookies([{ name: 'lang', value: lang, url: consoleBaseUrl() }]);
-  if (lang === 'en') return;
-  await page.route('**/*', async (route) => {
-    if (route.request().resourceType() !== 'document') return route.continue();
-    const res = await route.fetch();
-    const body = (await res.text()).replace(/("lang":\s*)"en"/g, '$1"zh"');
-    await route.fulfill({ response: res, body });
-  });
-}
+export { useLang } from './fixtures';
 
 /** No locale key may show untranslated. */
 export async function noRawKeys(page: Page): Promise<void> {

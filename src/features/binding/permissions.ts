@@ -14,18 +14,20 @@ export interface Check {
   verb: 'patch' | 'create';
   group: string;
   resource: string;
-  /** The KubeSphere project role that grants it. */
-  role: 'admin' | 'operator';
 }
 
-/** KubeSphere: namespace-manage-serviceaccount is aggregated to the admin role only; operators manage secrets and workloads. */
+/**
+ * What binding needs. KubeSphere v4.1.3's project roles operator and admin both grant every one of them (the
+ * operator role's rules allow every verb on the core, apps and batch groups: config/ks-core builtinroles.yaml), so
+ * a denial always names those two roles; the dry run, not this list, decides.
+ */
 export const CHECKS: readonly Check[] = [
-  { id: 'patchServiceAccounts', verb: 'patch', group: '', resource: 'serviceaccounts', role: 'admin' },
-  { id: 'createSecrets', verb: 'create', group: '', resource: 'secrets', role: 'operator' },
-  { id: 'patchDeployments', verb: 'patch', group: 'apps', resource: 'deployments', role: 'operator' },
-  { id: 'patchStatefulSets', verb: 'patch', group: 'apps', resource: 'statefulsets', role: 'operator' },
-  { id: 'patchDaemonSets', verb: 'patch', group: 'apps', resource: 'daemonsets', role: 'operator' },
-  { id: 'patchCronJobs', verb: 'patch', group: 'batch', resource: 'cronjobs', role: 'operator' },
+  { id: 'patchServiceAccounts', verb: 'patch', group: '', resource: 'serviceaccounts' },
+  { id: 'createSecrets', verb: 'create', group: '', resource: 'secrets' },
+  { id: 'patchDeployments', verb: 'patch', group: 'apps', resource: 'deployments' },
+  { id: 'patchStatefulSets', verb: 'patch', group: 'apps', resource: 'statefulsets' },
+  { id: 'patchDaemonSets', verb: 'patch', group: 'apps', resource: 'daemonsets' },
+  { id: 'patchCronJobs', verb: 'patch', group: 'batch', resource: 'cronjobs' },
 ];
 
 export const CHECK_FOR_KIND: Record<string, CheckId> = {
@@ -46,10 +48,10 @@ export interface ProjectPermissions {
   error?: unknown;
 }
 
-/** "Binding needs permission to patch serviceaccounts in project demo; the project role admin has it." */
+/** "You cannot patch serviceaccounts in project demo. The project roles operator and admin allow it; ask a project admin." */
 export function deniedReason(check: Check, namespace: string): string {
   const resource = check.group ? `${check.resource}.${check.group}` : check.resource;
-  return tr(check.role === 'admin' ? 'HARBOR_CONNECT_PROJECT_DENIED_ADMIN_ONLY' : 'HARBOR_CONNECT_PROJECT_DENIED_OPERATOR', {
+  return tr('HARBOR_CONNECT_PROJECT_DENIED_OPERATOR', {
     verb: check.verb,
     resource,
     namespace,
