@@ -73,7 +73,7 @@ export async function buildExtension(log: Log = defaultLog): Promise<void> {
  * is not run (its module cannot be built here, lab/cluster/README.md): `helm upgrade --install` is what its Helm
  * executor Job runs.
  */
-export function installExtension(cluster: RunningCluster, log: Log = defaultLog): void {
+export function installExtension(cluster: Pick<RunningCluster, 'bins' | 'adminKubeconfig' | 'installerImage'>, log: Log = defaultLog): void {
   const pkg = buildPackage();
   const result = spawnSync(
     cluster.bins.helm,
