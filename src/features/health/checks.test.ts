@@ -90,3 +90,22 @@ describe('inspectStoredCa', () => {
     expect(codes('2026-12-02T23:59:00Z')).not.toContain('not-yet-valid');
   });
 });
+
+describe('checkNetwork', () => {
+  const byName = { needsAddress: true as const, host: 'harbor.example.com', port: 443 };
+  const egressPolicy = (namespace: string) => ({ metadata: { name: 'deny-egress', namespace }, spec: { podSelector: {}, policyTypes: ['Egress'] } });
+
+  it('a registry by name is reachable as far as policies go where no project restricts egress (no address needed)', async () => {
+    const { checkNetwork } = await import('./checks');
+    const r = checkNetwork(record, [], ['demo', 'demo-2'], byName as never);
+    expect(r.state).toBe('ok');
+    expect(r.items.map((i) => i.subject)).toEqual(['demo', 'demo-2']);
+  });
+
+  it('needs the address once a project has an egress policy', async () => {
+    const { checkNetwork } = await import('./checks');
+    const r = checkNetwork(record, [egressPolicy('demo-2')] as never, ['demo', 'demo-2'], byName as never);
+    expect(r.state).toBe('unknown');
+    expect(r.summary.key).toBe('HARBOR_CONNECT_HEALTH_NET_NEEDS_ADDRESS');
+  });
+});

@@ -7,7 +7,7 @@ import type { Certificate } from '../../api';
 import { findingMessageKeys, inspectCertificate } from '../../domain/cert';
 import { causeKeys, classifyPullError, groupFailures, type FailureGroup, type PullDiagnosis } from '../../domain/diagnosis';
 import { parseDockerConfigJson } from '../../domain/dockerconfig';
-import { evaluateEgress, parseCidr, parseIp, type EgressResult } from '../../domain/netpol';
+import { effectivePolicyTypes, evaluateEgress, parseCidr, parseIp, type EgressResult } from '../../domain/netpol';
 import type { RegistryRecord } from '../../domain/record';
 import { PULL_TEST_PREFIX } from '../../domain/pulltest';
 import { nodeTrustStatus, registryHost, type NodeTrustStatus } from '../../domain/trust';
@@ -400,8 +400,22 @@ export function checkNetwork(
   dest: Destination | undefined,
 ): CheckResult & { results: Array<{ namespace: string; result: EgressResult }> } {
   if (!record || !policies || !dest) return { id: 'network', state: 'unknown', summary: { key: `${H}NET_UNREADABLE` }, items: [], results: [] };
-  if ('needsAddress' in dest) {
+  // A registry by name (the usual case) needs its address only where a policy restricts egress: with none, nothing
+  // in these projects can block it, whatever the name resolves to.
+  const egressPolicies = (ns: string) => policies.some((p) => p.metadata?.namespace === ns && effectivePolicyTypes(p).includes('Egress'));
+  if ('needsAddress' in dest && namespaces.some(egressPolicies)) {
     return { id: 'network', state: 'unknown', summary: { key: `${H}NET_NEEDS_ADDRESS`, params: { host: dest.host } }, fix: { key: `${H}NET_NEEDS_ADDRESS_FIX` }, items: [], results: [] };
+  }
+  if ('needsAddress' in dest) {
+    const target = dest.host;
+    const items: CheckItem[] = namespaces.map((namespace) => ({ state: 'ok', subject: namespace, text: { key: `${H}NET_NO_POLICY`, params: { target, policies: '' } } }));
+    return {
+      id: 'network',
+      state: 'ok',
+      summary: { key: `${H}NET_SUMMARY_OK`, params: { total: namespaces.length, target } },
+      items,
+      results: namespaces.map((namespace) => ({ namespace, result: { allowed: true, selectedBy: [], notes: [] } })),
+    };
   }
   const results = namespaces.map((ns) => ({
     namespace: ns,
