@@ -235,3 +235,18 @@ describe('diagnosis locales', () => {
     }
   });
 });
+
+describe('a status that trails the events (real kubelet)', () => {
+  it('a container still ContainerCreating with a Failed pull event after its Pulling is diagnosed from the event', () => {
+    const failed = 'Failed to pull image "harbor.lab.local:5443/library/busybox:latest": failed to pull and unpack image "harbor.lab.local:5443/library/busybox:latest": failed to resolve reference "harbor.lab.local:5443/library/busybox:latest": pulling from host harbor.lab.local:5443 failed with status code [manifests latest]: 401 Unauthorized';
+    const d = diagnosePull({
+      nodeName: 'node-1',
+      containerStatuses: [{ name: 'pull', image: 'harbor.lab.local:5443/library/busybox:latest', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }],
+      events: [
+        { metadata: { name: 'a' }, involvedObject: { kind: 'Pod', name: 'p', fieldPath: 'spec.containers{pull}' }, reason: 'Pulling', type: 'Normal', message: 'Pulling image "harbor.lab.local:5443/library/busybox:latest"', lastTimestamp: '2026-12-02T18:46:00Z', source: { host: 'node-1' } },
+        { metadata: { name: 'b' }, involvedObject: { kind: 'Pod', name: 'p', fieldPath: 'spec.containers{pull}' }, reason: 'Failed', type: 'Warning', message: failed, lastTimestamp: '2026-12-02T18:46:01Z', source: { host: 'node-1' } },
+      ],
+    });
+    expect(d.cause).toBe('unauthorized');
+  });
+});

@@ -170,14 +170,22 @@ export function diagnosePull(input: DiagnoseInput): PullDiagnosis {
     const states = statuses.map(statusState);
     const node = events.map(eventNode).find(Boolean) || input.nodeName;
     if (states.every((s) => s === 'ok')) return build('ok', { node, image: statuses[0].image });
-    const p = statuses[states.indexOf('pending')];
-    return build('pending', { node, image: p.image, container: p.name, reason: p.state?.waiting?.reason });
+    // The kubelet reports a failed pull as an event before its next status sync: a container still "waiting" with
+    // a Failed pull event after its last Pulling is a failed pull (seen on real kubelets, a second or more apart).
+    const latest = events[0];
+    if (!latest || latest.reason === 'Pulling' || isPulledMessage(latest)) {
+      const p = statuses[states.indexOf('pending')];
+      return build('pending', { node, image: p.image, container: p.name, reason: p.state?.waiting?.reason });
+    }
   }
+  return diagnoseFromEvents(events, input.nodeName);
+}
 
-  // No statuses (e.g. only events were given): the most recent pull event decides.
+/** The most recent pull event decides: no container status (only events given), or a status that trails them. */
+function diagnoseFromEvents(events: PullEvent[], nodeName: string | undefined): PullDiagnosis {
   const latest = events[0];
-  if (!latest) return build('pending', { node: input.nodeName });
-  const node = eventNode(latest) || input.nodeName;
+  if (!latest) return build('pending', { node: nodeName });
+  const node = eventNode(latest) || nodeName;
   if (isPulledMessage(latest)) return build('ok', { node, image: imageInMessage(latest.message ?? ''), container: containerOfEvent(latest) });
   if (latest.reason === 'Pulling') return build('pending', { node, image: imageInMessage(latest.message ?? ''), container: containerOfEvent(latest) });
   const failure = events.find((e) => e.reason !== 'Pulling' && e.reason !== 'Pulled' && isInformativeFailure(e.message ?? '')) ?? latest;
