@@ -7,7 +7,7 @@ import type { Page } from '@playwright/test';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, snap, test } from './harness/fixtures';
-import { HARBOR, HARBOR_ID, LAB_DIR, labApi, LEGACY, LEGACY_ID, noRawKeys, useLang } from './harness/lab-api';
+import { HARBOR, HARBOR_ID, LAB_DIR, LAB_IP, labApi, LEGACY, LEGACY_ID, noRawKeys, useLang } from './harness/lab-api';
 
 const LAB = LAB_DIR;
 const api = labApi;
@@ -236,6 +236,12 @@ for (const lang of ['en', 'zh'] as const) {
       await loginAs('admin');
       await openDetail(page, GOOD.id, lang);
       const net = page.getByTestId('hc-health-network');
+      // The registry is a name the browser cannot resolve: with an egress policy in the project the check asks
+      // for its address, as a user would read it from DNS.
+      await expect(net).toHaveAttribute('data-state', 'unknown');
+      await net.click();
+      await page.getByTestId('hc-health-net-address').locator('input').or(page.getByTestId('hc-health-net-address')).first().fill(LAB_IP);
+      await page.getByTestId('hc-health-net-address-save').click();
       await expect(net).toHaveAttribute('data-state', 'error');
       await expect(net).toContainText('e2e-deny-egress');
       await expect(page.getByTestId('hc-health-network-fix')).toBeVisible();

@@ -9,6 +9,8 @@ export const LAB_DIR = resolve(process.env.HC_LAB_DIR ?? '.lab');
 /** The lab's registries, as users type them (lab/README.md): the SAN certificate, and the guide's CN-only one. */
 export const HARBOR = `harbor.lab.local:${process.env.HC_REGISTRY_PORT || 5443}`;
 export const LEGACY = `harbor.lab.local:${process.env.HC_REGISTRY_CN_PORT || 5444}`;
+/** What harbor.lab.local resolves to (lab/cluster/network.ts). */
+export const LAB_IP = process.env.HC_LAB_IP || '10.222.0.1';
 /** The ids the extension derives from those addresses (registryIdFromServerKey). */
 export const HARBOR_ID = HARBOR.replace(/[.:]/g, '-');
 export const LEGACY_ID = LEGACY.replace(/[.:]/g, '-');

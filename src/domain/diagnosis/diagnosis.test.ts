@@ -250,3 +250,15 @@ describe('a status that trails the events (real kubelet)', () => {
     expect(d.cause).toBe('unauthorized');
   });
 });
+
+describe('events in the same second (real kubelet)', () => {
+  it('the later write wins: Pulling then Failed in one second is a failed pull, whatever the list order', () => {
+    const failed = 'Failed to pull image "h:5443/x:1": failed to pull and unpack image "h:5443/x:1": failed to resolve reference "h:5443/x:1": failed to do request: Head "https://h:5443/v2/x/manifests/1": x509: certificate signed by unknown authority';
+    const pulling = { metadata: { name: 'a', resourceVersion: '999' }, involvedObject: { kind: 'Pod', name: 'p', fieldPath: 'spec.containers{pull}' }, reason: 'Pulling', type: 'Normal', message: 'Pulling image "h:5443/x:1"', lastTimestamp: '2026-12-02T18:46:00Z', source: { host: 'node-1' } };
+    const fail = { metadata: { name: 'b', resourceVersion: '1000' }, involvedObject: { kind: 'Pod', name: 'p', fieldPath: 'spec.containers{pull}' }, reason: 'Failed', type: 'Warning', message: failed, lastTimestamp: '2026-12-02T18:46:00Z', source: { host: 'node-1' } };
+    const status = [{ name: 'pull', image: 'h:5443/x:1', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }];
+    for (const events of [[pulling, fail], [fail, pulling]]) {
+      expect(diagnosePull({ nodeName: 'node-1', containerStatuses: status, events }).cause).toBe('unknown-authority');
+    }
+  });
+});

@@ -64,9 +64,23 @@ function timeMs(e: PullEvent): number {
   return Number.isNaN(t) ? 0 : t;
 }
 
-/** Most recent first; among equal times, the one seen more often first. */
+/**
+ * The order in which the API server last wrote two events: their resourceVersions, where both are the decimal
+ * etcd revisions kube-apiserver hands out (opaque by contract, so anything else compares equal).
+ */
+function writeOrder(a: PullEvent, b: PullEvent): number {
+  const ra = a.metadata?.resourceVersion;
+  const rb = b.metadata?.resourceVersion;
+  if (!ra || !rb || !/^\d+$/.test(ra) || !/^\d+$/.test(rb)) return 0;
+  return ra.length - rb.length || (ra < rb ? -1 : ra > rb ? 1 : 0);
+}
+
+/**
+ * Most recent first. Event times have one-second resolution and a kubelet reports "Pulling" and "Failed" in the
+ * same second: the later write wins the tie, then the one seen more often.
+ */
 export function sortEvents<T extends PullEvent>(events: readonly T[]): T[] {
-  return [...events].sort((a, b) => timeMs(b) - timeMs(a) || (b.count ?? 1) - (a.count ?? 1));
+  return [...events].sort((a, b) => timeMs(b) - timeMs(a) || writeOrder(b, a) || (b.count ?? 1) - (a.count ?? 1));
 }
 
 function eventNode(e: PullEvent): string | undefined {
