@@ -239,7 +239,7 @@ for (const lang of ['en', 'zh'] as const) {
       // The registry is a name the browser cannot resolve: with an egress policy in the project the check asks
       // for its address, as a user would read it from DNS.
       await expect(net).toHaveAttribute('data-state', 'unknown');
-      await net.click();
+      await expect(page.getByTestId('hc-health-network-fix')).toContainText('harbor.lab.local');
       await page.getByTestId('hc-health-net-address').locator('input').or(page.getByTestId('hc-health-net-address')).first().fill(LAB_IP);
       await page.getByTestId('hc-health-net-address-save').click();
       await expect(net).toHaveAttribute('data-state', 'error');

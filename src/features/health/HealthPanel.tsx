@@ -76,10 +76,12 @@ function Items({ items, check }: { items: CheckItem[]; check: string }) {
 }
 
 function Section({ result, checkedAt, now, children }: { result: CheckResult; checkedAt?: number; now: number; children?: React.ReactNode }) {
-  const [open, setOpen] = React.useState(result.id === 'pulltest' || result.state === 'error' || result.state === 'warning');
+  // Open where there is something to read or to do: a failure, a warning, or an unknown the user can resolve.
+  const wantsAttention = result.state === 'error' || result.state === 'warning' || (result.state === 'unknown' && !!result.fix);
+  const [open, setOpen] = React.useState(result.id === 'pulltest' || wantsAttention);
   React.useEffect(() => {
-    if (result.state === 'error' || result.state === 'warning') setOpen(true);
-  }, [result.state]);
+    if (wantsAttention) setOpen(true);
+  }, [wantsAttention]);
   return (
     <div data-testid={`hc-health-${result.id}`} data-state={result.state} style={{ borderTop: '1px solid #e3e9ef', padding: '12px 0' }}>
       <div style={{ display: 'flex', alignItems: 'center', gap: 12, cursor: 'pointer' }} onClick={() => setOpen(!open)}>

@@ -107,5 +107,6 @@ describe('checkNetwork', () => {
     const r = checkNetwork(record, [egressPolicy('demo-2')] as never, ['demo', 'demo-2'], byName as never);
     expect(r.state).toBe('unknown');
     expect(r.summary.key).toBe('HARBOR_CONNECT_HEALTH_NET_NEEDS_ADDRESS');
+    expect(r.fix).toEqual({ key: 'HARBOR_CONNECT_HEALTH_NET_NEEDS_ADDRESS_FIX', params: { host: 'harbor.example.com' } });
   });
 });

@@ -404,7 +404,7 @@ export function checkNetwork(
   // in these projects can block it, whatever the name resolves to.
   const egressPolicies = (ns: string) => policies.some((p) => p.metadata?.namespace === ns && effectivePolicyTypes(p).includes('Egress'));
   if ('needsAddress' in dest && namespaces.some(egressPolicies)) {
-    return { id: 'network', state: 'unknown', summary: { key: `${H}NET_NEEDS_ADDRESS`, params: { host: dest.host } }, fix: { key: `${H}NET_NEEDS_ADDRESS_FIX` }, items: [], results: [] };
+    return { id: 'network', state: 'unknown', summary: { key: `${H}NET_NEEDS_ADDRESS`, params: { host: dest.host } }, fix: { key: `${H}NET_NEEDS_ADDRESS_FIX`, params: { host: dest.host } }, items: [], results: [] };
   }
   if ('needsAddress' in dest) {
     const target = dest.host;
