@@ -19,7 +19,9 @@ const MANAGED = 'app.kubernetes.io/managed-by';
 const RLABEL = 'harbor-connect.kubesphere.io/registry';
 const GOOD = { server: HARBOR, id: HARBOR_ID, user: 'robot$demo+ci', pass: 'RobotSecret123' };
 const LEGACY_REG = { server: LEGACY, id: LEGACY_ID, user: 'admin', pass: 'Harbor12345' };
-const SECRET = 'e2e-health-pull';
+// A name of this run's own: a kubelet's secret cache can keep a deleted Secret's absence for a while, so a pull
+// secret deleted by an earlier run and created again under the same name may be "unable to retrieve" on a node.
+const SECRET = `e2e-health-pull-${Date.now().toString(36)}`;
 const NODES = ['node-1', 'node-2', 'node-3'];
 
 test.describe.configure({ mode: 'serial' });
@@ -121,6 +123,12 @@ test.beforeAll(async () => {
   const other = await api('GET', `/api/v1/secrets?labelSelector=${encodeURIComponent(`${MANAGED}=harbor-connect,${RLABEL}=${GOOD.id}`)}`);
   for (const s of other.json.items ?? []) {
     if (s.metadata.namespace !== EXT && s.metadata.name !== SECRET) await api('DELETE', `/api/v1/namespaces/${s.metadata.namespace}/secrets/${s.metadata.name}`);
+  }
+  // ServiceAccount entries earlier runs left for their own secrets.
+  const sa = await api('GET', `/api/v1/namespaces/${NS}/serviceaccounts/default`);
+  const stale = (sa.json.imagePullSecrets ?? []).map((r: { name: string }, i: number) => [r.name, i] as const).filter(([n]: readonly [string, number]) => n.startsWith('e2e-health-pull'));
+  for (const [name, i] of stale.reverse()) {
+    await api('PATCH', `/api/v1/namespaces/${NS}/serviceaccounts/default`, [{ op: 'test', path: `/imagePullSecrets/${i}`, value: { name } }, { op: 'remove', path: `/imagePullSecrets/${i}` }], 'application/json-patch+json');
   }
   await setupRegistry(GOOD, readFileSync(CA_FILE, 'utf8'));
   for (const n of NODES) trustNode(n, GOOD.server, CA_FILE);

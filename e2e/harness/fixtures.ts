@@ -20,7 +20,13 @@ const ARTIFACTS = process.env.HC_E2E_ARTIFACTS
  * nothing else is. (MobX "already declared as an observer" messages are console warnings, not page errors.)
  */
 export function isKnownNoise(message: string): boolean {
-  return message === "Unexpected token '<'" || message === "Failed to execute 'appendChild' on 'Node': Unexpected token '<'";
+  return (
+    message === "Unexpected token '<'" ||
+    message === "Failed to execute 'appendChild' on 'Node': Unexpected token '<'" ||
+    // The console's micro-frontend sandbox (wujie, WUJIE_TIPS_STOP_APP) throws this on purpose to stop main-app
+    // code running inside a sub-application's iframe; its text says it can be ignored (Tencent/wujie#54).
+    message === '此报错可以忽略，iframe主动中断主应用代码在子应用运行'
+  );
 }
 
 /** Logs in as `user` by typing into the real login form; resolves once the console has left /login. */
