@@ -1,7 +1,8 @@
 // `npm test`: the whole suite, in the order that fails fastest, with one lab for everything that needs one.
-//   1. typecheck (src, lab, e2e)        4. Vitest "unit" (src, tests)
-//   2. vite build                        5. the lab: real Kubernetes, nodes, KubeSphere gateway, registries, console
-//   3. Go: vet and test lab/cluster      6. Vitest "lab" (lab/**/*.test.ts) and 7. Playwright e2e, on that lab
+//   1. typecheck (src, lab, e2e)                 5. Vitest "unit" (src, tests; the Helm test uses step 4's helm)
+//   2. vite build                                6. the lab: real Kubernetes, nodes, KubeSphere gateway, registries, console
+//   3. Go: vet and test lab/cluster              7. Vitest "lab" (lab/**/*.test.ts) and 8. Playwright e2e, on that lab
+//   4. the lab's Go binaries (cached build)
 // A lab that is already running (`npm start`) is used as it is. Every step runs even after a failure once the lab
 // is up (their reports together say more than the first one alone); the exit code is non-zero if any failed.
 import { spawn } from 'node:child_process';
@@ -37,6 +38,7 @@ async function main(): Promise<number> {
   await step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
   await step('build', 'npm', ['run', '--silent', 'build']);
   await step('Go: vet and test (lab/cluster)', 'sh', ['-c', 'go vet ./... && go test ./...'], { cwd: join(root, 'lab', 'cluster') });
+  await step('the lab\'s Go binaries (Kubernetes, Helm, the KubeSphere gateway; cached)', 'npx', ['tsx', 'lab/cluster/build.ts']);
   await step('unit tests (Vitest "unit")', 'npx', ['vitest', 'run', '--project', 'unit']);
   if (failed.length) return report(failed);
 
