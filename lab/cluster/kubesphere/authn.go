@@ -10,7 +10,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apiserver/pkg/authentication/authenticator"
-	"k8s.io/apiserver/pkg/authentication/request/bearertoken"
 	"k8s.io/apiserver/pkg/authentication/request/union"
 	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/klog/v2"
@@ -134,7 +133,25 @@ func (j jwtAuthenticator) AuthenticateToken(_ context.Context, token string) (*a
 func newAuthenticator(passwords *passwordAuthenticator, tokens *tokenIssuer, store *Store, clusterRole string) authenticator.Request {
 	// "authenticators are unordered" (apiserver.go): a union of anonymous, basic and bearer.
 	return union.New(anonymousAuthenticator{}, basicAuthenticator{passwords},
-		bearertoken.New(jwtAuthenticator{tokens: tokens, store: store, clusterRole: clusterRole}))
+		bearerAuthenticator{jwtAuthenticator{tokens: tokens, store: store, clusterRole: clusterRole}})
+}
+
+// bearerAuthenticator is KubeSphere's request/bearertoken: k8s.io/apiserver's bearer token authenticator
+// without its "remove the bearer token" step. The multicluster dispatcher forwards the user's Authorization
+// to the member cluster's KubeSphere after authentication; Kubernetes' authenticator would have dropped it,
+// and the member would see system:anonymous.
+type bearerAuthenticator struct{ tokens authenticator.Token }
+
+func (b bearerAuthenticator) AuthenticateRequest(req *http.Request) (*authenticator.Response, bool, error) {
+	scheme, token, found := strings.Cut(strings.TrimSpace(req.Header.Get("Authorization")), " ")
+	if !found || !strings.EqualFold(scheme, "bearer") || token == "" {
+		return nil, false, nil
+	}
+	resp, ok, err := b.tokens.AuthenticateToken(req.Context(), token)
+	if !ok && err == nil {
+		err = errors.New("invalid bearer token")
+	}
+	return resp, ok, err
 }
 
 // withAuthentication is filters/authentication.go.

@@ -174,6 +174,29 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+// A member cluster authenticates the user's own token (apiserver.go's bearertoken is KubeSphere's copy, which
+// leaves the Authorization header in place): after authentication on the host, it must still be there for the
+// multicluster dispatcher to forward.
+func TestAuthenticationKeepsTheBearerTokenForTheDispatcher(t *testing.T) {
+	iss := newTokenIssuer(issuerOptions{JWTSecret: "s", AccessTokenMaxAge: metav1Duration(time.Hour), MaximumClockSkew: metav1Duration(10 * time.Second)})
+	tok, err := iss.IssueTo(&user.DefaultInfo{Name: "admin"}, accessToken, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := testStore(t, obj(gvrUser, "", "admin", nil, nil))
+	var seen string
+	h := withRequestInfoFilter(withAuthentication(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = r.Header.Get("Authorization")
+	}), newAuthenticator(nil, iss, store, "")), newRequestInfoFactory())
+	req := httptest.NewRequest("GET", "/clusters/m1/api/v1/nodes", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 || seen != "Bearer "+tok {
+		t.Errorf("after authentication: %d, Authorization %q", rec.Code, seen)
+	}
+}
+
 func TestListPaging(t *testing.T) {
 	var items []*unstructured.Unstructured
 	for i, name := range []string{"b", "a", "c", "d"} {
