@@ -205,7 +205,7 @@ describe('node trust end to end (real kubelets and containerd, real registries, 
     expect(caFileSha256(readFileSync(join(certsDir('node-1', HARBOR), 'ca.crt'), 'utf8'))).toBe(caFileSha256(labCaPem()));
     for (const node of NODES) {
       const v = await pull(node, `${HARBOR}/library/busybox:latest`, 'harbor-pull');
-      expect(v, node).toMatchObject({ reason: 'Pulled' });
+      expect(v, `${node}: ${v.message}`).toMatchObject({ reason: 'Pulled' });
       expect(v.message).toMatch(new RegExp(`^Successfully pulled image "${HARBOR.replace(/\./g, '\\.')}/library/busybox:latest" in `));
     }
   }, 150_000);
@@ -270,7 +270,7 @@ describe('node trust end to end (real kubelets and containerd, real registries, 
     await waitTrusted(id, gen.caCertPem);
     for (const node of ['node-1', 'node-2']) {
       const v = await pull(node, `${host}/library/busybox:latest`, 'generated-pull');
-      expect(v, node).toMatchObject({ reason: 'Pulled' });
+      expect(v, `${node}: ${v.message}`).toMatchObject({ reason: 'Pulled' });
     }
   }, 180_000);
 

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { LAB_IP } from '../cluster/network';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,8 +34,8 @@ describe('registry material', () => {
   });
   it('makes the legacy certificate exactly like the guide: self-signed, CN only, no extensions', () => {
     const text = x509(regs.material.legacyCert);
-    expect(text).toContain('Subject: CN = 127.0.0.1, O = DevOps Team');
-    expect(text).toContain('Issuer: CN = 127.0.0.1, O = DevOps Team');
+    expect(text).toContain('Subject: CN = harbor.lab.local, O = DevOps Team');
+    expect(text).toContain('Issuer: CN = harbor.lab.local, O = DevOps Team');
     expect(text).not.toContain('X509v3 Subject Alternative Name');
     expect(text).not.toContain('X509v3 extensions');
   });
@@ -74,9 +75,10 @@ describe('registries', () => {
   });
   it('gives a clear message when a port is taken', async () => {
     const blocker = createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    // The registries listen on the lab's address (lab/cluster/network.ts).
+    await new Promise<void>((r) => blocker.listen(0, LAB_IP, () => r()));
     const port = (blocker.address() as { port: number }).port;
-    await expect(startRegistries({ labDir, port, only: ['harbor'], seed: false })).rejects.toThrow(`port ${port} on 127.0.0.1 is already in use`);
+    await expect(startRegistries({ labDir, port, only: ['harbor'], seed: false })).rejects.toThrow(`port ${port} on ${LAB_IP} is already in use`);
     blocker.close();
   });
 });
