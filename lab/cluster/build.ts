@@ -121,7 +121,11 @@ export function clusterBinaries(): ClusterBinaries {
   return bins;
 }
 
-/** Builds what is missing for the current key; returns the binaries. Concurrent callers build into their own temp dir. */
+/**
+ * Builds what is missing for the current key; returns the binaries. No -trimpath: `go vet` and `go test` of lab/cluster
+ * (npm test) then share the compiled packages in Go's build cache, and the build only links. Concurrent callers
+ * build into their own temp dir.
+ */
 export async function ensureClusterBinaries(log: Log = line => console.log(`[lab] ${line}`)): Promise<ClusterBinaries> {
   const key = clusterCacheKey();
   const dir = join(cacheRoot(), `cluster-${key}`);
@@ -136,9 +140,9 @@ export async function ensureClusterBinaries(log: Log = line => console.log(`[lab
   log(`building Kubernetes ${moduleVersion('k8s.io/kubernetes')}, etcd, Helm ${moduleVersion('helm.sh/helm/v3')} and the KubeSphere gateway from lab/cluster`);
   log('  (the first build compiles them from source: about 5 to 10 minutes on 2 cores; later starts reuse the cache)');
   try {
-    await goBuild(['-trimpath', '-ldflags', flags.labcluster, '-o', out.labcluster, './cmd/labcluster'], {}, log, 'labcluster');
-    await goBuild(['-trimpath', '-ldflags', flags.helm, '-o', out.helm, 'helm.sh/helm/v3/cmd/helm'], {}, log, 'helm');
-    await goBuild(['-trimpath', '-ldflags', '-s -w', '-o', out.pause, './cmd/pause'], { CGO_ENABLED: '0' }, log, 'pause');
+    await goBuild(['-ldflags', flags.labcluster, '-o', out.labcluster, './cmd/labcluster'], {}, log, 'labcluster');
+    await goBuild(['-ldflags', flags.helm, '-o', out.helm, 'helm.sh/helm/v3/cmd/helm'], {}, log, 'helm');
+    await goBuild(['-ldflags', '-s -w', '-o', out.pause, './cmd/pause'], { CGO_ENABLED: '0' }, log, 'pause');
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
   } catch (error) {
