@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { startCluster, type KubeClient, type RunningCluster } from './cluster/index';
+import { hostClusterSpec, joinMemberCluster, kubeSphereJwtSecret, memberClusterSpec, startCluster, type KubeClient, type RunningCluster } from './cluster/index';
 import { CLUSTER_DIR } from './cluster/build';
 import { assertPortFree, ensureConsoleBuilt, startConsole, type RunningConsole } from './console/build.mjs';
 import { startRegistries, type LabRegistry } from './registry/index';
@@ -99,6 +99,8 @@ export interface LabOptions {
   buildExtension?: boolean;
   /** Build and start the KubeSphere console (default true; lab integration tests need only the APIs). */
   console?: boolean;
+  /** Member clusters to start and join to the host (default HC_LAB_MEMBERS or 0): each adds a control plane and a node. */
+  members?: number;
   log?: Log;
 }
 
@@ -112,6 +114,8 @@ export interface RunningLab {
   kubeApiUrl: string;
   kubeconfigPath: string;
   kube: KubeClient;
+  /** Member clusters joined to the host, by name. */
+  members: RunningCluster[];
   registries: LabRegistry[];
   timings: Record<string, number>;
   close(): Promise<void>;
@@ -149,9 +153,24 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     if (options.buildExtension ?? true) await timed('extension', () => buildExtension(log));
     const distDir = withConsole ? (await timed('console-build', () => ensureConsoleBuilt({ log: line => log(`console: ${line}`) }))).distDir : undefined;
 
-    const cluster = await timed('cluster', () => startCluster({ labDir, log }));
+    const memberCount = options.members ?? (Number(process.env.HC_LAB_MEMBERS) || 0);
+    const memberSpecs = Array.from({ length: memberCount }, (_, i) => memberClusterSpec(labDir, i + 1));
+    // The host's workspaces are placed on every member too (their WorkspaceTemplates list them).
+    const placement = memberSpecs.length ? [`multicluster.memberClusters={${memberSpecs.map(m => m.name).join(',')}}`] : [];
+    const cluster = await timed('cluster', () => startCluster({ labDir, spec: hostClusterSpec(labDir), log, ksCoreValues: placement }));
     stops.push({ name: 'cluster', close: () => cluster.close() });
     if (!cluster.gatewayUrl) throw new Error('the KubeSphere gateway did not start (lab/cluster/ks-core is missing)');
+
+    const members: RunningCluster[] = [];
+    for (const spec of memberSpecs) {
+      const jwtSecret = await kubeSphereJwtSecret(cluster);
+      const member = await timed(spec.name, () =>
+        startCluster({ labDir, spec, log, ksCoreValues: [`authentication.jwtSecret=${jwtSecret}`, `multicluster.hostClusterName=${cluster.spec.name}`] }),
+      );
+      stops.push({ name: spec.name, close: () => member.close() });
+      await joinMemberCluster(cluster, member, log);
+      members.push(member);
+    }
 
     const registries = await timed('registries', () => startRegistries({ labDir }));
     stops.push({ name: 'registries', close: () => registries.close() });
@@ -173,6 +192,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
       kubeApiUrl: cluster.apiServerUrl,
       kubeconfigPath: cluster.adminKubeconfig,
       kube: cluster.kube,
+      members,
       registries: registries.registries,
       timings,
       close,
@@ -227,6 +247,7 @@ async function main(): Promise<void> {
     '',
     `Kubernetes: ${lab.kubeApiUrl}   kubectl: KUBECONFIG=${kubeconfig} kubectl get nodes`,
     `KubeSphere gateway: ${lab.apiUrl}`,
+    ...lab.members.map(m => `Member cluster ${m.spec.name}: Kubernetes ${m.apiServerUrl} (KUBECONFIG=${relative(process.cwd(), m.adminKubeconfig)}), KubeSphere ${m.gatewayUrl}`),
     ...lab.registries.map(registry => `Registry ${registry.name}: ${registry.url}`),
     `State: ${lab.labDir} (npm run lab:reset deletes it)`,
     'Ctrl-C stops the lab.',

@@ -50,7 +50,8 @@ async function main(): Promise<number> {
     const started = Date.now();
     try {
       // The extension was built above.
-      lab = await startLab({ buildExtension: false, log: line => console.log(`[lab] ${line}`) });
+      // With the member cluster: the multi-cluster tests and journeys need it.
+      lab = await startLab({ buildExtension: false, members: Number(process.env.HC_LAB_MEMBERS ?? 1), log: line => console.log(`[lab] ${line}`) });
       console.log(`== the lab: up in ${Math.round((Date.now() - started) / 1000)} s (${JSON.stringify(lab.timings)})`);
     } catch (error) {
       console.error(`== the lab: FAILED to start: ${(error as Error).message}`);

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { CLUSTER_DIR, ensureClusterBinaries, type ClusterBinaries } from './build';
-import { kubeClient, type KubeClient } from './kube';
+import { parse as parseYaml } from 'yaml';
+import { expectStatus, kubeClient, type KubeClient } from './kube';
 import { ensureLabAddress, LAB_IP, withLabHosts, writeLabHosts } from './network';
 import { endLeftovers, killNodeLeftovers, startServer, waitFor, type ServerProcess } from './process';
 
@@ -55,6 +56,47 @@ export function clusterPorts(): ClusterPorts {
   };
 }
 
+/** Which cluster of the lab: where its state lives, its node names, ports and pod subnet, its KubeSphere role. */
+export interface LabClusterSpec {
+  /** The Cluster's name in KubeSphere: `host`, `member-1`. */
+  name: string;
+  role: 'host' | 'member';
+  /** Control-plane state (PKI, etcd, logs, images). */
+  dir: string;
+  /** Parent of the nodes' folders. */
+  nodesDir: string;
+  nodes: string[];
+  ports: ClusterPorts;
+  /** Pods of node i get 10.<podNet>.<i>.0/24 on bridge <bridgePrefix><i>. */
+  podNet: number;
+  bridgePrefix: string;
+}
+
+/** The host cluster: `.lab/cluster`, nodes `.lab/nodes/node-1..3`, the default ports. */
+export function hostClusterSpec(labDir: string): LabClusterSpec {
+  return { name: 'host', role: 'host', dir: join(labDir, 'cluster'), nodesDir: join(labDir, 'nodes'), nodes: LAB_NODES, ports: clusterPorts(), podNet: 244, bridgePrefix: 'hc-br' };
+}
+
+/**
+ * A member cluster: its own control plane, KubeSphere and one node, in `.lab/<name>/`, on ports HC_MEMBER_PORT_OFFSET
+ * (default 1) above the host's (kube-apiserver 6444, gateway 9091, etcd 12381/12382, kubelets 10271…).
+ */
+export function memberClusterSpec(labDir: string, index = 1): LabClusterSpec {
+  const name = `member-${index}`;
+  const step = (Number(process.env.HC_MEMBER_PORT_OFFSET) || 1) * index;
+  const host = clusterPorts();
+  return {
+    name,
+    role: 'member',
+    dir: join(labDir, name, 'cluster'),
+    nodesDir: join(labDir, name, 'nodes'),
+    nodes: [`${name}-node-1`],
+    ports: { etcd: host.etcd + 2 * step, etcdPeer: host.etcdPeer + 2 * step, apiserver: host.apiserver + step, gateway: host.gateway + step, kubeletBase: host.kubeletBase + 20 * step },
+    podNet: 244 + index,
+    bridgePrefix: `hc-brm${index}-`,
+  };
+}
+
 export interface ClusterNode {
   name: string;
   /** The node's folder: what it sees as /etc/containerd, /var/lib/kubelet, /var/log/pods, … */
@@ -63,6 +105,7 @@ export interface ClusterNode {
 
 export interface RunningCluster {
   labDir: string;
+  spec: LabClusterSpec;
   bins: ClusterBinaries;
   pkiDir: string;
   /** kubectl as lab-admin (system:masters). */
@@ -80,10 +123,13 @@ export interface RunningCluster {
 
 export interface ClusterOptions {
   labDir: string;
-  nodes?: string[];
+  /** Default: the host cluster (hostClusterSpec). */
+  spec?: LabClusterSpec;
   log?: Log;
   /** Install ks-core and start the KubeSphere gateway (default true when lab/cluster/ks-core exists). */
   kubesphere?: boolean;
+  /** Extra `--set` values for the ks-core chart (a member's role and its host's JWT secret, the host's members). */
+  ksCoreValues?: string[];
 }
 
 export function clusterDir(labDir: string): string {
@@ -92,6 +138,10 @@ export function clusterDir(labDir: string): string {
 
 export function nodeRoot(labDir: string, node: string): string {
   return join(labDir, 'nodes', node);
+}
+
+function podCidr(spec: LabClusterSpec, i: number): string {
+  return `10.${spec.podNet}.${i}.0/24`;
 }
 
 /** One kubectl-like call with the lab's admin identity, for scripts: `helm`/`kubectl` get KUBECONFIG. */
@@ -138,17 +188,19 @@ function ensureNodeImages(bins: ClusterBinaries, dir: string): string {
 }
 
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
-  const log = options.log ?? ((line: string) => console.log(`[lab] ${line}`));
   const labDir = options.labDir;
-  const dir = clusterDir(labDir);
+  const spec = options.spec ?? hostClusterSpec(labDir);
+  const base = options.log ?? ((line: string) => console.log(`[lab] ${line}`));
+  const log: Log = spec.role === 'host' ? base : line => base(`${spec.name}: ${line}`);
+  const { dir, ports } = spec;
   const logDir = join(dir, 'logs');
   const pidDir = join(dir, 'pids');
   const pkiDir = join(dir, 'pki');
-  const ports = clusterPorts();
-  const nodeNames = options.nodes ?? LAB_NODES;
+  const nodeNames = spec.nodes;
+  const nodeFolder = (node: string) => join(spec.nodesDir, node);
   mkdirSync(dir, { recursive: true });
   endLeftovers(pidDir, 'labcluster', log);
-  killNodeLeftovers(`${join(labDir, 'nodes')}/`, NODE_CGROUP_ROOT, log);
+  killNodeLeftovers(`${spec.nodesDir}/`, `${NODE_CGROUP_ROOT}${spec.role === 'host' ? 'node-' : `${spec.name}-node-`}`, log);
 
   const bins = await ensureClusterBinaries(log);
   const stops: ServerProcess[] = [];
@@ -224,14 +276,14 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     if ((options.kubesphere ?? true) && existsSync(join(chart, 'Chart.yaml'))) {
       const helm = (release: string, chartDir: string, namespace: string, ...flags: string[]) =>
         installChartOnce(bins.helm, pki('admin.kubeconfig'), join(dir, `${release}.sha256`), release, chartDir, namespace, flags, log);
-      helm('ks-core', chart, 'kubesphere-system', '--wait', '--timeout', '2m');
+      helm('ks-core', chart, 'kubesphere-system', '--wait', '--timeout', '2m', '--set', `multicluster.clusterRole=${spec.role}`, ...(options.ksCoreValues ?? []).flatMap(v => ['--set', v]));
       // The projects' sample content (lab/cluster/demo): after ks-core, which makes the projects.
-      helm('lab-demo', join(CLUSTER_DIR, 'demo'), 'demo');
+      if (spec.role === 'host') helm('lab-demo', join(CLUSTER_DIR, 'demo'), 'demo');
       const gw = withLabHosts(hostsFile, bins.labcluster, ['kubesphere', '--kubeconfig', pki('kubesphere.kubeconfig'), '--listen', `127.0.0.1:${ports.gateway}`]);
       const gateway = start('kubesphere', gw.command, gw.args);
       gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
       await waitFor('the KubeSphere gateway answers /kapis/version', () => httpOk(`${gatewayUrl}/kapis/version`), gateway, 60_000);
-      log(`KubeSphere gateway ${gatewayUrl} ready`);
+      log(`KubeSphere gateway ${gatewayUrl} ready (${spec.role})`);
     }
 
     const imagesDir = join(dir, 'images');
@@ -239,14 +291,14 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     const nodes: ClusterNode[] = [];
     nodeNames.forEach((name, index) => {
       const i = index + 1;
-      const root = nodeRoot(labDir, name);
+      const root = nodeFolder(name);
       mkdirSync(root, { recursive: true });
       nodes.push({ name, root });
       start(`node-${name}`, bins.labcluster, [
         'node', '--name', name, '--root', root,
         '--kubeconfig', pki(`node-${name.replace(/^node-/, '')}.kubeconfig`), '--ca', pki('ca.crt'),
         '--node-ip', LAB_IP, '--port', String(ports.kubeletBase + i), '--healthz-port', String(ports.kubeletBase + 10 + i),
-        '--pod-cidr', `10.244.${i}.0/24`, '--bridge', `hc-br${i}`, '--hosts', hostsFile, '--images', imagesDir,
+        '--pod-cidr', podCidr(spec, i), '--bridge', `${spec.bridgePrefix}${i}`, '--hosts', hostsFile, '--images', imagesDir,
         '--sandbox-image', SANDBOX_IMAGE,
       ]);
     });
@@ -260,12 +312,12 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       );
       return nodeNames.every(name => ready.some(n => n.metadata.name === name));
     }, undefined, 120_000).catch(error => {
-      const tails = nodeNames.map(n => `--- ${n} kubelet:\n${tailLog(join(nodeRoot(labDir, n), 'kubelet.log'))}`).join('\n');
+      const tails = nodeNames.map(n => `--- ${n} kubelet:\n${tailLog(join(nodeFolder(n), 'kubelet.log'))}`).join('\n');
       throw new Error(`${(error as Error).message}\n${tails}`);
     });
     log(`nodes ${nodeNames.join(', ')} Ready`);
 
-    return { labDir, bins, pkiDir, adminKubeconfig: pki('admin.kubeconfig'), apiServerUrl, gatewayUrl, hostsFile, nodes, installerImage, kube, close };
+    return { labDir, spec, bins, pkiDir, adminKubeconfig: pki('admin.kubeconfig'), apiServerUrl, gatewayUrl, hostsFile, nodes, installerImage, kube, close };
   } catch (error) {
     await close();
     throw error;
@@ -292,7 +344,7 @@ function chartDigest(chartDir: string): string {
  * a restarted lab must keep.
  */
 function installChartOnce(helm: string, kubeconfig: string, stamp: string, release: string, chartDir: string, namespace: string, flags: string[], log: Log): void {
-  const digest = chartDigest(chartDir);
+  const digest = createHash('sha256').update(chartDigest(chartDir)).update(JSON.stringify(flags)).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === digest) return;
   log(`installing ${release} (${chartDir.replace(/.*\/lab\//, 'lab/')}) with Helm`);
   runTool(helm, ['upgrade', '--install', release, chartDir, '--namespace', namespace, '--create-namespace', ...flags], { KUBECONFIG: kubeconfig }, `helm upgrade --install ${release}`);
@@ -305,4 +357,76 @@ function tailLog(path: string, lines = 15): string {
   } catch {
     return '(no log)';
   }
+}
+
+/** A kubeconfig with the certificates inline (what a Cluster object carries), from one of the PKI's kubeconfigs. */
+export function inlineKubeconfig(pkiDir: string, server: string, stem = 'admin'): string {
+  const b64 = (file: string) => readFileSync(join(pkiDir, file)).toString('base64');
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: lab',
+    '  cluster:',
+    `    server: ${server}`,
+    `    certificate-authority-data: ${b64('ca.crt')}`,
+    'users:',
+    `- name: ${stem}`,
+    '  user:',
+    `    client-certificate-data: ${b64(`${stem}.crt`)}`,
+    `    client-key-data: ${b64(`${stem}.key`)}`,
+    'contexts:',
+    '- name: lab',
+    '  context:',
+    '    cluster: lab',
+    `    user: ${stem}`,
+    'current-context: lab',
+    '',
+  ].join('\n');
+}
+
+/** The JWT secret of a cluster's KubeSphere (its kubesphere-config), which its members share to accept its tokens. */
+export async function kubeSphereJwtSecret(cluster: Pick<RunningCluster, 'kube'>): Promise<string> {
+  const cm = await expectStatus(cluster.kube.request<{ data: Record<string, string> }>('GET', '/api/v1/namespaces/kubesphere-system/configmaps/kubesphere-config'), 'kubesphere-config');
+  const config = parseYaml(cm.data['kubesphere.yaml'] ?? '') as { authentication?: { issuer?: { jwtSecret?: string } } };
+  const secret = config.authentication?.issuer?.jwtSecret;
+  if (!secret) throw new Error('kubesphere-config has no authentication.issuer.jwtSecret');
+  return secret;
+}
+
+/**
+ * Joins a member to the host the way KubeSphere joins a directly connected cluster: a Cluster object on the host
+ * with the member's kubeconfig and its ks-apiserver endpoint (the host's multicluster filter proxies
+ * /clusters/<member>/… there). Resolves when the host reports the member Ready.
+ */
+export async function joinMemberCluster(host: RunningCluster, member: RunningCluster, log: Log): Promise<void> {
+  if (!member.gatewayUrl) throw new Error(`${member.spec.name} has no KubeSphere gateway to join with`);
+  const path = '/apis/cluster.kubesphere.io/v1alpha1/clusters';
+  const body = {
+    apiVersion: 'cluster.kubesphere.io/v1alpha1',
+    kind: 'Cluster',
+    metadata: { name: member.spec.name, annotations: { 'kubesphere.io/description': `Harbor Connect lab member cluster ${member.spec.name}` } },
+    spec: {
+      provider: 'Lab',
+      enable: true,
+      joinFederation: false,
+      connection: {
+        type: 'direct',
+        kubeconfig: Buffer.from(inlineKubeconfig(member.pkiDir, member.apiServerUrl)).toString('base64'),
+        kubernetesAPIEndpoint: member.apiServerUrl,
+        kubesphereAPIEndpoint: member.gatewayUrl,
+      },
+    },
+  };
+  const current = await host.kube.request<{ metadata: { resourceVersion: string } }>('GET', `${path}/${member.spec.name}`);
+  if (current.status === 200) {
+    await expectStatus(host.kube.request('PUT', `${path}/${member.spec.name}`, { ...body, metadata: { ...body.metadata, resourceVersion: current.json.metadata.resourceVersion } }), `update Cluster ${member.spec.name}`);
+  } else {
+    await expectStatus(host.kube.request('POST', path, body), `create Cluster ${member.spec.name}`);
+  }
+  await waitFor(`the host reports ${member.spec.name} Ready`, async () => {
+    const res = await host.kube.request<{ status?: { conditions?: Array<{ type: string; status: string }> } }>('GET', `${path}/${member.spec.name}`);
+    return !!res.json.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True');
+  }, undefined, 60_000);
+  log(`${member.spec.name} joined the host (KubeSphere multi-cluster, direct connection)`);
 }

@@ -8,7 +8,8 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
     return undefined;
   }
   const started = Date.now();
-  const lab = await startLab({ console: false, log: line => console.log(`[lab tests] ${line}`) });
+  // The multi-cluster tests need the member cluster: tests start one unless HC_LAB_MEMBERS says otherwise.
+  const lab = await startLab({ console: false, members: Number(process.env.HC_LAB_MEMBERS ?? 1), log: line => console.log(`[lab tests] ${line}`) });
   console.log(`[lab tests] lab up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return () => lab.close();
 }

@@ -2,11 +2,16 @@ package kubesphere
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/klog/v2"
 )
 
@@ -20,6 +25,7 @@ func runStandIns(ctx context.Context, store *Store, clientset kubernetes.Interfa
 	defer tick.Stop()
 	for {
 		hostClusterStatus(ctx, store, clientset, kubernetesVersion)
+		memberClusterStatus(ctx, store)
 		userStatus(ctx, store)
 		select {
 		case <-ctx.Done():
@@ -73,6 +79,122 @@ func hostClusterStatus(ctx context.Context, store *Store, clientset kubernetes.I
 			klog.Warningf("stand-in cluster controller: %v", err)
 		}
 	}
+}
+
+// memberClusterStatus stands in for pkg/controller/cluster on member clusters: it reaches each member through
+// its spec.connection.kubeconfig, takes kube-system's UID, the Kubernetes version and the node count, asks the
+// member's KubeSphere for its version, and sets the Ready condition with the controller's messages
+// (updateClusterReadyCondition: "Cluster is available now", or the error).
+func memberClusterStatus(ctx context.Context, store *Store) {
+	clusters, err := listAs[Cluster](store, gvrCluster, "", nil)
+	if err != nil {
+		klog.Warningf("stand-in cluster controller: %v", err)
+		return
+	}
+	for _, c := range clusters {
+		if c.isHost() || len(c.Spec.Connection.KubeConfig) == 0 {
+			continue
+		}
+		status := probeMember(ctx, c)
+		u, err := store.Get(gvrCluster, "", c.Name)
+		if err != nil {
+			continue
+		}
+		have, _, _ := unstructured.NestedMap(u.Object, "status")
+		if have != nil && sameMemberStatus(have, status) {
+			continue
+		}
+		u.Object["status"] = status
+		if _, err := store.client.Resource(gvrCluster).Update(ctx, u, metav1.UpdateOptions{}); err != nil {
+			klog.Warningf("stand-in cluster controller: %v", err)
+		}
+	}
+}
+
+func probeMember(ctx context.Context, c *Cluster) map[string]interface{} {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	now := metav1.Now().UTC().Format(time.RFC3339)
+	fail := func(err error) map[string]interface{} {
+		return map[string]interface{}{"conditions": []interface{}{map[string]interface{}{
+			"type": "Ready", "status": "False", "reason": "Ready", "message": err.Error(), "lastUpdateTime": now, "lastTransitionTime": now,
+		}}}
+	}
+	cfg, err := clientcmd.RESTConfigFromKubeConfig(c.Spec.Connection.KubeConfig)
+	if err != nil {
+		return fail(fmt.Errorf("failed to get cluster client for %s: %s", c.Name, err))
+	}
+	cfg.Timeout = 5 * time.Second
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return fail(fmt.Errorf("failed to get cluster client for %s: %s", c.Name, err))
+	}
+	kubeSystem, err := cs.CoreV1().Namespaces().Get(ctx, "kube-system", metav1.GetOptions{})
+	if err != nil {
+		return fail(fmt.Errorf("failed to get kube-system namespace for %s: %s", c.Name, err))
+	}
+	version, err := cs.Discovery().ServerVersion()
+	if err != nil {
+		return fail(err)
+	}
+	nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fail(err)
+	}
+	status := map[string]interface{}{
+		"conditions": []interface{}{map[string]interface{}{
+			"type": "Ready", "status": "True", "reason": "Ready", "message": "Cluster is available now", "lastUpdateTime": now, "lastTransitionTime": now,
+		}},
+		"kubernetesVersion": version.GitVersion, "nodeCount": int64(len(nodes.Items)), "uid": string(kubeSystem.UID),
+	}
+	if endpoint := c.Spec.Connection.KubeSphereAPIEndpoint; endpoint != "" {
+		if ks, err := kubeSphereVersion(ctx, endpoint); err != nil {
+			return fail(err)
+		} else {
+			status["kubeSphereVersion"] = ks
+		}
+	}
+	return status
+}
+
+// kubeSphereVersion asks a member's ks-apiserver its /version (open to everyone in v4.1.3).
+func kubeSphereVersion(ctx context.Context, endpoint string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(endpoint, "/")+"/version", nil)
+	if err != nil {
+		return "", err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	var v struct {
+		GitVersion string `json:"gitVersion"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&v); err != nil {
+		return "", err
+	}
+	return v.GitVersion, nil
+}
+
+func sameMemberStatus(have, want map[string]interface{}) bool {
+	for _, k := range []string{"kubernetesVersion", "kubeSphereVersion", "uid"} {
+		if fmt.Sprint(have[k]) != fmt.Sprint(want[k]) {
+			return false
+		}
+	}
+	if fmt.Sprint(have["nodeCount"]) != fmt.Sprint(want["nodeCount"]) {
+		return false
+	}
+	cond := func(m map[string]interface{}) string {
+		conds, _ := m["conditions"].([]interface{})
+		if len(conds) != 1 {
+			return ""
+		}
+		c := conds[0].(map[string]interface{})
+		return fmt.Sprint(c["status"], c["message"])
+	}
+	return cond(have) == cond(want)
 }
 
 func equalIgnoringTimes(have, want map[string]interface{}) bool {
