@@ -22,6 +22,7 @@ import { buildPullSecret } from '../src/domain/dockerconfig';
 import { applyPlan } from '../src/domain/plan/apply';
 import type { Write } from '../src/domain/plan/write';
 import { generateRegistryCertificates } from '../src/domain/cert';
+import { pullTestResult } from '../src/domain/pulltest';
 
 const EXT_NS = DEFAULT_EXTENSION_NAMESPACE;
 /** A namespace of this test's own: the lab is shared with the other lab tests and e2e. */
@@ -138,10 +139,14 @@ async function pull(node: string, image: string, secret?: string): Promise<{ rea
       containers: [{ name: 'c', image, imagePullPolicy: 'Always', command: ['sh', '-c', 'exit 0'] }],
     },
   });
+  // The product's own reading of a pull-test pod: among others, it waits out an attempt the kubelet made
+  // without the pull secret (its secret cache can trail a Secret created just before the pod).
   const verdict = await waitFor(`pull verdict for ${name} (${image} on ${node})`, async () => {
-    const events = (await kube('GET', `/api/v1/namespaces/${NS}/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${name}`)}`)).items as any[];
-    const e = events.find((x) => x.reason === 'Pulled' || (x.reason === 'Failed' && String(x.message).startsWith('Failed to pull image')));
-    return e && { reason: e.reason, message: String(e.message) };
+    const pod = await kube('GET', `/api/v1/namespaces/${NS}/pods/${name}`);
+    const events = (await kube('GET', `/api/v1/namespaces/${NS}/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${name}`)}`)).items;
+    const r = pullTestResult(pod, events);
+    if (r.state === 'pending') return undefined;
+    return { reason: r.state === 'pulled' ? ('Pulled' as const) : ('Failed' as const), message: r.message ?? r.reason };
   }, 90_000);
   await kube('DELETE', `/api/v1/namespaces/${NS}/pods/${name}?gracePeriodSeconds=0`);
   return verdict;

@@ -19,7 +19,12 @@ export type PullFailureCause =
   | 'network-error'
   | 'unknown';
 
-export type PullCause = PullFailureCause | 'ok' | 'pending';
+/**
+ * `pull-secret-unavailable`: the kubelet pulled without the pod's pull secret because it could not read it (the
+ * Secret does not exist in the pod's namespace, or the kubelet's secret cache has not synced it yet), so the
+ * registry's "unauthorized" says nothing about the credential itself.
+ */
+export type PullCause = PullFailureCause | 'pull-secret-unavailable' | 'ok' | 'pending';
 
 export const PULL_CAUSES: readonly PullCause[] = [
   'unknown-authority',
@@ -36,6 +41,7 @@ export const PULL_CAUSES: readonly PullCause[] = [
   'http-vs-https',
   'rate-limited',
   'network-error',
+  'pull-secret-unavailable',
   'ok',
   'pending',
   'unknown',

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { ContainerStatus } from 'kubernetes-types/core/v1';
-import { classifyPullError, diagnosePull, groupFailures, causeKeys, PULL_CAUSES } from './index';
+import { classifyPullError, diagnosePull, groupFailures, causeKeys, pullSecretUnavailable, PULL_CAUSES } from './index';
 import type { PullEvent } from './index';
 import en from '../../../locales/en/diagnosis.json';
 import zh from '../../../locales/zh/diagnosis.json';
@@ -260,5 +260,37 @@ describe('events in the same second (real kubelet)', () => {
     for (const events of [[pulling, fail], [fail, pulling]]) {
       expect(diagnosePull({ nodeName: 'node-1', containerStatuses: status, events }).cause).toBe('unknown-authority');
     }
+  });
+});
+
+describe('a pull secret the kubelet could not read (real kubelet: "failed to sync secret cache: timed out")', () => {
+  const image = 'harbor.lab.local:5443/library/busybox:latest';
+  const unauthorized = `Failed to pull image "${image}": failed to pull and unpack image "${image}": failed to resolve reference "${image}": pulling from host harbor.lab.local:5443 failed with status code [manifests latest]: 401 Unauthorized`;
+  const at = (reason: string, message: string, type: string, time: string) => ({
+    metadata: { name: reason }, involvedObject: { kind: 'Pod', name: 'p', fieldPath: 'spec.containers{pull}' }, reason, type, message, lastTimestamp: time, source: { host: 'node-1' },
+  });
+  const secretEvent = (time: string) => at('FailedToRetrieveImagePullSecret', 'Unable to retrieve some image pull secrets (hc-pull-demo); attempting to pull the image may not succeed.', 'Warning', time);
+  const backOff = [{ name: 'pull', image, imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } } }];
+
+  it('an "unauthorized" from the attempt without the secret names the secret, not the credential', () => {
+    const events = [secretEvent('2026-12-02T18:46:00Z'), at('Pulling', `Pulling image "${image}"`, 'Normal', '2026-12-02T18:46:00Z'), at('Failed', unauthorized, 'Warning', '2026-12-02T18:46:01Z')];
+    expect(pullSecretUnavailable(events)).toEqual({ names: 'hc-pull-demo', message: expect.stringContaining('Unable to retrieve some image pull secrets') });
+    const d = diagnosePull({ nodeName: 'node-1', containerStatuses: backOff, events });
+    expect(d).toMatchObject({ cause: 'pull-secret-unavailable', node: 'node-1', detail: { secrets: 'hc-pull-demo', host: 'harbor.lab.local:5443' } });
+    expect(d.message).toContain('401 Unauthorized');
+    // Events only (no status yet): the same.
+    expect(diagnosePull({ nodeName: 'node-1', events }).cause).toBe('pull-secret-unavailable');
+  });
+
+  it('a later attempt that had the secret and still got "unauthorized" blames the credential', () => {
+    const events = [secretEvent('2026-12-02T18:46:00Z'), at('Pulling', `Pulling image "${image}"`, 'Normal', '2026-12-02T18:46:15Z'), at('Failed', unauthorized, 'Warning', '2026-12-02T18:46:16Z')];
+    expect(pullSecretUnavailable(events)).toBeUndefined();
+    expect(diagnosePull({ nodeName: 'node-1', containerStatuses: backOff, events }).cause).toBe('unauthorized');
+  });
+
+  it('a TLS failure stays a TLS failure with or without the secret', () => {
+    const x509 = `Failed to pull image "${image}": tls: failed to verify certificate: x509: certificate signed by unknown authority`;
+    const events = [secretEvent('2026-12-02T18:46:00Z'), at('Pulling', `Pulling image "${image}"`, 'Normal', '2026-12-02T18:46:00Z'), at('Failed', x509, 'Warning', '2026-12-02T18:46:01Z')];
+    expect(diagnosePull({ nodeName: 'node-1', containerStatuses: backOff, events }).cause).toBe('unknown-authority');
   });
 });

@@ -126,6 +126,33 @@ function build(
   return out;
 }
 
+/** kubelet's Warning when it cannot read a pod's pull secret: the attempt that follows pulls without it. */
+export const SECRET_UNAVAILABLE_REASON = 'FailedToRetrieveImagePullSecret';
+// kubelet reports it in the same pod sync as the attempt's "Pulling"; back-off retries are at least 10 s apart.
+const SAME_ATTEMPT_MS = 2000;
+
+/**
+ * The pull secrets the kubelet could not read for the pod's latest pull attempt, or undefined when that attempt
+ * had them. kubelet reads pull secrets through a cache that can trail a Secret created a moment before the pod
+ * ("failed to sync secret cache: timed out"); it then pulls without credentials and the registry answers
+ * "unauthorized", which would wrongly blame the credential. The next attempt (after kubelet's back-off) has it.
+ */
+export function pullSecretUnavailable(events: readonly PullEvent[] | null | undefined): { names: string; message: string } | undefined {
+  const all = events ?? [];
+  const secret = sortEvents(all.filter((e) => e.reason === SECRET_UNAVAILABLE_REASON))[0];
+  if (!secret) return undefined;
+  const pulling = sortEvents(all.filter((e) => e.reason === 'Pulling'))[0];
+  if (pulling && timeMs(secret) < timeMs(pulling) - SAME_ATTEMPT_MS) return undefined;
+  const message = secret.message ?? '';
+  const names = /pull secrets \(([^)]*)\)/.exec(message)?.[1] ?? '';
+  return { names, message };
+}
+
+/** A credential-shaped failure of an attempt that had no credential to send is the secret's fault, not the registry's. */
+function secretUnavailableInstead(cause: PullCause, events: readonly PullEvent[] | null | undefined): { names: string; message: string } | undefined {
+  return cause === 'unauthorized' || cause === 'denied' ? pullSecretUnavailable(events) : undefined;
+}
+
 type StatusState = 'failed' | 'ok' | 'pending';
 
 function statusState(s: ContainerStatus): StatusState {
@@ -166,6 +193,10 @@ export function diagnosePull(input: DiagnoseInput): PullDiagnosis {
       // With several failing containers, report the first one whose cause is known.
       if (classified.cause === 'unknown' && status !== failing[failing.length - 1]) continue;
       const node = (failure && eventNode(failure)) || relevant.map(eventNode).find(Boolean) || input.nodeName;
+      const secret = secretUnavailableInstead(classified.cause, input.events);
+      if (secret) {
+        return build('pull-secret-unavailable', { node, image: status.image, container: status.name, reason: waiting.reason, message: `${secret.message}\n${message ?? ''}`.trim(), detail: { secrets: secret.names } });
+      }
       return build(classified.cause, {
         node,
         image: status.image || (message ? imageInMessage(message) : undefined),
@@ -192,11 +223,11 @@ export function diagnosePull(input: DiagnoseInput): PullDiagnosis {
       return build('pending', { node, image: p.image, container: p.name, reason: p.state?.waiting?.reason });
     }
   }
-  return diagnoseFromEvents(events, input.nodeName);
+  return diagnoseFromEvents(events, input.nodeName, input.events);
 }
 
 /** The most recent pull event decides: no container status (only events given), or a status that trails them. */
-function diagnoseFromEvents(events: PullEvent[], nodeName: string | undefined): PullDiagnosis {
+function diagnoseFromEvents(events: PullEvent[], nodeName: string | undefined, allEvents: readonly PullEvent[] | null | undefined): PullDiagnosis {
   const latest = events[0];
   if (!latest) return build('pending', { node: nodeName });
   const node = eventNode(latest) || nodeName;
@@ -205,6 +236,10 @@ function diagnoseFromEvents(events: PullEvent[], nodeName: string | undefined): 
   const failure = events.find((e) => e.reason !== 'Pulling' && e.reason !== 'Pulled' && isInformativeFailure(e.message ?? '')) ?? latest;
   const message = failure.message ?? '';
   const classified = classifyPullError(message);
+  const secret = secretUnavailableInstead(classified.cause, allEvents);
+  if (secret) {
+    return build('pull-secret-unavailable', { node: eventNode(failure) || node, image: imageInMessage(message), reason: failure.reason, message: `${secret.message}\n${message}`, detail: { secrets: secret.names } });
+  }
   return build(classified.cause, {
     node: eventNode(failure) || node,
     image: imageInMessage(message),

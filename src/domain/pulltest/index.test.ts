@@ -105,6 +105,18 @@ describe('pullTestResult', () => {
     expect(pullTestResult(pod(waiting('ErrImagePull', 'rpc error: 401 Unauthorized'))).message).toBe('rpc error: 401 Unauthorized');
   });
 
+  it('an "unauthorized" from an attempt the kubelet made without the pull secret waits for its retry', () => {
+    const unauthorized = 'Failed to pull image "x": pulling from host h:5443 failed with status code [manifests latest]: 401 Unauthorized';
+    const noSecret = ev('FailedToRetrieveImagePullSecret', 'Unable to retrieve some image pull secrets (hc-pull); attempting to pull the image may not succeed.', 'Warning');
+    const events = [noSecret, ev('Pulling', 'Pulling image "x"'), ev('Failed', unauthorized, 'Warning')];
+    expect(pullTestResult(pod(waiting('ErrImagePull', 'rpc error: 401 Unauthorized')), events)).toMatchObject({ state: 'pending', reason: 'FailedToRetrieveImagePullSecret' });
+    // The retry, with the secret, pulled.
+    expect(pullTestResult(pod(waiting('ImagePullBackOff')), [...events, ev('Pulled', 'Successfully pulled image "x" in 1s')]).state).toBe('pulled');
+    // A retry with the secret that is still refused: the credential is wrong.
+    const retried = [noSecret, { ...ev('Pulling', 'Pulling image "x"'), lastTimestamp: '2024-01-01T00:00:20Z' }, { ...ev('Failed', unauthorized, 'Warning'), lastTimestamp: '2024-01-01T00:00:21Z' }];
+    expect(pullTestResult(pod(waiting('ErrImagePull')), retried)).toMatchObject({ state: 'failed', message: unauthorized });
+  });
+
   it('pending while pulling or unschedulable; failed past the deadline', () => {
     expect(pullTestResult(pod(waiting('ContainerCreating')), [ev('Pulling', 'Pulling image "x"')])).toMatchObject({ state: 'pending', reason: 'ContainerCreating' });
     expect(pullTestResult(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available' }] }, ''))).toMatchObject({

@@ -6,6 +6,7 @@ import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../plan/label
 import type { Write } from '../plan/write';
 import { ANNOTATION_PREFIX, COMPONENT_LABEL, PULL_TEST_LABEL, sha256Hex } from '../record';
 import { registryHost } from '../trust/host';
+import { classifyPullError, pullSecretUnavailable, SECRET_UNAVAILABLE_REASON } from '../diagnosis';
 
 export const PULL_TEST_PREFIX = 'hc-pulltest-';
 export const PULL_TEST_COMPONENT = 'pull-test';
@@ -168,6 +169,13 @@ export function pullTestResult(pod: Pod, events?: CoreV1Event[]): PullTestResult
   if (waiting?.reason && AFTER_PULL.has(waiting.reason)) return { ...base, state: 'pulled', reason: waiting.reason, message: waiting.message };
   // The Failed event has the registry's own words ("x509: …", "401 Unauthorized"); the waiting message may only say back-off.
   const failedEvent = evs.find((e) => e.reason === 'Failed' && /pull/i.test(e.message ?? ''));
+  // An "unauthorized" from an attempt the kubelet made without the pull secret (not yet in its cache) proves
+  // nothing about the credential: wait for kubelet's retry. Still so at the deadline, the diagnosis names it.
+  const failureMessage = failedEvent?.message ?? waiting?.message ?? '';
+  if ((failedEvent || (waiting?.reason && PULL_FAILURES.has(waiting.reason))) && ['unauthorized', 'denied'].includes(classifyPullError(failureMessage).cause)) {
+    const secret = pullSecretUnavailable(evs);
+    if (secret) return { ...base, state: 'pending', reason: SECRET_UNAVAILABLE_REASON, message: secret.message };
+  }
   if (waiting?.reason && PULL_FAILURES.has(waiting.reason)) {
     return { ...base, state: 'failed', reason: waiting.reason, message: failedEvent?.message ?? waiting.message };
   }

@@ -21,7 +21,7 @@ import { buildPullSecret } from '../../domain/dockerconfig';
 import type { RegistryAddress } from '../../domain/registry';
 import { newPullTestRunId, planPullTest, pullTestLeftovers, pullTestResult, pullTestSecretLabels, pullTestSecretLeftovers, pullTestSelector } from '../../domain/pulltest';
 import type { Write } from '../../domain/plan/write';
-import { diagnosePull, type PullDiagnosis } from '../../domain/diagnosis';
+import { diagnosePull, SECRET_UNAVAILABLE_REASON, type PullDiagnosis } from '../../domain/diagnosis';
 
 export type CheckState = 'ok' | 'unauthorized' | 'x509' | 'unreachable' | 'not-routed' | 'error';
 
@@ -177,7 +177,14 @@ export async function runPullTest(
         .list(cluster, { namespace: input.namespace, fieldSelector: `involvedObject.name=${podWrite.name}`, signal })
         .catch(() => ({ items: [] }))) as { items: CoreV1Event[] };
       const r = pullTestResult(pod, evs.items);
-      if (r.state === 'pending') continue;
+      if (r.state === 'pending') {
+        // Kubelet could not read the pull secret and backs off before retrying: the verdict if it never can.
+        if (r.reason === SECRET_UNAVAILABLE_REASON) {
+          const diagnosis = diagnosePull({ containerStatuses: pod.status?.containerStatuses, events: evs.items, nodeName: pod.spec?.nodeName });
+          outcome = { state: 'failed', diagnosis, message: r.message, node: pod.spec?.nodeName };
+        }
+        continue;
+      }
       const diagnosis = diagnosePull({ containerStatuses: pod.status?.containerStatuses, events: evs.items, nodeName: pod.spec?.nodeName });
       outcome = { state: r.state, diagnosis, message: r.message, node: pod.spec?.nodeName };
       break;
