@@ -382,3 +382,28 @@ func TestVerifyRegistrySecret(t *testing.T) {
 		t.Errorf("type: %v", err)
 	}
 }
+
+// clusters.go's transform: no Cluster leaves the API with its kubeconfig (the member's admin credentials).
+func TestClustersAnswerWithoutKubeconfig(t *testing.T) {
+	admin := obj(gvrGlobalRole, "", "platform-admin", nil, map[string]interface{}{"rules": rules([]string{"*"}, []string{"*"}, []string{"*"})})
+	store := testStore(t,
+		admin,
+		binding(gvrGlobalRoleBinding, "", "root-admin", "root", "GlobalRole", "platform-admin", nil),
+		obj(gvrCluster, "", "m1", nil, map[string]interface{}{"spec": map[string]interface{}{"connection": map[string]interface{}{"type": "direct", "kubeconfig": "c2VjcmV0"}}}),
+	)
+	g := &Gateway{store: store, authz: unionAuthorizer{newPathAuthorizer(excludedPaths), newRBACAuthorizer(store)}}
+	page, _, err := g.listClustersOf(&user.DefaultInfo{Name: "root", Groups: []string{"system:authenticated"}}, parseQuery(url.Values{}))
+	if err != nil || len(page) != 1 {
+		t.Fatalf("list: %v %d", err, len(page))
+	}
+	if _, found, _ := unstructured.NestedFieldNoCopy(page[0].Object, "spec", "connection", "kubeconfig"); found {
+		t.Errorf("tenant clusters list answers the kubeconfig")
+	}
+	if typ, _, _ := unstructured.NestedString(page[0].Object, "spec", "connection", "type"); typ != "direct" {
+		t.Errorf("the rest of the connection is kept: %q", typ)
+	}
+	stored, _ := store.Get(gvrCluster, "", "m1")
+	if _, found, _ := unstructured.NestedFieldNoCopy(stored.Object, "spec", "connection", "kubeconfig"); !found {
+		t.Errorf("the stored object was changed")
+	}
+}

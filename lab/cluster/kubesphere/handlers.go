@@ -641,6 +641,22 @@ func (g *Gateway) describeNamespace(req *restful.Request, resp *restful.Response
 	_ = resp.WriteEntity(ns.Object)
 }
 
+// clusterView is clusters.go's transform: every Cluster the API answers goes out without
+// spec.connection.kubeconfig (the member's admin credentials).
+func clusterView(c *unstructured.Unstructured) *unstructured.Unstructured {
+	out := c.DeepCopy()
+	unstructured.RemoveNestedField(out.Object, "spec", "connection", "kubeconfig")
+	return out
+}
+
+func clusterViews(items []*unstructured.Unstructured) []*unstructured.Unstructured {
+	out := make([]*unstructured.Unstructured, len(items))
+	for i, c := range items {
+		out[i] = clusterView(c)
+	}
+	return out
+}
+
 // listClustersOf is tenant.go ListClusters: all for who may list clusters globally, else the clusters in the
 // user's iam.kubesphere.io/granted-clusters annotation.
 func (g *Gateway) listClustersOf(u user.Info, q *query) ([]*unstructured.Unstructured, int, error) {
@@ -650,7 +666,7 @@ func (g *Gateway) listClustersOf(u user.Info, q *query) ([]*unstructured.Unstruc
 			return nil, 0, err
 		}
 		page, total := defaultList(items, q, false)
-		return page, total, nil
+		return clusterViews(page), total, nil
 	}
 	var items []*unstructured.Unstructured
 	if usr, err := g.store.Get(gvrUser, "", u.GetName()); err == nil {
@@ -669,7 +685,7 @@ func (g *Gateway) listClustersOf(u user.Info, q *query) ([]*unstructured.Unstruc
 		q.Filters["label"] = q.LabelSelector
 	}
 	page, total := defaultList(items, q, false)
-	return page, total, nil
+	return clusterViews(page), total, nil
 }
 
 func (g *Gateway) listClusters(req *restful.Request, resp *restful.Response) {
@@ -680,6 +696,28 @@ func (g *Gateway) listClusters(req *restful.Request, resp *restful.Response) {
 		return
 	}
 	_ = resp.WriteEntity(toListResult(page, total))
+}
+
+// labelValue is pkg/api/cluster/v1alpha1 LabelValue.
+type labelValue struct {
+	Value string `json:"value"`
+	ID    string `json:"id"`
+}
+
+// listClusterLabelGroups is label_handler.go listLabelGroups: every cluster Label, grouped by spec.key.
+func (g *Gateway) listClusterLabelGroups(req *restful.Request, resp *restful.Response) {
+	labels, err := g.store.List(gvrClusterLabel, "", nil)
+	if err != nil {
+		handleError(resp, http.StatusBadRequest, err)
+		return
+	}
+	groups := map[string][]labelValue{}
+	for _, l := range labels {
+		key, _, _ := unstructured.NestedString(l.Object, "spec", "key")
+		value, _, _ := unstructured.NestedString(l.Object, "spec", "value")
+		groups[key] = append(groups[key], labelValue{Value: value, ID: l.GetName()})
+	}
+	_ = resp.WriteEntity(groups)
 }
 
 // listWorkspaceClusters is ListWorkspaceClusters: spec.placement.clusters, else the clusterSelector.
@@ -704,7 +742,7 @@ func (g *Gateway) listWorkspaceClusters(req *restful.Request, resp *restful.Resp
 			return
 		}
 	}
-	_ = resp.WriteEntity(toListResult(items, len(items)))
+	_ = resp.WriteEntity(toListResult(clusterViews(items), len(items)))
 }
 
 // ---- metrics: pkg/simple/client/overview counts objects in the cache (no monitoring stack involved) ----
@@ -844,7 +882,7 @@ var v1alpha3Cluster = map[string]schema.GroupVersionResource{
 	"groups": {Group: "iam.kubesphere.io", Version: "v1beta1", Resource: "groups"}, "groupbindings": {Group: "iam.kubesphere.io", Version: "v1beta1", Resource: "groupbindings"},
 	"clusterroles":        {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterroles"},
 	"clusterrolebindings": {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterrolebindings"},
-	"clusters":            gvrCluster, "labels": {Group: "cluster.kubesphere.io", Version: "v1alpha1", Resource: "labels"},
+	"clusters":            gvrCluster, "labels": gvrClusterLabel,
 }
 
 var v1alpha3Namespaced = map[string]schema.GroupVersionResource{
@@ -888,6 +926,9 @@ func (g *Gateway) listResources(req *restful.Request, resp *restful.Response) {
 		return
 	}
 	page, total := defaultList(items, q, false)
+	if gvr == gvrCluster {
+		page = clusterViews(page)
+	}
 	_ = resp.WriteEntity(toListResult(page, total))
 }
 
@@ -902,6 +943,9 @@ func (g *Gateway) getResource(req *restful.Request, resp *restful.Response) {
 	if err != nil {
 		handleAPIError(resp, err)
 		return
+	}
+	if gvr == gvrCluster {
+		obj = clusterView(obj)
 	}
 	_ = resp.WriteEntity(obj.Object)
 }

@@ -24,11 +24,13 @@ const (
 	resourcesRoot  = "/kapis/resources.kubesphere.io/v1alpha3"
 	resources2Root = "/kapis/resources.kubesphere.io/v1alpha2"
 	configRoot     = "/kapis/config.kubesphere.io/v1alpha2"
+	clusterRoot    = "/kapis/cluster.kubesphere.io/v1alpha1"
 	iamSrc         = "pkg/kapis/iam/v1beta1/register.go"
 	tenantSrc      = "pkg/kapis/tenant/v1beta1/register.go"
 	resourcesSrc   = "pkg/kapis/resources/v1alpha3/register.go"
 	resources2Src  = "pkg/kapis/resources/v1alpha2/register.go"
 	configSrc      = "pkg/kapis/config/v1alpha2/register.go"
+	clusterSrc     = "pkg/kapis/cluster/v1alpha1/register.go"
 )
 
 func fn(f func(g *Gateway, req *restful.Request, resp *restful.Response)) func(g *Gateway) restful.RouteFunction {
@@ -71,6 +73,7 @@ var routes = []Route{
 	{Method: "GET", Root: tenantRoot, Sub: "/workspaces", Source: tenantSrc, handler: func(g *Gateway) restful.RouteFunction { return g.listWorkspaces(gvrWorkspace) }},
 	{Method: "GET", Root: tenantRoot, Sub: "/workspaces/{workspace}", Source: tenantSrc, handler: func(g *Gateway) restful.RouteFunction { return g.getObject(gvrWorkspace, "workspace") }},
 	{Method: "GET", Root: tenantRoot, Sub: "/clusters", Source: tenantSrc, handler: fn((*Gateway).listClusters)},
+	{Method: "GET", Root: clusterRoot, Sub: "/labels", Source: clusterSrc, handler: fn((*Gateway).listClusterLabelGroups)},
 	{Method: "GET", Root: tenantRoot, Sub: "/workspaces/{workspace}/clusters", Source: tenantSrc, handler: fn((*Gateway).listWorkspaceClusters)},
 	{Method: "GET", Root: tenantRoot, Sub: "/namespaces", Source: tenantSrc, handler: fn((*Gateway).listNamespaces)},
 	{Method: "GET", Root: tenantRoot, Sub: "/workspaces/{workspace}/namespaces", Source: tenantSrc, handler: fn((*Gateway).listNamespaces)},

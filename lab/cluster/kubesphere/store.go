@@ -34,6 +34,7 @@ var (
 	gvrWorkspaceTemplate    = schema.GroupVersionResource{Group: "tenant.kubesphere.io", Version: "v1beta1", Resource: "workspacetemplates"}
 	gvrWorkspace            = schema.GroupVersionResource{Group: "tenant.kubesphere.io", Version: "v1beta1", Resource: "workspaces"}
 	gvrCluster              = schema.GroupVersionResource{Group: "cluster.kubesphere.io", Version: "v1alpha1", Resource: "clusters"}
+	gvrClusterLabel         = schema.GroupVersionResource{Group: "cluster.kubesphere.io", Version: "v1alpha1", Resource: "labels"}
 	gvrJSBundle             = schema.GroupVersionResource{Group: "extensions.kubesphere.io", Version: "v1alpha1", Resource: "jsbundles"}
 	gvrReverseProxy         = schema.GroupVersionResource{Group: "extensions.kubesphere.io", Version: "v1alpha1", Resource: "reverseproxies"}
 	gvrNamespace            = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
@@ -48,7 +49,7 @@ var kindOf = map[schema.GroupVersionResource]string{
 	gvrWorkspaceRole: "WorkspaceRole", gvrWorkspaceRoleBinding: "WorkspaceRoleBinding", gvrRole: "Role",
 	gvrRoleBinding: "RoleBinding", gvrClusterRole: "ClusterRole", gvrClusterRoleBinding: "ClusterRoleBinding",
 	gvrRoleTemplate: "RoleTemplate", gvrWorkspaceTemplate: "WorkspaceTemplate", gvrWorkspace: "Workspace",
-	gvrCluster: "Cluster", gvrJSBundle: "JSBundle", gvrReverseProxy: "ReverseProxy", gvrNamespace: "Namespace",
+	gvrCluster: "Cluster", gvrClusterLabel: "Label", gvrJSBundle: "JSBundle", gvrReverseProxy: "ReverseProxy", gvrNamespace: "Namespace",
 	gvrNode: "Node", gvrSecret: "Secret", gvrConfigMap: "ConfigMap", gvrResourceQuota: "ResourceQuota",
 }
 
