@@ -57,7 +57,7 @@ export function useLang(page: Page, lang: Lang): void {
 const labDir = resolve(process.env.HC_LAB_DIR ?? '.lab');
 const kube = () => kubeClient(join(labDir, 'cluster', 'pki'), `https://127.0.0.1:${process.env.HC_KUBE_API_PORT || 6443}`);
 
-async function setUserLang(user: LabLogin, lang: Lang): Promise<void> {
+export async function setUserLang(user: LabLogin, lang: Lang): Promise<void> {
   const res = await kube().request('PATCH', `/apis/iam.kubesphere.io/v1beta1/users/${user}`, { spec: { lang } }, 'application/merge-patch+json');
   expect(res.status, `set ${user}'s language`).toBe(200);
 }

@@ -347,6 +347,9 @@ function installChartOnce(helm: string, kubeconfig: string, stamp: string, relea
   const digest = createHash('sha256').update(chartDigest(chartDir)).update(JSON.stringify(flags)).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === digest) return;
   log(`installing ${release} (${chartDir.replace(/.*\/lab\//, 'lab/')}) with Helm`);
+  // Helm installs a chart's crds/ on the first install only, never on upgrade: a kind added since goes in here.
+  const crds = join(chartDir, 'crds');
+  if (existsSync(stamp) && existsSync(crds)) runTool('kubectl', ['apply', '--server-side', '--force-conflicts', '-f', crds], { KUBECONFIG: kubeconfig }, `kubectl apply -f ${crds}`);
   runTool(helm, ['upgrade', '--install', release, chartDir, '--namespace', namespace, '--create-namespace', ...flags], { KUBECONFIG: kubeconfig }, `helm upgrade --install ${release}`);
   writeFileSync(stamp, `${digest}\n`);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  accessDeniedText,
   ApiError,
   errorMessage,
   invalidCauses,
@@ -121,6 +122,16 @@ describe('403 parsing', () => {
     expect(errorMessage(c, t)).toBe('Permission denied: user bob may not list daemonsets.apps in this cluster.');
     const other = ApiError.fromResponse(403, 'access denied');
     expect(errorMessage(other, t)).toBe('Permission denied: access denied');
+  });
+
+  it('a denied read says once, in the user\'s words, which role to ask for', () => {
+    const records = 'secrets is forbidden: User "demo-viewer" cannot list resource "secrets" in API group "" in the namespace "extension-harbor-connect"';
+    expect(accessDeniedText(ApiError.fromResponse(403, status(403, 'Forbidden', records)), t)).toEqual({
+      title: 'Your role does not give access to this page',
+      body: expect.stringMatching(/^Image registries are kept as Secrets of this cluster, and your account demo-viewer may not view them\. Ask a platform administrator/),
+    });
+    expect(accessDeniedText(ApiError.fromResponse(403, status(403, 'Forbidden', ns)), t)?.body).toMatch(/^Your account alice may not view the Secrets of project demo.*operator or admin role/);
+    expect(accessDeniedText(ApiError.fromResponse(404, status(404, 'NotFound', 'x')), t)).toBeUndefined();
   });
 });
 

@@ -235,6 +235,23 @@ export function invalidCauses(err: ApiError): string[] {
     .map((c) => (c.field ? `${c.field}: ${c.message ?? c.reason ?? ''}`.trim() : (c.message ?? '')));
 }
 
+/** Where the extension keeps cluster-level records: a denial there is about the cluster, not a project. */
+const CLUSTER_RECORDS_NAMESPACE = 'extension-harbor-connect';
+
+/**
+ * A read the user's role does not allow, said once in the user's words with the role to ask for (the page then
+ * shows it as a notice, the way the console treats a page the user may not open), or undefined when `err` is not
+ * such a denial.
+ */
+export function accessDeniedText(err: unknown, t: Translate = tr): { title: string; body: string } | undefined {
+  if (!isForbidden(err)) return undefined;
+  const f = parseForbidden((err as ApiError).message);
+  const title = t('HARBOR_CONNECT_NO_ACCESS_TITLE');
+  if (!f) return { title, body: t('HARBOR_CONNECT_NO_ACCESS_OTHER') };
+  if (!f.namespace || f.namespace === CLUSTER_RECORDS_NAMESPACE) return { title, body: t('HARBOR_CONNECT_NO_ACCESS_CLUSTER', { user: f.user }) };
+  return { title, body: t('HARBOR_CONNECT_NO_ACCESS_PROJECT', { user: f.user, namespace: f.namespace }) };
+}
+
 /** A translated, specific message for any error (ApiError or not). */
 export function errorMessage(err: unknown, t: Translate = tr): string {
   // A create that found someone else's object under the planned name (src/features/binding/bind.ts).
