@@ -67,25 +67,40 @@ export async function buildExtension(log: Log = defaultLog): Promise<void> {
   if (code !== 0) throw new Error('the extension does not build: see above');
 }
 
-/**
- * Installs the extension as KubeSphere's installer does: the package (npm run package → dist-package/) as a Helm
- * release named after the extension in `extension-<name>`, with the real Helm. ks-controller-manager's InstallPlan
- * is not run (its module cannot be built here, lab/cluster/README.md): `helm upgrade --install` is what its Helm
- * executor Job runs.
- */
-export function installExtension(cluster: Pick<RunningCluster, 'bins' | 'adminKubeconfig' | 'installerImage'>, log: Log = defaultLog): void {
-  const pkg = buildPackage();
+/** A cluster the extension is installed in: its name and role as KubeSphere's InstallPlan passes them. */
+export type ExtensionTarget = Pick<RunningCluster, 'bins' | 'adminKubeconfig' | 'installerImage'> & { name: string; role: 'host' | 'member' };
+
+function helmUpgrade(target: ExtensionTarget, release: string, chartDir: string, values: string[]): void {
   const result = spawnSync(
-    cluster.bins.helm,
-    [
-      'upgrade', '--install', EXTENSION_RELEASE, pkg.chartDir, '--namespace', EXTENSION_NAMESPACE, '--create-namespace', '--wait', '--timeout', '2m',
-      // As an air-gapped cluster's admin does: the installer image from the nodes' own mirror, pinned by digest.
-      '--set', `frontend.installer.image=${cluster.installerImage}`,
-    ],
-    { encoding: 'utf8', env: { ...process.env, KUBECONFIG: cluster.adminKubeconfig } },
+    target.bins.helm,
+    ['upgrade', '--install', release, chartDir, '--namespace', EXTENSION_NAMESPACE, '--create-namespace', '--wait', '--timeout', '2m', ...values.flatMap(v => ['--set', v])],
+    { encoding: 'utf8', env: { ...process.env, KUBECONFIG: target.adminKubeconfig } },
   );
-  if (result.status !== 0) throw new Error(`helm upgrade --install ${EXTENSION_RELEASE} failed:\n${`${result.stdout}${result.stderr}`.trim()}`);
-  log(`extension ${pkg.name} ${pkg.version} installed with Helm (release ${EXTENSION_RELEASE} in ${EXTENSION_NAMESPACE})`);
+  if (result.status !== 0) throw new Error(`helm upgrade --install ${release} (${target.name}) failed:\n${`${result.stdout}${result.stderr}`.trim()}`);
+}
+
+/**
+ * Installs the extension as KubeSphere's installer does (installplan_controller.go getOverrides): the package
+ * (npm run package → dist-package/) with the real Helm, in `extension-<name>`: the release named after the extension
+ * in the host with tags.extension (the console bundle), and the release `<name>-agent` in every cluster it is
+ * scheduled on, the host included, with tags.agent and global.clusterInfo (the per-cluster settings).
+ * ks-controller-manager's InstallPlan is not run (its module cannot be built here, lab/cluster/README.md):
+ * `helm upgrade --install` is what its Helm executor Job runs.
+ */
+export function installExtension(host: ExtensionTarget, members: ExtensionTarget[] = [], log: Log = defaultLog): void {
+  const pkg = buildPackage();
+  helmUpgrade(host, EXTENSION_RELEASE, pkg.chartDir, ['tags.extension=true', 'tags.agent=false']);
+  for (const target of [host, ...members]) {
+    helmUpgrade(target, `${EXTENSION_RELEASE}-agent`, pkg.chartDir, [
+      'tags.agent=true',
+      'tags.extension=false',
+      `global.clusterInfo.name=${target.name}`,
+      `global.clusterInfo.role=${target.role}`,
+      // As an air-gapped cluster's admin does: the installer image from the nodes' own mirror, pinned by digest.
+      `agent.installer.image=${target.installerImage}`,
+    ]);
+  }
+  log(`extension ${pkg.name} ${pkg.version} installed with Helm (release ${EXTENSION_RELEASE} in the host, ${EXTENSION_RELEASE}-agent in ${[host, ...members].map(t => t.name).join(', ')}; namespace ${EXTENSION_NAMESPACE})`);
 }
 
 // ---------- the lab ----------
@@ -175,7 +190,13 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     const registries = await timed('registries', () => startRegistries({ labDir }));
     stops.push({ name: 'registries', close: () => registries.close() });
 
-    await timed('extension-install', () => installExtension(cluster, log));
+    await timed('extension-install', () =>
+      installExtension(
+        { ...cluster, name: cluster.spec.name, role: 'host' },
+        members.map(m => ({ ...m, name: m.spec.name, role: 'member' as const })),
+        log,
+      ),
+    );
 
     let running: RunningConsole | undefined;
     if (distDir) {

@@ -81,11 +81,27 @@ describe('the packaged chart with the real Helm', () => {
       DEFAULT_INSTALLER_IMAGE.replace(/^docker\.io\//, 'mirror.internal:5000/'),
     );
     const own = `mirror.internal/tools/busybox@sha256:${'b'.repeat(64)}`;
-    expect(settings(['--set', `frontend.installer.image=${own}`]).data[SETTINGS_INSTALLER_IMAGE]).toBe(own);
+    expect(settings(['--set', `agent.installer.image=${own}`]).data[SETTINGS_INSTALLER_IMAGE]).toBe(own);
     // A tag alone is refused at install time.
-    const bad = run(['template', 'harbor-connect', pkg.chartDir, '--namespace', NAMESPACE, '--set', 'frontend.installer.image=busybox:latest']);
+    const bad = run(['template', 'harbor-connect', pkg.chartDir, '--namespace', NAMESPACE, '--set', 'agent.installer.image=busybox:latest']);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/must be pinned by digest/);
+  });
+
+  it('splits as KubeSphere installs it: the bundle once in the host (tags.extension), the settings in every cluster (tags.agent)', () => {
+    // installplan_controller.go getOverrides: the main release gets tags.extension=true,tags.agent=false; each
+    // scheduled cluster's harbor-connect-agent release gets the opposite, with global.clusterInfo.
+    const kinds = (tags: string[]) => {
+      const r = run(['template', 'harbor-connect', pkg.chartDir, '--namespace', NAMESPACE, ...tags.flatMap((t) => ['--set', t])]);
+      expect(r.status, r.stderr).toBe(0);
+      return parseAllDocuments(r.stdout)
+        .map((d) => d.toJS() as Record<string, any> | null)
+        .filter(Boolean)
+        .map((d) => `${d!.kind}/${d!.metadata.name}`)
+        .sort();
+    };
+    expect(kinds(['tags.extension=true', 'tags.agent=false'])).toEqual(['ConfigMap/harbor-connect-js-bundle', 'JSBundle/harbor-connect']);
+    expect(kinds(['tags.agent=true', 'tags.extension=false', 'global.clusterInfo.name=member-1', 'global.clusterInfo.role=member'])).toEqual([`ConfigMap/${SETTINGS_CONFIGMAP}`]);
   });
 
   it('refuses the source folder (no built bundle) loudly instead of installing an empty bundle', () => {

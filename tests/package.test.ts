@@ -70,7 +70,7 @@ describe('extension.yaml', () => {
     expect(ext.ksVersion).toBe('>=4.1.0-0');
     expect(ext.kubeVersion).toBeTruthy();
     expect(ext.installationMode).toBe('HostOnly');
-    expect(ext.dependencies).toEqual([{ name: 'frontend', tags: ['extension'] }]);
+    expect(ext.dependencies).toEqual([{ name: 'frontend', tags: ['extension'] }, { name: 'agent', tags: ['agent'] }]);
     expect(existsSync(join(root, 'extension', ext.icon))).toBe(true);
     expect(readFileSync(join(root, 'extension', ext.icon), 'utf8')).toContain('<svg');
   });
@@ -100,7 +100,7 @@ describe('npm run package', () => {
   it('writes an installable chart folder with a Chart.yaml from extension.yaml', () => {
     const chart = parse(readFileSync(join(pkg.chartDir, 'Chart.yaml'), 'utf8'));
     expect(chart).toMatchObject({ apiVersion: 'v2', name: 'harbor-connect', version: pkg.version });
-    expect(chart.dependencies).toEqual([{ name: 'frontend', version: '0.1.0', tags: ['extension'] }]);
+    expect(chart.dependencies).toEqual([{ name: 'frontend', version: '0.1.0', tags: ['extension'] }, { name: 'agent', version: '0.1.0', tags: ['agent'] }]);
     expect(existsSync(join(pkg.chartDir, 'extension.yaml'))).toBe(true);
     expect(readFileSync(join(pkg.chartDir, 'charts', 'frontend', 'files', 'index.js'))).toEqual(readFileSync(bundle));
   });

@@ -57,6 +57,10 @@ describe('classifyV2', () => {
   it('200 and 401 are reachable; ks-apiserver 502 with x509 text is a CA problem; 404 and 503 {} are not routed', () => {
     expect(classifyV2({ status: 200, body: '{}' })).toEqual({ state: 'ok' });
     expect(classifyV2({ status: 401, body: '' })).toEqual({ state: 'ok', wantsAuth: true });
+    // A member cluster's 401, as the host's multi-cluster proxy relays it (multicluster.go), byte for byte.
+    const relayed = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The request could not be authenticated due to a system issue.', reason: 'Network Authentication Required', code: 511 });
+    expect(classifyV2({ status: 511, body: relayed })).toEqual({ state: 'ok', wantsAuth: true });
+    expect(classifyV2({ status: 511, body: 'captive portal' }).state).toBe('error');
     expect(classifyV2({ status: 502, body: 'Error while proxying request: tls: failed to verify certificate: x509: certificate signed by unknown authority' }).state).toBe('x509');
     expect(classifyV2({ status: 502, body: 'Error while proxying request: dial tcp 10.0.0.5:443: connect: connection refused' }).state).toBe('unreachable');
     expect(classifyV2({ status: 0, body: 'timeout' }).state).toBe('unreachable');

@@ -186,6 +186,9 @@ export function isNotYetRouted(a: ProbeAnswer): boolean {
 export function classifyV2(a: ProbeAnswer): Reachability {
   if (a.status === 200) return { state: 'ok' };
   if (a.status === 401) return { state: 'ok', wantsAuth: true };
+  // Through a member cluster, KubeSphere's multi-cluster proxy replaces every 401 the member answers with its own
+  // 511 Status (pkg/apiserver/filters/multicluster.go): on a ReverseProxy path that is the registry's 401.
+  if (isMemberRelayed401(a)) return { state: 'ok', wantsAuth: true };
   if (isNotYetRouted(a)) return { state: 'not-routed', detail: `${a.status} ${a.body}`.trim() };
   const text = a.body;
   if (a.status === 502 || a.status === 503 || a.status === 504 || a.status === 0) {
@@ -193,6 +196,11 @@ export function classifyV2(a: ProbeAnswer): Reachability {
     return { state: 'unreachable', detail: text };
   }
   return { state: 'error', detail: `${a.status} ${text}`.trim() };
+}
+
+/** The 511 Status ks-apiserver's multi-cluster proxy answers in place of a member's 401. */
+export function isMemberRelayed401(a: ProbeAnswer): boolean {
+  return a.status === 511 && /"reason"\s*:\s*"Network Authentication Required"/.test(a.body);
 }
 
 /** Harbor answers its anonymous ping with "Pong"; any other registry has no /api/v2.0/ping. */

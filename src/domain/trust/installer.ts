@@ -40,7 +40,7 @@ export const TRUST_NAME_PREFIX = 'hc-trust-';
  */
 export const DEFAULT_INSTALLER_IMAGE = 'docker.io/library/busybox:1.36.1@sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662';
 export const DEFAULT_INTERVAL_SECONDS = 300;
-/** The ConfigMap the extension's chart renders from its values (charts/frontend/templates/settings.yaml). */
+/** The ConfigMap the extension's chart renders from its values in each cluster (charts/agent/templates/settings.yaml). */
 export const SETTINGS_CONFIGMAP = 'harbor-connect-settings';
 /** Its key holding the trust installer's image (global.imageRegistry or installer.image applied). */
 export const SETTINGS_INSTALLER_IMAGE = 'installerImage';

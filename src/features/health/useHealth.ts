@@ -4,7 +4,7 @@
 import { useQuery } from '@tanstack/react-query';
 import React from 'react';
 import type { ClusterContext, ReverseProxy } from '../../api';
-import { harborVersion } from '../../domain/registry/probe';
+import { classifyV2, harborVersion } from '../../domain/registry/probe';
 import type { RegistryRecord } from '../../domain/record';
 import {
   checkCertificate,
@@ -130,7 +130,7 @@ export function useHealth(cluster: ClusterContext, registryId: string, namespace
     enabled: !namespace && !!record,
   });
   const [wantVersion, setWantVersion] = React.useState(false);
-  const harbor = !namespace && record?.kind === 'harbor' && !!probeQ.data?.v2 && (probeQ.data.v2.status === 200 || probeQ.data.v2.status === 401);
+  const harbor = !namespace && record?.kind === 'harbor' && !!probeQ.data?.v2 && classifyV2(probeQ.data.v2).state === 'ok';
   const infoQ = useQuery({
     queryKey: healthKeys.probe(c, registryId, 'harbor-info', probeKey),
     queryFn: ({ signal }) => runHealthProbe(cluster, record as RegistryRecord, ['systeminfo'], { signal }),
