@@ -1,8 +1,10 @@
 // Library build of the console extension: dist/index.js, ONE System.register module
-// (the console loads extensions with SystemJS). Host-shared modules stay external: exactly the
+// (the console loads extensions with SystemJS). The start path (src/index.ts: routes, menus, menu titles) is all
+// that runs when the console loads the extension; the pages (src/pages.ts and everything it imports) are compiled
+// by a second build into a factory inside the same file, evaluated when a page of ours first renders (lazyPages). Host-shared modules stay external: exactly the
 // console's import-map keys (shared/KUBESPHERE.md). Everything else, including TanStack Query and
 // axios, is bundled. Vite 7 (Rollup) is required: Rolldown (Vite 8) cannot emit the system format.
-import { defineConfig, type PluginOption, type UserConfig } from 'vite';
+import { build, defineConfig, type InlineConfig, type PluginOption, type Rollup, type UserConfig } from 'vite';
 
 /** The console's import map. Deep paths (e.g. '@kubed/components/lib/...') are NOT mapped: they must not be external. */
 export const HOST_MODULES = [
@@ -39,25 +41,112 @@ const printableAscii: PluginOption = {
   },
 };
 
-export default defineConfig(async ({ mode }): Promise<UserConfig> => {
-  const plugins: PluginOption[] = [printableAscii];
-  if (mode === 'report') {
-    const { visualizer } = await import('rollup-plugin-visualizer');
-    plugins.push(visualizer({ filename: 'dist/stats.html', gzipSize: true, template: 'treemap' }) as PluginOption);
-    plugins.push(visualizer({ filename: 'dist/stats.json', gzipSize: true, template: 'raw-data' }) as PluginOption);
-  }
-  return {
-    plugins,
-    // Classic runtime: React.createElement, so no 'react/jsx-runtime' import (not in the import map, and
-    // React 17's host would need it bundled).
-    // charset 'ascii': every non-ASCII character is written as an escape, so dist/index.js is printable ASCII.
-    // Helm puts the bundle into a ConfigMap with toJson, which leaves U+0080..U+009F raw (node-forge has them),
-    // and go-yaml refuses those ("control characters are not allowed"): the install would fail.
-    esbuild: { jsx: 'transform', jsxFactory: 'React.createElement', jsxFragment: 'React.Fragment', charset: 'ascii' },
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+/** Treemap + raw data of one build under dist/ (npm run build:report; scripts/bundle-size.ts reads the JSON). */
+async function reportPlugins(name: string): Promise<PluginOption[]> {
+  const { visualizer } = await import('rollup-plugin-visualizer');
+  return [
+    visualizer({ filename: `dist/${name}.html`, gzipSize: true, template: 'treemap' }) as PluginOption,
+    visualizer({ filename: `dist/${name}.json`, gzipSize: true, template: 'raw-data' }) as PluginOption,
+  ];
+}
+
+// Classic runtime: React.createElement, so no 'react/jsx-runtime' import (not in the import map, and
+// React 17's host would need it bundled).
+// charset 'ascii': every non-ASCII character is written as an escape, so dist/index.js is printable ASCII.
+// Helm puts the bundle into a ConfigMap with toJson, which leaves U+0080..U+009F raw (node-forge has them),
+// and go-yaml refuses those ("control characters are not allowed"): the install would fail.
+const esbuildOptions = { jsx: 'transform', jsxFactory: 'React.createElement', jsxFragment: 'React.Fragment', charset: 'ascii' } as const;
+const define = { 'process.env.NODE_ENV': JSON.stringify('production') };
+const TARGET = 'es2020';
+
+/** The file whose contents the build replaces with the page factory; tests and tsc see its static import. */
+export const LOAD_PAGES = 'src/start/load-pages.ts';
+export const PAGES_ENTRY = 'src/pages.ts';
+
+/**
+ * Compiles src/pages.ts (and everything it imports) as CommonJS with the host modules external, and wraps it in a
+ * function: `loadPages()` runs it once, on first call, with `require(id)` answering the host modules the outer
+ * System.register module imported. Rollup's `interop: 'esModule'` reads `default` and named exports straight off
+ * those namespaces, exactly as the System.register setters do.
+ */
+export async function pagesFactory(root: string, mode: string): Promise<string> {
+  const config: InlineConfig = {
+    configFile: false,
+    root,
+    mode,
+    logLevel: 'warn',
+    plugins: mode === 'report' ? await reportPlugins('stats-pages') : [],
+    esbuild: esbuildOptions,
+    define,
     publicDir: false,
     build: {
-      target: 'es2019',
+      write: false,
+      target: TARGET,
+      minify: false,
+      sourcemap: false,
+      emptyOutDir: false,
+      lib: { entry: PAGES_ENTRY, formats: ['cjs'], fileName: () => 'pages.js' },
+      rollupOptions: {
+        external: [...HOST_MODULES],
+        onwarn(warning, warn) {
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+          warn(warning);
+        },
+        output: { format: 'cjs', exports: 'named', interop: 'esModule', inlineDynamicImports: true, strict: false },
+      },
+    },
+  };
+  const out = (await build(config)) as Rollup.RollupOutput | Rollup.RollupOutput[];
+  const chunks = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output).filter((c): c is Rollup.OutputChunk => c.type === 'chunk');
+  if (chunks.length !== 1) throw new Error(`page build: expected one chunk, got ${chunks.length}`);
+  const [chunk] = chunks;
+  const hosts = chunk.imports;
+  for (const h of hosts) if (!(HOST_MODULES as readonly string[]).includes(h)) throw new Error(`page build imports ${h}, not a host module`);
+  const lines = hosts.map((h, i) => `import * as host${i} from ${JSON.stringify(h)};`);
+  lines.push(
+    `const hosts = { ${hosts.map((h, i) => `${JSON.stringify(h)}: host${i}`).join(', ')} };`,
+    'let pages;',
+    '/** The page module (src/pages.ts), evaluated on the first call. */',
+    'export function loadPages() {',
+    '  if (!pages) {',
+    '    const module = { exports: {} };',
+    '    pagesModule(module, module.exports, (id) => hosts[id]);',
+    '    pages = module.exports;',
+    '  }',
+    '  return pages;',
+    '}',
+    'function pagesModule(module, exports, require) {',
+    chunk.code,
+    '}',
+  );
+  return lines.join('\n');
+}
+
+const lazyPages = (mode: string): PluginOption => {
+  let root = process.cwd();
+  return {
+    name: 'harbor-connect:lazy-pages',
+    apply: 'build',
+    configResolved(config) {
+      root = config.root;
+    },
+    async load(id) {
+      if (id.replace(/\\/g, '/') !== `${root.replace(/\\/g, '/')}/${LOAD_PAGES}`) return null;
+      return pagesFactory(root, mode);
+    },
+  };
+};
+
+export default defineConfig(async ({ mode }): Promise<UserConfig> => {
+  const plugins: PluginOption[] = [printableAscii, lazyPages(mode)];
+  if (mode === 'report') plugins.push(...(await reportPlugins('stats')));
+  return {
+    plugins,
+    esbuild: esbuildOptions,
+    define,
+    publicDir: false,
+    build: {
+      target: TARGET,
       outDir: 'dist',
       emptyOutDir: true,
       sourcemap: false,
