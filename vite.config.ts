@@ -42,13 +42,16 @@ const printableAscii: PluginOption = {
 };
 
 /** Treemap + raw data of one build under dist/ (npm run build:report; scripts/bundle-size.ts reads the JSON). */
-async function reportPlugins(name: string): Promise<PluginOption[]> {
+async function reportPlugins(name: string, dir = 'dist'): Promise<PluginOption[]> {
   const { visualizer } = await import('rollup-plugin-visualizer');
   return [
-    visualizer({ filename: `dist/${name}.html`, gzipSize: true, template: 'treemap' }) as PluginOption,
-    visualizer({ filename: `dist/${name}.json`, gzipSize: true, template: 'raw-data' }) as PluginOption,
+    visualizer({ filename: `${dir}/${name}.html`, gzipSize: true, template: 'treemap' }) as PluginOption,
+    visualizer({ filename: `${dir}/${name}.json`, gzipSize: true, template: 'raw-data' }) as PluginOption,
   ];
 }
+
+/** The page build's report is written here first: the outer build empties dist/ after the page build ran. */
+const PAGES_REPORT_DIR = 'node_modules/.cache/harbor-connect';
 
 // Classic runtime: React.createElement, so no 'react/jsx-runtime' import (not in the import map, and
 // React 17's host would need it bundled).
@@ -75,7 +78,7 @@ export async function pagesFactory(root: string, mode: string): Promise<string> 
     root,
     mode,
     logLevel: 'warn',
-    plugins: mode === 'report' ? await reportPlugins('stats-pages') : [],
+    plugins: mode === 'report' ? await reportPlugins('stats-pages', `${root}/${PAGES_REPORT_DIR}`) : [],
     esbuild: esbuildOptions,
     define,
     publicDir: false,
@@ -133,6 +136,11 @@ const lazyPages = (mode: string): PluginOption => {
     async load(id) {
       if (id.replace(/\\/g, '/') !== `${root.replace(/\\/g, '/')}/${LOAD_PAGES}`) return null;
       return pagesFactory(root, mode);
+    },
+    async closeBundle() {
+      if (mode !== 'report') return;
+      const { copyFileSync } = await import('node:fs');
+      for (const ext of ['html', 'json']) copyFileSync(`${root}/${PAGES_REPORT_DIR}/stats-pages.${ext}`, `${root}/dist/stats-pages.${ext}`);
     },
   };
 };

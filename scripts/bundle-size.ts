@@ -13,15 +13,19 @@ const bundle = readFileSync(join(root, 'dist', 'index.js'));
 const gz = gzipSync(bundle, { level: 9 }).length;
 console.log(`dist/index.js  raw ${kb(bundle.length)}  gzip ${kb(gz)}  (budget ${kb(BUDGET_GZIP)} gzip)`);
 
-const statsPath = join(root, 'dist', 'stats.json');
-if (existsSync(statsPath)) {
+// The start build (stats.json) and the page build inside it (stats-pages.json, vite.config.ts lazyPages).
+const statsPaths = ['stats.json', 'stats-pages.json'].map((f) => join(root, 'dist', f)).filter((p) => existsSync(p));
+if (statsPaths.length) {
+  const byPackage = new Map<string, { raw: number; gzip: number }>();
+  for (const statsPath of statsPaths) {
   // rollup-plugin-visualizer raw-data: nodeParts[uid] = { renderedLength, gzipLength }, nodeMetas[uid] = { id, moduleParts }.
   const stats = JSON.parse(readFileSync(statsPath, 'utf8')) as {
     nodeParts: Record<string, { renderedLength: number; gzipLength: number }>;
     nodeMetas: Record<string, { id: string; moduleParts: Record<string, string> }>;
   };
-  const byPackage = new Map<string, { raw: number; gzip: number }>();
   for (const meta of Object.values(stats.nodeMetas)) {
+    // The page factory is counted module by module from stats-pages.json.
+    if (meta.id.endsWith('src/start/load-pages.ts')) continue;
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(meta.id);
     const key = m ? m[1] : meta.id.startsWith('/src/') || meta.id.includes('/src/') ? 'src (Harbor Connect)' : meta.id.includes('/locales/') ? 'locales' : 'other';
     const acc = byPackage.get(key) ?? { raw: 0, gzip: 0 };
@@ -30,6 +34,7 @@ if (existsSync(statsPath)) {
       acc.gzip += stats.nodeParts[uid]?.gzipLength ?? 0;
     }
     byPackage.set(key, acc);
+  }
   }
   console.log('largest contributors (rendered, before minification; gzip per module):');
   for (const [k, v] of [...byPackage].sort((a, b) => b[1].raw - a[1].raw).slice(0, 10)) {
