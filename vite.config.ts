@@ -4,6 +4,8 @@
 // by a second build into a factory inside the same file, evaluated when a page of ours first renders (lazyPages). Host-shared modules stay external: exactly the
 // console's import-map keys (shared/KUBESPHERE.md). Everything else, including TanStack Query and
 // axios, is bundled. Vite 7 (Rollup) is required: Rolldown (Vite 8) cannot emit the system format.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build, defineConfig, type InlineConfig, type PluginOption, type Rollup, type UserConfig } from 'vite';
 
 /** The console's import map. Deep paths (e.g. '@kubed/components/lib/...') are NOT mapped: they must not be external. */
@@ -62,6 +64,42 @@ const esbuildOptions = { jsx: 'transform', jsxFactory: 'React.createElement', js
 const define = { 'process.env.NODE_ENV': JSON.stringify('production') };
 const TARGET = 'es2020';
 
+/** The locale lists (src/i18n/locale-table.ts) as literals: the same merge as that file does with import.meta.glob. */
+export const LOCALE_TABLE = 'src/i18n/locale-table.ts';
+export function localeTableSource(root: string): string {
+  const prefix = 'HARBOR_CONNECT_';
+  const merged: Record<string, Record<string, string>> = {};
+  const langs = ['en', 'zh'];
+  for (const lang of langs) {
+    const dir = join(root, 'locales', lang);
+    merged[lang] = Object.assign({}, ...readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))));
+  }
+  const all = [...new Set(langs.flatMap((l) => Object.keys(merged[l]!)))];
+  for (const k of all) if (!k.startsWith(prefix)) throw new Error(`locale key without ${prefix}: ${k}`);
+  const files = Object.fromEntries(langs.map((l) => [l, readdirSync(join(root, 'locales', l)).filter((f) => f.endsWith('.json')).sort()]));
+  return [
+    `export const KEY_PREFIX = ${JSON.stringify(prefix)};`,
+    `export const keys = ${JSON.stringify(all.map((k) => k.slice(prefix.length)))};`,
+    `export const values = { ${langs.map((l) => `${l}: [${all.map((k) => (merged[l]![k] === undefined ? 'void 0' : JSON.stringify(merged[l]![k]))).join(',')}]`).join(', ')} };`,
+    `export const localeFiles = ${JSON.stringify(files)};`,
+  ].join('\n');
+}
+
+const compactLocales = (): PluginOption => {
+  let root = process.cwd();
+  return {
+    name: 'harbor-connect:compact-locales',
+    enforce: 'pre',
+    configResolved(config) {
+      root = config.root;
+    },
+    load(id) {
+      if (id.replace(/\\/g, '/') !== `${root.replace(/\\/g, '/')}/${LOCALE_TABLE}`) return null;
+      return localeTableSource(root);
+    },
+  };
+};
+
 /** The file whose contents the build replaces with the page factory; tests and tsc see its static import. */
 export const LOAD_PAGES = 'src/start/load-pages.ts';
 export const PAGES_ENTRY = 'src/pages.ts';
@@ -78,7 +116,7 @@ export async function pagesFactory(root: string, mode: string): Promise<string> 
     root,
     mode,
     logLevel: 'warn',
-    plugins: mode === 'report' ? await reportPlugins('stats-pages', `${root}/${PAGES_REPORT_DIR}`) : [],
+    plugins: [compactLocales(), ...(mode === 'report' ? await reportPlugins('stats-pages', `${root}/${PAGES_REPORT_DIR}`) : [])],
     esbuild: esbuildOptions,
     define,
     publicDir: false,
