@@ -3,14 +3,16 @@
 // serverAuth, AKI, SHA-256. Without SANs (the guide's `openssl req -subj "/CN=…"` + `x509 -req`)
 // every modern node fails with "x509: certificate relies on legacy Common Name field".
 //
-// How: the certificates are built with forge's ASN.1 layer (the same one parse.ts reads with) and
+// How: the certificates are built with ./asn1.ts (the same DER layer parse.ts reads with) and
 // signed by whichever key holder is there:
 // - WebCrypto (crypto.subtle), for RSA and ECDSA P-256: native, fast, the key is generated as
 //   extractable only to export it once as PKCS#8 for Harbor.
 // - RSA in plain JS (./rsa-keygen.ts, native BigInt, crypto.getRandomValues), when crypto.subtle is missing:
 //   browsers hide it on plain-http pages, and KubeSphere consoles are often served over http. ECDSA needs
 //   WebCrypto (CertificateGenerationError 'ecdsa-needs-webcrypto').
-import { forge, fromDer, type Asn1 } from './forge';
+import * as A from './asn1';
+import { fromDer, type Asn1 } from './asn1';
+import { sha1, sha256 } from './hash';
 import { bigIntToBytes, generateRsaKey, signPkcs1Sha256 } from './rsa-keygen';
 import { binaryToBytes, bytesToBinary, toPem } from './bytes';
 import { formatIp, parseIPv4, parseIPv6, parseRegistryHost } from './host';
@@ -247,14 +249,13 @@ function truncate(text: string, max: number): string {
 
 // --- ASN.1 building ----------------------------------------------------------------------------
 
-const A = forge.asn1;
 const U = A.Class.UNIVERSAL;
 
 function seq(items: Asn1[]): Asn1 {
   return A.create(U, A.Type.SEQUENCE, true, items);
 }
 function oid(value: string): Asn1 {
-  return A.create(U, A.Type.OID, false, A.oidToDer(value).getBytes());
+  return A.create(U, A.Type.OID, false, A.oidToDer(value));
 }
 function bool(value: boolean): Asn1 {
   return A.create(U, A.Type.BOOLEAN, false, value ? '\xff' : '\x00');
@@ -272,12 +273,12 @@ function ctx(tag: number, bytes: string): Asn1 {
   return A.create(A.Class.CONTEXT_SPECIFIC, tag, false, bytes);
 }
 function der(node: Asn1): string {
-  return A.toDer(node).getBytes();
+  return A.toDer(node);
 }
 
 function name(organization: string, commonName: string | undefined): Asn1 {
   const rdn = (type: string, value: string) =>
-    A.create(U, A.Type.SET, true, [seq([oid(type), A.create(U, A.Type.UTF8, false, forge.util.encodeUtf8(value))])]);
+    A.create(U, A.Type.SET, true, [seq([oid(type), A.create(U, A.Type.UTF8, false, A.encodeUtf8(value))])]);
   return seq([rdn(OID.organization, organization), ...(commonName ? [rdn(OID.commonName, commonName)] : [])]);
 }
 
@@ -304,7 +305,7 @@ function keyUsage(bits: number[]): Asn1 {
 function keyId(spki: string): string {
   const node = fromDer(spki, { decodeBitStrings: false });
   const bits = (node.value as Asn1[])[1]!.value as string;
-  return forge.md.sha1.create().update(bits.slice(1)).digest().getBytes();
+  return sha1(bits.slice(1));
 }
 
 async function randomSerial(): Promise<string> {
@@ -402,7 +403,7 @@ async function jsKeyPair(bits: number): Promise<KeyPair> {
     pkcs8,
     ec: false,
     async sign(data) {
-      const digest = binaryToBytes(forge.md.sha256.create().update(data).digest().getBytes());
+      const digest = binaryToBytes(sha256(data));
       return bytesToBinary(signPkcs1Sha256(key, digest));
     },
   };
