@@ -62,6 +62,8 @@ const PAGES_REPORT_DIR = 'node_modules/.cache/harbor-connect';
 // and go-yaml refuses those ("control characters are not allowed"): the install would fail.
 const esbuildOptions = { jsx: 'transform', jsxFactory: 'React.createElement', jsxFragment: 'React.Fragment', charset: 'ascii' } as const;
 const define = { 'process.env.NODE_ENV': JSON.stringify('production') };
+// es2020: 5.7 KB gzip less than es2019 (native ?. and ??), and the BigInt literals of src/domain/cert need it.
+// KubeSphere 4.1's supported browsers all run ES2020.
 const TARGET = 'es2020';
 
 /** The locale lists (src/i18n/locale-table.ts) as literals: the same merge as that file does with import.meta.glob. */
@@ -196,7 +198,10 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
       outDir: 'dist',
       emptyOutDir: true,
       sourcemap: false,
-      minify: 'esbuild',
+      // terser: 3.1 KB gzip less than esbuild's minifier (measured 140.5 -> 137.4 KB); ascii_only keeps the
+      // bundle printable ASCII (the escape plugin above still covers raw control characters).
+      minify: 'terser',
+      terserOptions: { format: { ascii_only: true }, compress: { passes: 2 } },
       cssCodeSplit: false,
       lib: {
         entry: 'src/index.ts',

@@ -96,7 +96,8 @@ describe('dist/index.js', () => {
     }
     expect(source).not.toMatch(/\.(useId|useInsertionEffect|useTransition|useDeferredValue|startTransition)\b/);
     // TanStack Query's shim may READ React.useSyncExternalStore but must fall back when it is missing (React 17).
-    expect(source).toMatch(/useSyncExternalStore!==void 0\?\w+\.useSyncExternalStore:\w+/);
+    // (esbuild writes `x.useSyncExternalStore!==void 0?...`, terser `void 0!==x.useSyncExternalStore?...`.)
+    expect(source).toMatch(/(?:useSyncExternalStore!==void 0|void 0!==\w+\.useSyncExternalStore)\?\w+\.useSyncExternalStore:\w+/);
     expect(source.includes('process.env')).toBe(false);
     expect(existsSync(join(__dirname, '..', 'dist', 'style.css'))).toBe(false);
   });
