@@ -30,7 +30,7 @@ if (statsPaths.length) {
     // The page factory is counted module by module from stats-pages.json.
     if (meta.id.endsWith('src/start/load-pages.ts')) continue;
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(meta.id);
-    const key = m ? m[1] : meta.id.startsWith('/src/') || meta.id.includes('/src/') ? 'src (Harbor Connect)' : meta.id.includes('/locales/') ? 'locales' : 'other';
+    const key = m ? m[1] : meta.id.includes('/src/i18n/locale-table') ? 'locales (src/i18n/locale-table.ts)' : meta.id.startsWith('/src/') || meta.id.includes('/src/') ? 'src (Harbor Connect)' : meta.id.includes('/locales/') || meta.id.includes('/src/i18n/locale-table') ? 'locales' : 'other';
     const acc = byPackage.get(key) ?? { raw: 0, gzip: 0 };
     for (const uid of Object.values(meta.moduleParts)) {
       acc.raw += stats.nodeParts[uid]?.renderedLength ?? 0;
