@@ -4,9 +4,9 @@
 // by a second build into a factory inside the same file, evaluated when a page of ours first renders (lazyPages). Host-shared modules stay external: exactly the
 // console's import-map keys (shared/KUBESPHERE.md). Everything else, including TanStack Query and
 // axios, is bundled. Vite 7 (Rollup) is required: Rolldown (Vite 8) cannot emit the system format.
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, defineConfig, type InlineConfig, type PluginOption, type Rollup, type UserConfig } from 'vite';
+import { build, defineConfig, type InlineConfig, type Plugin, type PluginOption, type Rollup, type UserConfig } from 'vite';
 
 /** The console's import map. Deep paths (e.g. '@kubed/components/lib/...') are NOT mapped: they must not be external. */
 export const HOST_MODULES = [
@@ -87,20 +87,28 @@ export function localeTableSource(root: string): string {
   ].join('\n');
 }
 
-const compactLocales = (): PluginOption => {
+/**
+ * A plugin that gives one source file (root-relative `file`) the contents `source(root)` in `vite build`; tests and
+ * tsc keep reading the file itself. `extra`: more hooks (they see the same root).
+ */
+function replaceFile(name: string, file: string, source: (root: string) => string | Promise<string>, extra: (root: () => string) => Partial<Plugin> = () => ({})): Plugin {
   let root = process.cwd();
   return {
-    name: 'harbor-connect:compact-locales',
+    name,
+    apply: 'build',
     enforce: 'pre',
     configResolved(config) {
       root = config.root;
     },
     load(id) {
-      if (id.replace(/\\/g, '/') !== `${root.replace(/\\/g, '/')}/${LOCALE_TABLE}`) return null;
-      return localeTableSource(root);
+      if (id.replace(/\\/g, '/') !== `${root.replace(/\\/g, '/')}/${file}`) return null;
+      return source(root);
     },
+    ...extra(() => root),
   };
-};
+}
+
+const compactLocales = (): Plugin => replaceFile('harbor-connect:compact-locales', LOCALE_TABLE, localeTableSource);
 
 /** The file whose contents the build replaces with the page factory; tests and tsc see its static import. */
 export const LOAD_PAGES = 'src/start/load-pages.ts';
@@ -165,25 +173,13 @@ export async function pagesFactory(root: string, mode: string): Promise<string> 
   return lines.join('\n');
 }
 
-const lazyPages = (mode: string): PluginOption => {
-  let root = process.cwd();
-  return {
-    name: 'harbor-connect:lazy-pages',
-    apply: 'build',
-    configResolved(config) {
-      root = config.root;
-    },
-    async load(id) {
-      if (id.replace(/\\/g, '/') !== `${root.replace(/\\/g, '/')}/${LOAD_PAGES}`) return null;
-      return pagesFactory(root, mode);
-    },
-    async closeBundle() {
+const lazyPages = (mode: string): Plugin =>
+  replaceFile('harbor-connect:lazy-pages', LOAD_PAGES, (root) => pagesFactory(root, mode), (root) => ({
+    closeBundle() {
       if (mode !== 'report') return;
-      const { copyFileSync } = await import('node:fs');
-      for (const ext of ['html', 'json']) copyFileSync(`${root}/${PAGES_REPORT_DIR}/stats-pages.${ext}`, `${root}/dist/stats-pages.${ext}`);
+      for (const ext of ['html', 'json']) copyFileSync(`${root()}/${PAGES_REPORT_DIR}/stats-pages.${ext}`, `${root()}/dist/stats-pages.${ext}`);
     },
-  };
-};
+  }));
 
 export default defineConfig(async ({ mode }): Promise<UserConfig> => {
   const plugins: PluginOption[] = [printableAscii, lazyPages(mode)];

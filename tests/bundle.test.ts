@@ -1,48 +1,15 @@
-// Loads the built dist/index.js with a REAL SystemJS loader, the way the KubeSphere console does:
-// an import map from each shared module to `core:<name>`, and System.set for each, with the console's
-// exact shapes (@ks-console/bootstrap webpack/systemjs-imports-loader.js: only `react` gets a `default`,
-// every other module is `require(name)` as is). Then it renders the bundle's pages with those modules.
+// Loads the built dist/index.js with a REAL SystemJS loader the way the KubeSphere console does (./system-host.ts:
+// the console's import map and module shapes), then renders the bundle's pages with those modules.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HOST_MODULES } from '../vite.config';
-
-const require = createRequire(import.meta.url);
-const bundlePath = join(__dirname, '..', 'dist', 'index.js');
-
-interface Extension {
-  routes: Array<{ parentRoute: string; children: Array<{ path: string; element: unknown }> }>;
-  menus: Array<Record<string, unknown>>;
-  locales: { en: Record<string, string>; zh: Record<string, string> };
-}
+import { bundlePath, importBundle, renderRoute, type Extension } from './system-host';
 
 let source = '';
 let ext: Extension;
 const fetchSpy = vi.fn(() => Promise.reject(new Error('the bundle must not request anything at registration')));
 const xhrSpy = vi.fn();
-
-/** The module each host id maps to, shaped as the console shapes it. */
-function hostModule(name: string): Record<string, unknown> {
-  const real: Record<string, string> = {
-    react: 'react',
-    'react-dom': 'react-dom',
-    'react-router-dom': 'react-router-dom',
-    'styled-components': 'styled-components',
-    '@kubed/components': '@kubed/components',
-    '@kubed/icons': '@kubed/icons',
-    '@kubed/hooks': '@kubed/hooks',
-  };
-  if (name === 'react') {
-    const React = require('react');
-    return { default: React, ...React };
-  }
-  if (real[name]) return require(real[name]);
-  // Not installed here (@ks-console/shared, @kubed/charts, @kubed/code-editor, react-query v3, wujie-react):
-  // the bundle must not import them, so an empty module is enough to prove it never reads them.
-  return {};
-}
 
 /** The dependency list of System.register([...], ...). */
 function registeredDeps(code: string): string[] {
@@ -56,17 +23,7 @@ beforeAll(async () => {
   source = readFileSync(bundlePath, 'utf8');
   vi.stubGlobal('fetch', fetchSpy);
   vi.stubGlobal('XMLHttpRequest', xhrSpy);
-  require('systemjs');
-  const System = (globalThis as unknown as { System: any }).System;
-  const imports: Record<string, string> = {};
-  for (const name of HOST_MODULES) {
-    // The console maps @ks-console/shared to 'core:@kubed/@ks-console/shared'; the id does not matter here.
-    imports[name] = `core:${name}`;
-    System.set(`core:${name}`, hostModule(name));
-  }
-  System.addImportMap({ imports });
-  const mod = await System.import(pathToFileURL(bundlePath).href);
-  ext = mod.default;
+  ext = await importBundle();
 });
 
 afterAll(() => vi.unstubAllGlobals());
@@ -128,28 +85,11 @@ describe('dist/index.js', () => {
   });
 
   it('renders its pages with the host modules it was given', () => {
-    const React = require('react');
-    const { renderToString } = require('react-dom/server');
-    const { MemoryRouter, Routes, Route } = require('react-router-dom');
-    const { KubedConfigProvider } = require('@kubed/components');
-    const all = ext.routes.flatMap((r) => r.children);
-    const render = (url: string) =>
-      renderToString(
-        React.createElement(
-          KubedConfigProvider,
-          null,
-          React.createElement(
-            MemoryRouter,
-            { initialEntries: [url] },
-            React.createElement(Routes, null, ...all.map((r) => React.createElement(Route, { key: r.path, path: r.path, element: r.element }))),
-          ),
-        ),
-      );
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      expect(render('/clusters/host/image-registries')).toContain('data-testid="hc-registries"');
-      expect(render('/ws/clusters/host/projects/demo/image-registries')).toContain('data-testid="hc-project-registries"');
-      expect(render('/workspaces/ws/image-registries/host/demo')).toContain('data-testid="hc-project-registries"');
+      expect(renderRoute(ext, '/clusters/host/image-registries')).toContain('data-testid="hc-registries"');
+      expect(renderRoute(ext, '/ws/clusters/host/projects/demo/image-registries')).toContain('data-testid="hc-project-registries"');
+      expect(renderRoute(ext, '/workspaces/ws/image-registries/host/demo')).toContain('data-testid="hc-project-registries"');
     } finally {
       quiet.mockRestore();
     }
@@ -157,11 +97,6 @@ describe('dist/index.js', () => {
   });
 
   it('carries every locale file: the pages resolve their strings in the language the console resolved', () => {
-    const React = require('react');
-    const { renderToString } = require('react-dom/server');
-    const { MemoryRouter, Routes, Route } = require('react-router-dom');
-    const { KubedConfigProvider } = require('@kubed/components');
-    const all = ext.routes.flatMap((r) => r.children);
     const strings = (lang: string) =>
       Object.assign({}, ...readdirSync(join(__dirname, '..', 'locales', lang)).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(__dirname, '..', 'locales', lang, f), 'utf8'))));
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -170,17 +105,7 @@ describe('dist/index.js', () => {
         // The console's i18next knows only what the bundle registered at start: the language marker resolves,
         // every page key comes back as the key.
         vi.stubGlobal('t', (key: string) => ((ext.locales as Record<string, Record<string, string>>)[lang][key] ?? key));
-        const html = renderToString(
-          React.createElement(
-            KubedConfigProvider,
-            null,
-            React.createElement(
-              MemoryRouter,
-              { initialEntries: ['/clusters/host/image-registries'] },
-              React.createElement(Routes, null, ...all.map((r) => React.createElement(Route, { key: r.path, path: r.path, element: r.element }))),
-            ),
-          ),
-        );
+        const html = renderRoute(ext, '/clusters/host/image-registries');
         const title = strings(lang).HARBOR_CONNECT_REGISTRIES_DESC as string;
         expect(title).toBeTruthy();
         expect(html, lang).toContain(title);

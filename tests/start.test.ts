@@ -4,15 +4,8 @@
 // of ours first renders.
 import { existsSync, readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HOST_MODULES } from '../vite.config';
-
-const require = createRequire(import.meta.url);
-const bundlePath = join(__dirname, '..', 'dist', 'index.js');
-const url = pathToFileURL(bundlePath).href;
+import { bundlePath, bundleUrl as url, importBundle, renderRoute, type Extension } from './system-host';
 
 interface Range {
   startOffset: number;
@@ -38,18 +31,9 @@ export function executedBytes(length: number, functions: ScriptCoverage['functio
   return n;
 }
 
-function hostModule(name: string): Record<string, unknown> {
-  if (name === 'react') {
-    const React = require('react');
-    return { default: React, ...React };
-  }
-  if (['react-dom', 'react-router-dom', 'styled-components', '@kubed/components', '@kubed/icons', '@kubed/hooks'].includes(name)) return require(name);
-  return {};
-}
-
 const session = new Session();
 let source = '';
-let ext: { routes: Array<{ children: Array<{ path: string; element: unknown }> }> };
+let ext: Extension;
 let atStart = 0;
 
 async function covered(): Promise<number> {
@@ -66,15 +50,7 @@ beforeAll(async () => {
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
-  require('systemjs');
-  const System = (globalThis as unknown as { System: any }).System;
-  const imports: Record<string, string> = {};
-  for (const name of HOST_MODULES) {
-    imports[name] = `core:${name}`;
-    System.set(`core:${name}`, hostModule(name));
-  }
-  System.addImportMap({ imports });
-  ext = (await System.import(url)).default;
+  ext = await importBundle();
   atStart = await covered();
 });
 
@@ -92,24 +68,9 @@ describe('console start', () => {
   });
 
   it('runs the pages only when a page of ours first renders', async () => {
-    const React = require('react');
-    const { renderToString } = require('react-dom/server');
-    const { MemoryRouter, Routes, Route } = require('react-router-dom');
-    const { KubedConfigProvider } = require('@kubed/components');
-    const all = ext.routes.flatMap((r) => r.children);
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      renderToString(
-        React.createElement(
-          KubedConfigProvider,
-          null,
-          React.createElement(
-            MemoryRouter,
-            { initialEntries: ['/clusters/host/image-registries'] },
-            React.createElement(Routes, null, ...all.map((r) => React.createElement(Route, { key: r.path, path: r.path, element: r.element }))),
-          ),
-        ),
-      );
+      renderRoute(ext, '/clusters/host/image-registries');
     } finally {
       quiet.mockRestore();
     }

@@ -24,7 +24,6 @@ export interface FromDerOptions {
 
 export const Class = { UNIVERSAL: 0x00, APPLICATION: 0x40, CONTEXT_SPECIFIC: 0x80, PRIVATE: 0xc0 } as const;
 export const Type = {
-  NONE: 0,
   BOOLEAN: 1,
   INTEGER: 2,
   BITSTRING: 3,
@@ -34,11 +33,15 @@ export const Type = {
   UTF8: 12,
   SEQUENCE: 16,
   SET: 17,
-  PRINTABLESTRING: 19,
-  IA5STRING: 22,
+  NUMERIC: 18,
+  PRINTABLE: 19,
+  T61: 20,
+  IA5: 22,
   UTCTIME: 23,
   GENERALIZEDTIME: 24,
-  BMPSTRING: 30,
+  VISIBLE: 26,
+  UNIVERSAL_STRING: 28,
+  BMP: 30,
 } as const;
 
 const MAX_DEPTH = 256;
@@ -116,7 +119,7 @@ function read(r: Reader, remaining: number, depth: number, strict: boolean): Asn
     need(r, left, length);
     const bytes = r.s.slice(r.pos, r.pos + length);
     r.pos += length;
-    if (tagClass === Class.UNIVERSAL && type === Type.BMPSTRING) {
+    if (tagClass === Class.UNIVERSAL && type === Type.BMP) {
       if (length % 2) throw new Error('Too few bytes to parse DER.');
       let text = '';
       for (let i = 0; i < length; i += 2) text += String.fromCharCode((bytes.charCodeAt(i) << 8) | bytes.charCodeAt(i + 1));
@@ -147,7 +150,7 @@ function lengthBytes(n: number): string {
 export function toDer(node: Asn1): string {
   let value: string;
   if (Array.isArray(node.value)) value = node.value.map(toDer).join('');
-  else if (node.tagClass === Class.UNIVERSAL && node.type === Type.BMPSTRING) {
+  else if (node.tagClass === Class.UNIVERSAL && node.type === Type.BMP) {
     value = '';
     for (let i = 0; i < node.value.length; i++) {
       const c = node.value.charCodeAt(i);

@@ -1,6 +1,8 @@
 // SHA-1, SHA-256, SHA-384, SHA-512 and MD5 over binary strings (one char per byte), synchronous and in plain JS:
 // inspection runs on every keystroke and render, and WebCrypto's digest is asynchronous and missing on plain-http
 // consoles. Inputs are certificates (a few KB), so clarity wins over speed. Replaces node-forge's md modules.
+import { sha256Hex } from '../record/encoding';
+import { binaryToBytes } from './bytes';
 
 function toWords(binary: string, littleEndian: boolean, bits64: boolean): number[] {
   // Merkle-Damgard padding: 0x80, zeros, then the bit length (64-bit here; 128-bit for SHA-512 (upper half 0)).
@@ -38,7 +40,6 @@ function wordsToBinary(words: number[], littleEndian = false): string {
 }
 
 const rotl = (x: number, n: number) => ((x << n) | (x >>> (32 - n))) >>> 0;
-const rotr = (x: number, n: number) => ((x >>> n) | (x << (32 - n))) >>> 0;
 
 export function sha1(binary: string): string {
   const w = toWords(binary, false, false);
@@ -66,47 +67,12 @@ export function sha1(binary: string): string {
   return wordsToBinary(h);
 }
 
-/** The first 32 bits of the fractional parts of the cube roots of the first 64 primes (and 80 for SHA-512). */
-function primes(n: number): number[] {
-  const out: number[] = [];
-  for (let c = 2; out.length < n; c++) if (out.every((p) => c % p)) out.push(c);
-  return out;
-}
-const P80 = primes(80);
-const frac32 = (x: number) => Math.floor((x - Math.floor(x)) * 2 ** 32) >>> 0;
-const K256 = P80.slice(0, 64).map((p) => frac32(Math.cbrt(p)));
-
+/** SHA-256: the implementation the registry record already has (src/domain/record/encoding.ts). */
 export function sha256(binary: string): string {
-  const w = toWords(binary, false, false);
-  const h = P80.slice(0, 8).map((p) => frac32(Math.sqrt(p)));
-  const m = new Array<number>(64);
-  for (let i = 0; i < w.length; i += 16) {
-    for (let t = 0; t < 64; t++) {
-      if (t < 16) m[t] = w[i + t]!;
-      else {
-        const x = m[t - 15]!;
-        const y = m[t - 2]!;
-        const s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3);
-        const s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10);
-        m[t] = (m[t - 16]! + s0 + m[t - 7]! + s1) >>> 0;
-      }
-    }
-    let [a, b, c, d, e, f, g, hh] = h as [number, number, number, number, number, number, number, number];
-    for (let t = 0; t < 64; t++) {
-      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K256[t]! + m[t]!) >>> 0;
-      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
-      hh = g;
-      g = f;
-      f = e;
-      e = (d + t1) >>> 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) >>> 0;
-    }
-    [a, b, c, d, e, f, g, hh].forEach((v, j) => (h[j] = (h[j]! + v) >>> 0));
-  }
-  return wordsToBinary(h);
+  const hex = sha256Hex(binaryToBytes(binary));
+  let out = '';
+  for (let i = 0; i < hex.length; i += 2) out += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+  return out;
 }
 
 // SHA-512's constants are 64-bit fractional parts, beyond a double's precision: written out (FIPS 180-4 §4.2.3).

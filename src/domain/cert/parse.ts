@@ -7,32 +7,13 @@
 // and the TBSCertificate (RFC 5280 §4.1) is walked here, for RSA, EC and any other key alike. The exact
 // signed bytes are cut from the input with a DER header reader (bytes.ts) rather than re-encoded, so
 // signature checks see what was signed. Anything malformed throws; inspect.ts catches it.
-import { derToInteger, derToOid, decodeUtf8, fromDer as asn1FromDer, toDer, type Asn1 } from './asn1';
+import { Class, derToInteger, derToOid, decodeUtf8, fromDer as asn1FromDer, toDer, Type, type Asn1 } from './asn1';
 import { binaryToHex, colonHex, readTlv } from './bytes';
 import { formatIp } from './host';
 
-const UNIVERSAL = 0x00;
-const CONTEXT = 0x80;
-const T = {
-  BOOLEAN: 1,
-  INTEGER: 2,
-  BITSTRING: 3,
-  OCTETSTRING: 4,
-  NULL: 5,
-  OID: 6,
-  UTF8: 12,
-  SEQUENCE: 16,
-  SET: 17,
-  NUMERIC: 18,
-  PRINTABLE: 19,
-  T61: 20,
-  IA5: 22,
-  UTCTIME: 23,
-  GENERALIZEDTIME: 24,
-  VISIBLE: 26,
-  UNIVERSAL_STRING: 28,
-  BMP: 30,
-} as const;
+const UNIVERSAL = Class.UNIVERSAL;
+const CONTEXT = Class.CONTEXT_SPECIFIC;
+const T = Type;
 
 export type KeyAlgorithm = 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'unknown';
 

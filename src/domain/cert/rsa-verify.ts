@@ -3,6 +3,7 @@
 // what came out) is the robust way (RFC 8017 §8.2.2). It needs no RSA library (and no prime or
 // PRNG code) on the inspection path, and it is synchronous, which WebCrypto's verify is not.
 import { HASHES } from './hash';
+import { modPow } from './rsa-keygen';
 import { binaryToHex } from './bytes';
 
 const DIGEST_INFO_PREFIX: Record<string, string> = {
@@ -17,18 +18,6 @@ export type RsaHash = keyof typeof DIGEST_INFO_PREFIX;
 
 export function digest(hash: string, data: string): string | undefined {
   return HASHES[hash]?.(data);
-}
-
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return result;
 }
 
 /**
