@@ -6,8 +6,16 @@
 // `bits` bits), sieved by small primes, Miller-Rabin with random bases (rounds from FIPS 186-5 table B.1 for
 // 1024/1536-bit primes: 5/4; 8 here), gcd(e, p-1) = 1, and |p - q| > 2^(bits/2 - 100).
 
-const SMALL_PRIMES: number[] = [];
-for (let i = 3; SMALL_PRIMES.length < 400; i += 2) if (SMALL_PRIMES.every((p) => i % p)) SMALL_PRIMES.push(i);
+/** The 400 odd primes from 3, for sieving candidates; computed on first use, not when the pages load. */
+let smallPrimes: bigint[] | undefined;
+function sieve(): bigint[] {
+  if (!smallPrimes) {
+    const odd: number[] = [];
+    for (let i = 3; odd.length < 400; i += 2) if (odd.every((p) => i % p)) odd.push(i);
+    smallPrimes = odd.map(BigInt);
+  }
+  return smallPrimes;
+}
 
 export interface RsaPrivateKey {
   n: bigint;
@@ -77,10 +85,9 @@ function gcd(a: bigint, b: bigint): bigint {
 export function probablyPrime(n: bigint, rounds: number, random: RandomBytes = cryptoRandom): boolean {
   if (n < 4n) return n > 1n;
   if (!(n & 1n)) return false;
-  for (const p of SMALL_PRIMES) {
-    const bp = BigInt(p);
-    if (n === bp) return true;
-    if (n % bp === 0n) return false;
+  for (const p of sieve()) {
+    if (n === p) return true;
+    if (n % p === 0n) return false;
   }
   let d = n - 1n;
   let s = 0;
