@@ -1,9 +1,10 @@
-// Library build of the console extension: dist/index.js, ONE System.register module
-// (the console loads extensions with SystemJS). The start path (src/index.ts: routes, menus, menu titles) is all
-// that runs when the console loads the extension; the pages (src/pages.ts and everything it imports) are compiled
-// by a second build into a factory inside the same file, evaluated when a page of ours first renders (lazyPages). Host-shared modules stay external: exactly the
-// console's import-map keys (shared/KUBESPHERE.md). Everything else, including TanStack Query and
-// axios, is bundled. Vite 7 (Rollup) is required: Rolldown (Vite 8) cannot emit the system format.
+// Library build of the console extension: dist/index.js, ONE System.register module (the console loads
+// extensions with SystemJS, and KubeSphere 4.1 serves one file per JSBundle). The start path (src/index.ts: routes,
+// menus, menu titles) is all that runs when the console loads the extension; the pages (src/pages.ts and everything
+// it imports) are compiled by a second build into a factory inside the same file, evaluated when a page of ours
+// first renders (lazyPages). Host-shared modules stay external: exactly the console's import-map keys
+// (shared/KUBESPHERE.md). Everything else, including TanStack Query, is bundled. Vite 7 (Rollup) is required:
+// Rolldown (Vite 8) cannot emit the system format.
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, defineConfig, type InlineConfig, type Plugin, type PluginOption, type Rollup, type UserConfig } from 'vite';
@@ -58,7 +59,7 @@ const PAGES_REPORT_DIR = 'node_modules/.cache/harbor-connect';
 // Classic runtime: React.createElement, so no 'react/jsx-runtime' import (not in the import map, and
 // React 17's host would need it bundled).
 // charset 'ascii': every non-ASCII character is written as an escape, so dist/index.js is printable ASCII.
-// Helm puts the bundle into a ConfigMap with toJson, which leaves U+0080..U+009F raw (node-forge has them),
+// Helm puts the bundle into a ConfigMap with toJson, which leaves U+0080..U+009F raw (node-forge had them),
 // and go-yaml refuses those ("control characters are not allowed"): the install would fail.
 const esbuildOptions = { jsx: 'transform', jsxFactory: 'React.createElement', jsxFragment: 'React.Fragment', charset: 'ascii' } as const;
 const define = { 'process.env.NODE_ENV': JSON.stringify('production') };
