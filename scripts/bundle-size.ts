@@ -1,7 +1,7 @@
 // Prints dist/index.js raw and gzip sizes against the budget, and the largest contributors when dist/stats.json
 // (npm run build:report) exists. Exits 1 over budget.
 //
-// Budget: issue 15 asks for 110 KB gzip; the bundle is 138.3 KB after the levers measured in bench/README.md
+// Budget: issue 15 asks for 110 KB gzip; the bundle is 138.4 KB after the levers measured in bench/README.md
 // ("Bundle bytes"), which also says what the remaining bytes are. 140 KB keeps a small margin until the lead decides.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
