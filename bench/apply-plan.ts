@@ -6,7 +6,7 @@
 // scheduler off) seeded with N namespaces (bench-0001...; the stand-in gives each a `default` ServiceAccount), behind
 // a loopback proxy (bench/apply-plan/proxy.ts) that delays every request by --latency-ms and counts it by method +
 // path kind. The extension's own HTTP client (src/api/client.ts,
-// axios) is pointed at the proxy with the stand-in's system token, so every request is the one the extension sends.
+// src/api/client.ts) is pointed at the proxy with the stand-in's system token, so every request is the one the extension sends.
 // The plan is the wizard's (src/features/wizard/plan.ts buildWizardPlan), read with a constant number of list
 // requests, and applied the way the wizard applies it (ApplyProgress: stages by writeStage, applyPlan per stage,
 // planExecutor). Timings are ratios within one run: machines here are noisy.
@@ -125,7 +125,7 @@ async function startLab(): Promise<Lab> {
       child.send({ ...msg, id });
     });
   const info = await ready;
-  // The extension's one axios instance: absolute base URL (the proxy) and the bearer token the console server
+  // The extension's one HTTP client: absolute base URL (the proxy) and the bearer token the console server
   // would add. Paths stay what src/api builds (same-origin, absolute-path).
   const client = http();
   client.defaults.baseURL = info.proxyUrl;

@@ -1,6 +1,6 @@
 // Reliability of binding pull secrets on the real lab: the binder is the extension's own code (the domain planner
 // planBinding / planUnbinding, bindWithRetry, driven by src/features/binding/bind.ts), sending its requests through
-// the extension's API layer (src/api, axios) to the KubeSphere gateway as demo-admin (project admin of demo), which
+// the extension's API layer (src/api, its fetch client) to the KubeSphere gateway as demo-admin (project admin of demo), which
 // authorizes them as KubeSphere does and proxies them to the real kube-apiserver (resourceVersion, JSON patch `test`
 // → 422, strategic merge by the Go types' schema). Between the binder and the gateway sits a chaos proxy that can run
 // a concurrent writer before a PATCH reaches the server, or drop connections.

@@ -1,6 +1,6 @@
 // Node trust end to end on the real lab: the extension's OWN domain code (record Secret, trust installer
 // DaemonSet, two-phase removal, per-node status, pull secrets, certificate generator) sent through the extension's
-// own API layer (src/api, axios) to the KubeSphere gateway as the platform admin, as the console would send it;
+// own API layer (src/api, its fetch client) to the KubeSphere gateway as the platform admin, as the console would send it;
 // the real kube-scheduler places the installer pods, the real kubelets run them (the script writes into each
 // node's /etc/containerd/certs.d) and really pull through Debian's containerd from Debian's docker-registry over
 // TLS. Assertions are on the real kubelet events' messages.

@@ -37,6 +37,7 @@ async function main(): Promise<number> {
   // Static checks and unit tests: stop here when they fail, before the minutes the lab costs.
   await step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
   await step('build', 'npm', ['run', '--silent', 'build']);
+  await step('bundle size (gzip budget, scripts/bundle-size.ts)', 'npm', ['run', '--silent', 'size']);
   await step('Go: vet and test (lab/cluster)', 'sh', ['-c', 'go vet ./... && go test ./...'], { cwd: join(root, 'lab', 'cluster') });
   await step('the lab\'s Go binaries (Kubernetes, Helm, the KubeSphere gateway; cached)', 'npx', ['tsx', 'lab/cluster/build.ts']);
   await step('unit tests (Vitest "unit")', 'npx', ['vitest', 'run', '--project', 'unit']);

@@ -1,48 +1,15 @@
-// Loads the built dist/index.js with a REAL SystemJS loader, the way the KubeSphere console does:
-// an import map from each shared module to `core:<name>`, and System.set for each, with the console's
-// exact shapes (@ks-console/bootstrap webpack/systemjs-imports-loader.js: only `react` gets a `default`,
-// every other module is `require(name)` as is). Then it renders the bundle's pages with those modules.
+// Loads the built dist/index.js with a REAL SystemJS loader the way the KubeSphere console does (./system-host.ts:
+// the console's import map and module shapes), then renders the bundle's pages with those modules.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HOST_MODULES } from '../vite.config';
-
-const require = createRequire(import.meta.url);
-const bundlePath = join(__dirname, '..', 'dist', 'index.js');
-
-interface Extension {
-  routes: Array<{ parentRoute: string; children: Array<{ path: string; element: unknown }> }>;
-  menus: Array<Record<string, unknown>>;
-  locales: { en: Record<string, string>; zh: Record<string, string> };
-}
+import { bundlePath, importBundle, renderRoute, type Extension } from './system-host';
 
 let source = '';
 let ext: Extension;
 const fetchSpy = vi.fn(() => Promise.reject(new Error('the bundle must not request anything at registration')));
 const xhrSpy = vi.fn();
-
-/** The module each host id maps to, shaped as the console shapes it. */
-function hostModule(name: string): Record<string, unknown> {
-  const real: Record<string, string> = {
-    react: 'react',
-    'react-dom': 'react-dom',
-    'react-router-dom': 'react-router-dom',
-    'styled-components': 'styled-components',
-    '@kubed/components': '@kubed/components',
-    '@kubed/icons': '@kubed/icons',
-    '@kubed/hooks': '@kubed/hooks',
-  };
-  if (name === 'react') {
-    const React = require('react');
-    return { default: React, ...React };
-  }
-  if (real[name]) return require(real[name]);
-  // Not installed here (@ks-console/shared, @kubed/charts, @kubed/code-editor, react-query v3, wujie-react):
-  // the bundle must not import them, so an empty module is enough to prove it never reads them.
-  return {};
-}
 
 /** The dependency list of System.register([...], ...). */
 function registeredDeps(code: string): string[] {
@@ -56,17 +23,7 @@ beforeAll(async () => {
   source = readFileSync(bundlePath, 'utf8');
   vi.stubGlobal('fetch', fetchSpy);
   vi.stubGlobal('XMLHttpRequest', xhrSpy);
-  require('systemjs');
-  const System = (globalThis as unknown as { System: any }).System;
-  const imports: Record<string, string> = {};
-  for (const name of HOST_MODULES) {
-    // The console maps @ks-console/shared to 'core:@kubed/@ks-console/shared'; the id does not matter here.
-    imports[name] = `core:${name}`;
-    System.set(`core:${name}`, hostModule(name));
-  }
-  System.addImportMap({ imports });
-  const mod = await System.import(pathToFileURL(bundlePath).href);
-  ext = mod.default;
+  ext = await importBundle();
 });
 
 afterAll(() => vi.unstubAllGlobals());
@@ -96,7 +53,8 @@ describe('dist/index.js', () => {
     }
     expect(source).not.toMatch(/\.(useId|useInsertionEffect|useTransition|useDeferredValue|startTransition)\b/);
     // TanStack Query's shim may READ React.useSyncExternalStore but must fall back when it is missing (React 17).
-    expect(source).toMatch(/useSyncExternalStore!==void 0\?\w+\.useSyncExternalStore:\w+/);
+    // (esbuild writes `x.useSyncExternalStore!==void 0?...`, terser `void 0!==x.useSyncExternalStore?...`.)
+    expect(source).toMatch(/(?:useSyncExternalStore!==void 0|void 0!==\w+\.useSyncExternalStore)\?\w+\.useSyncExternalStore:\w+/);
     expect(source.includes('process.env')).toBe(false);
     expect(existsSync(join(__dirname, '..', 'dist', 'style.css'))).toBe(false);
   });
@@ -119,42 +77,45 @@ describe('dist/index.js', () => {
       '/:workspace/clusters/:cluster/projects/:namespace',
       '/workspaces/:workspace',
     ]);
-    expect(ext.locales.en.HARBOR_CONNECT_MENU_IMAGE_REGISTRIES).toBe('Image Registries');
-    expect(ext.locales.zh.HARBOR_CONNECT_MENU_IMAGE_REGISTRIES).toBe('镜像仓库');
-    // Every locale file present at build time is bundled.
-    for (const lang of ['en', 'zh'] as const) {
-      const dir = join(__dirname, '..', 'locales', lang);
-      const merged = Object.assign({}, ...readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))));
-      expect(ext.locales[lang]).toEqual(merged);
-    }
+    // Only the menu titles (and the language marker tr() asks i18next for) are registered at start.
+    expect(ext.locales).toEqual({
+      en: { HARBOR_CONNECT_MENU_IMAGE_REGISTRIES: 'Image Registries', HARBOR_CONNECT_LANG: 'en' },
+      zh: { HARBOR_CONNECT_MENU_IMAGE_REGISTRIES: '镜像仓库', HARBOR_CONNECT_LANG: 'zh' },
+    });
   });
 
   it('renders its pages with the host modules it was given', () => {
-    const React = require('react');
-    const { renderToString } = require('react-dom/server');
-    const { MemoryRouter, Routes, Route } = require('react-router-dom');
-    const { KubedConfigProvider } = require('@kubed/components');
-    const all = ext.routes.flatMap((r) => r.children);
-    const render = (url: string) =>
-      renderToString(
-        React.createElement(
-          KubedConfigProvider,
-          null,
-          React.createElement(
-            MemoryRouter,
-            { initialEntries: [url] },
-            React.createElement(Routes, null, ...all.map((r) => React.createElement(Route, { key: r.path, path: r.path, element: r.element }))),
-          ),
-        ),
-      );
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      expect(render('/clusters/host/image-registries')).toContain('data-testid="hc-registries"');
-      expect(render('/ws/clusters/host/projects/demo/image-registries')).toContain('data-testid="hc-project-registries"');
-      expect(render('/workspaces/ws/image-registries/host/demo')).toContain('data-testid="hc-project-registries"');
+      expect(renderRoute(ext, '/clusters/host/image-registries')).toContain('data-testid="hc-registries"');
+      expect(renderRoute(ext, '/ws/clusters/host/projects/demo/image-registries')).toContain('data-testid="hc-project-registries"');
+      expect(renderRoute(ext, '/workspaces/ws/image-registries/host/demo')).toContain('data-testid="hc-project-registries"');
     } finally {
       quiet.mockRestore();
     }
     expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('carries every locale file: the pages resolve their strings in the language the console resolved', () => {
+    const strings = (lang: string) =>
+      Object.assign({}, ...readdirSync(join(__dirname, '..', 'locales', lang)).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(__dirname, '..', 'locales', lang, f), 'utf8'))));
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      for (const lang of ['en', 'zh']) {
+        // The console's i18next knows only what the bundle registered at start: the language marker resolves,
+        // every page key comes back as the key.
+        vi.stubGlobal('t', (key: string) => ((ext.locales as Record<string, Record<string, string>>)[lang][key] ?? key));
+        const html = renderRoute(ext, '/clusters/host/image-registries');
+        const title = strings(lang).HARBOR_CONNECT_REGISTRIES_DESC as string;
+        expect(title).toBeTruthy();
+        expect(html, lang).toContain(title);
+        expect(html).not.toContain('HARBOR_CONNECT_REGISTRIES_DESC');
+      }
+    } finally {
+      vi.unstubAllGlobals();
+      vi.stubGlobal('fetch', fetchSpy);
+      vi.stubGlobal('XMLHttpRequest', xhrSpy);
+      quiet.mockRestore();
+    }
   });
 });

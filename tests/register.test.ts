@@ -16,8 +16,6 @@ describe('registering the extension', () => {
     const xhrSpy = vi.fn();
     vi.stubGlobal('fetch', fetchSpy);
     vi.stubGlobal('XMLHttpRequest', xhrSpy);
-    const axios = (await import('axios')).default;
-    const adapterSpy = vi.spyOn(axios.defaults, 'adapter', 'get');
     const { http } = await import('../src/api/client');
     const mod = await import('../src/index');
     const ext = mod.default;
@@ -25,8 +23,7 @@ describe('registering the extension', () => {
     JSON.stringify({ menus: ext.menus, locales: ext.locales, paths: ext.routes.map((r) => r.children.map((c) => c.path)) });
     expect(fetchSpy).not.toHaveBeenCalled();
     expect(xhrSpy).not.toHaveBeenCalled();
-    expect(adapterSpy).not.toHaveBeenCalled();
-    // The axios instance and the query client are created on first use, not at registration.
+    // The HTTP client and the query client are created on first use, not at registration.
     expect(typeof http).toBe('function');
   });
 

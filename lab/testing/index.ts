@@ -53,7 +53,7 @@ export async function loginToken(username: string, password = LAB_PASSWORD): Pro
 }
 
 /**
- * Points the extension's own HTTP client (src/api, axios) at the KubeSphere gateway as `username`: the same
+ * Points the extension's own HTTP client (src/api/client.ts) at the KubeSphere gateway as `username`: the same
  * requests the browser sends through the console, with the token the console's server would add.
  */
 export async function useProductApiAs(username: string, baseURL = GATEWAY_URL): Promise<void> {

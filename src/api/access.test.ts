@@ -3,8 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AxiosRequestConfig } from 'axios';
-import { http, setAdapter } from './client';
+import { http, setAdapter, type HttpAdapter } from './client';
 import { clusterContext } from './cluster';
 import { ACCESS_CHECK_NAME, checkAccess, preflightWrites } from './access';
 import type { Write } from '../domain/plan/write';
@@ -19,7 +18,7 @@ let reqs: Req[] = [];
 /** What the user may do: "verb resource namespace" ('*' namespace: cluster-wide). */
 let rules = new Set<string>();
 const existing = new Set(['secrets/demo/harbor-pull', 'serviceaccounts/demo/default']);
-let saved: AxiosRequestConfig['adapter'];
+let saved: HttpAdapter;
 
 const VERB: Record<string, string> = { POST: 'create', PATCH: 'patch', PUT: 'update', DELETE: 'delete', GET: 'get' };
 

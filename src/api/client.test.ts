@@ -1,4 +1,4 @@
-// The client against a real HTTP server (axios' Node adapter), so headers, bodies, timeouts and
+// The client against a real HTTP server (the fetch adapter, Node's fetch), so headers, bodies, timeouts and
 // cancellation are what goes over the wire.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -97,6 +97,43 @@ describe('request', () => {
     const p = request('GET', '/api/v1/nodes', { signal: ac.signal });
     setTimeout(() => ac.abort(), 20);
     expect(isCanceled(await p.catch((e) => e))).toBe(true);
+  });
+});
+
+describe('http(), the subset of the axios instance API the benches and lab tests use', () => {
+  it('sends defaults.headers.common, runs interceptors, and keeps a non-JSON body as text', async () => {
+    handler = (_r, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('not json');
+    };
+    const h = http();
+    h.defaults.headers.common.Authorization = 'Bearer t';
+    const urls: string[] = [];
+    h.interceptors.request.use((c) => (urls.push(`${c.method} ${c.url}`), c));
+    try {
+      await expect(request('GET', '/x')).resolves.toBe('not json');
+      expect(seen[0].headers.authorization).toBe('Bearer t');
+      expect(urls).toEqual(['get /x']);
+      const res = await h.request({ method: 'GET', url: '/y', responseType: 'text', validateStatus: () => true });
+      expect(res).toMatchObject({ status: 200, data: 'not json' });
+    } finally {
+      delete h.defaults.headers.common.Authorization;
+    }
+  });
+
+  it('an already aborted signal sends nothing', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    expect(isCanceled(await request('GET', '/api/v1/nodes', { signal: ac.signal }).catch((e) => e))).toBe(true);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('an empty answer is an empty string, as axios gave it', async () => {
+    handler = (_r, res) => {
+      res.writeHead(200);
+      res.end();
+    };
+    await expect(request('DELETE', '/api/v1/namespaces/x')).resolves.toBe('');
   });
 });
 

@@ -148,7 +148,7 @@ describe('KubeSphere plain-text errors', () => {
 });
 
 describe('failures without a response', () => {
-  it('maps axios network errors', () => {
+  it("maps the client's network errors (axios-shaped)", () => {
     const e = ApiError.from({ name: 'AxiosError', code: 'ERR_NETWORK', message: 'Network Error', config: { method: 'get', url: '/api/v1/nodes' } });
     expect(isNetworkError(e)).toBe(true);
     expect(e.code).toBe(0);
@@ -163,13 +163,13 @@ describe('failures without a response', () => {
     expect(isTimeout(ApiError.from({ code: 'ETIMEDOUT' }))).toBe(true);
   });
 
-  it('maps cancellation from axios and fetch', () => {
+  it('maps cancellation from the client and fetch', () => {
     expect(isCanceled(ApiError.from({ name: 'CanceledError', code: 'ERR_CANCELED' }))).toBe(true);
     expect(isCanceled(ApiError.from(new DOMException('aborted', 'AbortError')))).toBe(true);
     expect(errorMessage(ApiError.from({ code: 'ERR_CANCELED' }), t)).toBe(t('HARBOR_CONNECT_ERR_CANCELED'));
   });
 
-  it('maps an axios error with a response through the body', () => {
+  it('maps a client error with a response through the body', () => {
     const e = ApiError.from({ response: { status: 404, data: status(404, 'NotFound', 'x', { name: 'a', kind: 'secrets' }) }, config: { method: 'get', url: '/a' } });
     expect(isNotFound(e)).toBe(true);
   });

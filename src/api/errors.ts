@@ -9,7 +9,7 @@ export type ApiErrorKind =
   | 'http'
   /** No answer at all: DNS, connection refused, CORS, offline. */
   | 'network'
-  /** No answer in time (axios ECONNABORTED/ETIMEDOUT, or our own timer). */
+  /** No answer in time (the client's timer: code ECONNABORTED, as axios had it; ETIMEDOUT; TimeoutError). */
   | 'timeout'
   /** The caller aborted (query cancelled, page left). */
   | 'canceled';
@@ -117,7 +117,7 @@ export class ApiError extends Error {
     return new ApiError({ ...base, message: typeof data === 'string' && data ? truncate(data) : undefined });
   }
 
-  /** Any thrown value (axios error, fetch error, DOMException, ApiError) as an ApiError. */
+  /** Any thrown value (the client's HttpError, fetch error, DOMException, ApiError) as an ApiError. */
   static from(err: unknown, request: { method?: string; path?: string; timeoutMs?: number } = {}): ApiError {
     if (err instanceof ApiError) return err;
     const e = err as {

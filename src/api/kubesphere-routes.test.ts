@@ -3,8 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AxiosRequestConfig } from 'axios';
-import { http, setAdapter } from './client';
+import { http, setAdapter, type HttpAdapter } from './client';
 import { clusterContext } from './cluster';
 import { KUBESPHERE_ROUTES, matchKubeSphereRoute, type KubeSphereRouteId } from './kubesphere-routes';
 import { runRegistryProbe } from './probe';
@@ -15,7 +14,7 @@ import { PROBE_PATH_PREFIX } from '../domain/registry/probe';
 
 const SRC = join(__dirname, '..');
 const seen: Array<{ method: string; url: string }> = [];
-let saved: AxiosRequestConfig['adapter'];
+let saved: HttpAdapter;
 
 beforeAll(() => {
   saved = http().defaults.adapter;

@@ -69,7 +69,6 @@ export async function probeGet(path: string, opts: { signal?: AbortSignal; timeo
       method: 'GET',
       url: path,
       responseType: 'text',
-      transformResponse: [(d: unknown) => d],
       validateStatus: () => true,
       timeout: opts.timeoutMs ?? PROBE_TIMEOUT_MS,
       signal: opts.signal,

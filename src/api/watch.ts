@@ -1,4 +1,4 @@
-// Streamed watches. axios in browsers buffers the whole response (XHR), so watches use fetch() with a
+// Streamed watches. The client (./client.ts) reads whole bodies, so watches use fetch() with a
 // ReadableStream reader, the same headers, and credentials 'same-origin'. The body is newline-delimited
 // JSON watch events ({"type":"ADDED","object":{...}}).
 import { BASE_HEADERS, assertSameOrigin } from './client';

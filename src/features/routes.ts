@@ -1,12 +1,8 @@
 // Routes and menus the console registers. Elements are created here but render only when visited:
 // registering the extension makes no request.
 import React from 'react';
-import { page } from '../components/ExtensionRoot';
-import { RegistriesPage } from './registries/RegistriesPage';
-import { RegistryDetailPage } from './registries/RegistryDetailPage';
-import { ProjectRegistriesPage } from './project/ProjectRegistriesPage';
-import { WorkspaceRegistriesPage } from './workspace/WorkspaceRegistriesPage';
-import { WizardPage } from './wizard/WizardPage';
+// The pages are stand-ins that evaluate the page module on first render (src/start/pages.ts).
+import { page, RegistriesPage, RegistryDetailPage, ProjectRegistriesPage, WorkspaceRegistriesPage, WizardPage } from '../start/pages';
 
 const el = (C: React.ComponentType) => React.createElement(page(C));
 

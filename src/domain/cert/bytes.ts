@@ -1,4 +1,4 @@
-// Byte helpers. node-forge works on "binary strings" (one char per byte); the rest of the app and
+// Byte helpers. The DER layer (./asn1.ts) and hashes (./hash.ts) work on "binary strings" (one char per byte); the rest of the app and
 // WebCrypto use Uint8Array. Everything here works in the browser and in Node (atob/btoa are global in both).
 
 export function bytesToBinary(bytes: Uint8Array): string {

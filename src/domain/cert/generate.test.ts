@@ -101,10 +101,10 @@ describe('generateRegistryCertificates', () => {
     expect(inspectCertificate(g.serverCertPem + g.caCertPem, { host: 'harbor.example.com' }).findings).toEqual([]);
   }, 120_000);
 
-  it('without WebCrypto (an http:// console): RSA with node-forge, same result', async () => {
+  it('without WebCrypto (an http:// console): RSA in plain JS (BigInt), same result', async () => {
     const g = await generateRegistryCertificates({ host: 'harbor.example.com', extraNames: ['10.0.0.5'] }, null);
-    expect(g.keySource).toBe('forge');
-    await expectAccepted(g, 'harbor.example.com', 'harbor.example.com', 'forge');
+    expect(g.keySource).toBe('js');
+    await expectAccepted(g, 'harbor.example.com', 'harbor.example.com', 'js');
     await expect(generateRegistryCertificates({ host: 'harbor.example.com', keyAlgorithm: 'ECDSA-P256' }, null)).rejects.toMatchObject({
       code: 'ecdsa-needs-webcrypto',
     });
@@ -144,12 +144,12 @@ describe('generateRegistryCertificates', () => {
     expect(ca.subject.dn).toBe('CN=DevOps Root,O=DevOps Team');
   }, 60_000);
 
-  it('falls back to node-forge when WebCrypto refuses to make an RSA key', async () => {
+  it('falls back to plain-JS RSA when WebCrypto refuses to make an RSA key', async () => {
     const refusing = {
       generateKey: () => Promise.reject(new Error('NotSupportedError')),
     } as unknown as SubtleCrypto;
     const g = await generateRegistryCertificates({ host: 'harbor.example.com', keyAlgorithm: 'RSA-2048' }, refusing);
-    expect(g.keySource).toBe('forge');
+    expect(g.keySource).toBe('js');
     expect(inspectCertificate(g.serverCertPem + g.caCertPem, { host: 'harbor.example.com' }).findings).toEqual([]);
     await expect(generateRegistryCertificates({ host: 'harbor.example.com', keyAlgorithm: 'ECDSA-P256' }, refusing)).rejects.toThrow('NotSupportedError');
   }, 180_000);

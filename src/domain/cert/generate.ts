@@ -3,15 +3,17 @@
 // serverAuth, AKI, SHA-256. Without SANs (the guide's `openssl req -subj "/CN=…"` + `x509 -req`)
 // every modern node fails with "x509: certificate relies on legacy Common Name field".
 //
-// How: the certificates are built with forge's ASN.1 layer (the same one parse.ts reads with) and
+// How: the certificates are built with ./asn1.ts (the same DER layer parse.ts reads with) and
 // signed by whichever key holder is there:
 // - WebCrypto (crypto.subtle), for RSA and ECDSA P-256: native, fast, the key is generated as
 //   extractable only to export it once as PKCS#8 for Harbor.
-// - node-forge's pure-JS RSA, when crypto.subtle is missing: browsers hide it on plain-http pages, and
-//   KubeSphere consoles are often served over http. forge cannot sign with ECDSA, so ECDSA needs
-//   WebCrypto (CertificateGenerationError 'ecdsa-needs-webcrypto'). forge's RSA module is loaded with
-//   import() so the WebCrypto path does not carry it.
-import { forge, fromDer, type Asn1 } from './forge';
+// - RSA in plain JS (./rsa-keygen.ts, native BigInt, crypto.getRandomValues), when crypto.subtle is missing:
+//   browsers hide it on plain-http pages, and KubeSphere consoles are often served over http. ECDSA needs
+//   WebCrypto (CertificateGenerationError 'ecdsa-needs-webcrypto').
+import * as A from './asn1';
+import { fromDer, type Asn1 } from './asn1';
+import { sha1, sha256 } from './hash';
+import { bigIntToBytes, generateRsaKey, signPkcs1Sha256 } from './rsa-keygen';
 import { binaryToBytes, bytesToBinary, toPem } from './bytes';
 import { formatIp, parseIPv4, parseIPv6, parseRegistryHost } from './host';
 
@@ -42,7 +44,7 @@ export interface GeneratedRegistryCertificates {
   harborYmlSnippet: string;
   keyAlgorithm: GeneratedKeyAlgorithm;
   /** Which implementation made and used the keys. */
-  keySource: 'webcrypto' | 'forge';
+  keySource: 'webcrypto' | 'js';
   dnsNames: string[];
   ipAddresses: string[];
 }
@@ -73,6 +75,7 @@ const OID = {
   subjectKeyId: '2.5.29.14',
   authorityKeyId: '2.5.29.35',
   serverAuth: '1.3.6.1.5.5.7.3.1',
+  rsaEncryption: '1.2.840.113549.1.1.1',
   sha256WithRSA: '1.2.840.113549.1.1.11',
   ecdsaWithSHA256: '1.2.840.10045.4.3.2',
 };
@@ -89,7 +92,7 @@ interface KeyPair {
 
 /**
  * `crypto`: the SubtleCrypto to use; left out, the page's own (absent on plain-http pages); null,
- * none (RSA in pure JS with node-forge). Rejects with CertificateGenerationError on bad options.
+ * none (RSA in plain JS, ./rsa-keygen.ts). Rejects with CertificateGenerationError on bad options.
  */
 export async function generateRegistryCertificates(
   options: GenerateRegistryCertificatesOptions,
@@ -113,18 +116,18 @@ export async function generateRegistryCertificates(
   const organization = (options.organization ?? 'Harbor Connect').trim() || 'Harbor Connect';
   const caCommonName = truncate((options.caCommonName ?? '').trim() || `Harbor Connect CA for ${host.host}`, 64);
 
-  const forgeKey = () => forgeKeyPair(keyAlgorithm === 'RSA-3072' ? 3072 : 2048);
-  let keySource: GeneratedRegistryCertificates['keySource'] = crypto ? 'webcrypto' : 'forge';
+  const jsKey = () => jsKeyPair(keyAlgorithm === 'RSA-3072' ? 3072 : 2048);
+  let keySource: GeneratedRegistryCertificates['keySource'] = crypto ? 'webcrypto' : 'js';
   let caKey: KeyPair;
   try {
-    caKey = crypto ? await webCryptoKeyPair(crypto, keyAlgorithm) : await forgeKey();
+    caKey = crypto ? await webCryptoKeyPair(crypto, keyAlgorithm) : await jsKey();
   } catch (error) {
     // A WebCrypto that refuses (policy, odd implementation): RSA can still be made in JS.
-    if (keySource === 'forge' || keyAlgorithm === 'ECDSA-P256') throw error;
-    keySource = 'forge';
-    caKey = await forgeKey();
+    if (keySource === 'js' || keyAlgorithm === 'ECDSA-P256') throw error;
+    keySource = 'js';
+    caKey = await jsKey();
   }
-  const serverKey = keySource === 'webcrypto' ? await webCryptoKeyPair(crypto!, keyAlgorithm) : await forgeKey();
+  const serverKey = keySource === 'webcrypto' ? await webCryptoKeyPair(crypto!, keyAlgorithm) : await jsKey();
 
   const caName = name(organization, caCommonName);
   const caSki = keyId(caKey.spki);
@@ -246,14 +249,13 @@ function truncate(text: string, max: number): string {
 
 // --- ASN.1 building ----------------------------------------------------------------------------
 
-const A = forge.asn1;
 const U = A.Class.UNIVERSAL;
 
 function seq(items: Asn1[]): Asn1 {
   return A.create(U, A.Type.SEQUENCE, true, items);
 }
 function oid(value: string): Asn1 {
-  return A.create(U, A.Type.OID, false, A.oidToDer(value).getBytes());
+  return A.create(U, A.Type.OID, false, A.oidToDer(value));
 }
 function bool(value: boolean): Asn1 {
   return A.create(U, A.Type.BOOLEAN, false, value ? '\xff' : '\x00');
@@ -271,12 +273,12 @@ function ctx(tag: number, bytes: string): Asn1 {
   return A.create(A.Class.CONTEXT_SPECIFIC, tag, false, bytes);
 }
 function der(node: Asn1): string {
-  return A.toDer(node).getBytes();
+  return A.toDer(node);
 }
 
 function name(organization: string, commonName: string | undefined): Asn1 {
   const rdn = (type: string, value: string) =>
-    A.create(U, A.Type.SET, true, [seq([oid(type), A.create(U, A.Type.UTF8, false, forge.util.encodeUtf8(value))])]);
+    A.create(U, A.Type.SET, true, [seq([oid(type), A.create(U, A.Type.UTF8, false, A.encodeUtf8(value))])]);
   return seq([rdn(OID.organization, organization), ...(commonName ? [rdn(OID.commonName, commonName)] : [])]);
 }
 
@@ -303,7 +305,7 @@ function keyUsage(bits: number[]): Asn1 {
 function keyId(spki: string): string {
   const node = fromDer(spki, { decodeBitStrings: false });
   const bits = (node.value as Asn1[])[1]!.value as string;
-  return forge.md.sha1.create().update(bits.slice(1)).digest().getBytes();
+  return sha1(bits.slice(1));
 }
 
 async function randomSerial(): Promise<string> {
@@ -311,8 +313,7 @@ async function randomSerial(): Promise<string> {
   if (globalThis.crypto?.getRandomValues) {
     bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
   } else {
-    const { forge: f } = await import('./forge-rsa');
-    bytes = binaryToBytes(f.random.getBytesSync(16));
+    throw new Error('no crypto.getRandomValues: cannot make a serial number');
   }
   // Positive and minimally encoded: top bit clear, first byte non-zero.
   bytes[0] = (bytes[0]! & 0x7f) | 0x01;
@@ -387,29 +388,23 @@ function ecdsaRawToDer(raw: Uint8Array): string {
   return der(seq([positive(raw.subarray(0, half)), positive(raw.subarray(half))]));
 }
 
-interface ForgeKeyGenState {
-  keys?: { privateKey: import('node-forge').pki.rsa.PrivateKey; publicKey: import('node-forge').pki.rsa.PublicKey };
-}
-
-async function forgeKeyPair(bits: number): Promise<KeyPair> {
-  const { forge: f } = await import('./forge-rsa');
-  const rsa = f.pki.rsa as unknown as {
-    createKeyPairGenerationState(bits: number, e: number): ForgeKeyGenState;
-    stepKeyPairGenerationState(state: ForgeKeyGenState, ms: number): boolean;
+async function jsKeyPair(bits: number): Promise<KeyPair> {
+  const key = await generateRsaKey(bits);
+  const int = (x: bigint) => {
+    const bytes = bytesToBinary(bigIntToBytes(x));
+    return integer(bytes.charCodeAt(0) & 0x80 ? '\x00' + bytes : bytes);
   };
-  // Stepwise, yielding to the event loop between slices, so the page stays responsive. forge's own
-  // async generateKeyPair wants to start web workers from a script URL that a bundle does not have.
-  const state = rsa.createKeyPairGenerationState(bits, 0x10001);
-  while (!rsa.stepKeyPairGenerationState(state, 40)) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  const { privateKey, publicKey } = state.keys!;
+  const rsaAlgorithm = seq([oid(OID.rsaEncryption), A.create(U, A.Type.NULL, false, '')]);
+  const spki = der(seq([rsaAlgorithm, bitString(der(seq([int(key.n), int(key.e)])))]));
+  const rsaPrivateKey = seq([integer('\x00'), ...[key.n, key.e, key.d, key.p, key.q, key.dp, key.dq, key.qi].map(int)]);
+  const pkcs8 = der(seq([integer('\x00'), rsaAlgorithm, octets(der(rsaPrivateKey))]));
   return {
-    spki: der(f.pki.publicKeyToAsn1(publicKey)),
-    pkcs8: der(f.pki.wrapRsaPrivateKey(f.pki.privateKeyToAsn1(privateKey))),
+    spki,
+    pkcs8,
     ec: false,
     async sign(data) {
-      return privateKey.sign(f.md.sha256.create().update(data));
+      const digest = binaryToBytes(sha256(data));
+      return bytesToBinary(signPkcs1Sha256(key, digest));
     },
   };
 }

@@ -2,7 +2,7 @@
 // Accepts PEM (text around it, several blocks, CRLF, RFC 1421 headers, TRUSTED CERTIFICATE), raw DER
 // (one or several concatenated) and base64 DER without armor. Private keys are only noticed, never
 // decoded or kept. Linear in the input size: the 1 MB limit bounds the work, not the algorithm.
-import { fromDer, type Asn1 } from './forge';
+import { fromDer, type Asn1 } from './asn1';
 import { bytesToBinary, decodeBase64, readTlv } from './bytes';
 
 export const MAX_INPUT_BYTES = 1_048_576;

@@ -3,7 +3,7 @@
 // what is an error: no legacy CN fallback, SANs matched as VerifyHostname does, SHA-1 and MD5
 // signatures refused on any certificate whose signature is checked (every one but a trust anchor).
 import { colonHex, toPem, utf8LengthExceeds } from './bytes';
-import { forge } from './forge';
+import { sha256 } from './hash';
 import { ipEquals, matchesDnsName, parseIPv4, parseIPv6, parseRegistryHost } from './host';
 import { decodeInput, MAX_INPUT_BYTES } from './input';
 import { MAX_CERTIFICATES } from './canonical';
@@ -318,7 +318,7 @@ function toInfo(c: ParsedCertificate, isCA: boolean, selfSigned: boolean): Certi
     hasSanExtension: c.hasSanExtension,
     notBefore: c.notBefore.toISOString(),
     notAfter: c.notAfter.toISOString(),
-    sha256Fingerprint: colonHex(forge.md.sha256.create().update(c.der).digest().getBytes()),
+    sha256Fingerprint: colonHex(sha256(c.der)),
     keyAlgorithm: c.keyAlgorithm,
     isCA,
     selfSigned,

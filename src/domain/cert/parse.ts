@@ -1,38 +1,19 @@
 // X.509 certificate parsing: one path for every key type.
 //
-// Why not forge.pki.certificateFromAsn1: it refuses every non-RSA key ("Cannot read public key. OID
-// is not RSA."), yet ECDSA P-256/P-384 certificates are what cert-manager and ACME issue by default.
-// Two paths (forge.pki for RSA, something else for EC) would report the same certificate differently
-// depending on its key. So the certificate is decoded with forge's ASN.1 layer only (forge.asn1.fromDer)
+// Why not a library's certificate decoder (node-forge's pki refuses every non-RSA key), when ECDSA P-256/P-384
+// certificates are what cert-manager and ACME issue by default: two paths (one for RSA, another for EC) would
+// report the same certificate differently depending on its key. So the certificate is decoded with a plain DER
+// reader (./asn1.ts)
 // and the TBSCertificate (RFC 5280 §4.1) is walked here, for RSA, EC and any other key alike. The exact
 // signed bytes are cut from the input with a DER header reader (bytes.ts) rather than re-encoded, so
 // signature checks see what was signed. Anything malformed throws; inspect.ts catches it.
-import { forge, fromDer as forgeFromDer, type Asn1 } from './forge';
+import { Class, derToInteger, derToOid, decodeUtf8, fromDer as asn1FromDer, toDer, Type, type Asn1 } from './asn1';
 import { binaryToHex, colonHex, readTlv } from './bytes';
 import { formatIp } from './host';
 
-const UNIVERSAL = 0x00;
-const CONTEXT = 0x80;
-const T = {
-  BOOLEAN: 1,
-  INTEGER: 2,
-  BITSTRING: 3,
-  OCTETSTRING: 4,
-  NULL: 5,
-  OID: 6,
-  UTF8: 12,
-  SEQUENCE: 16,
-  SET: 17,
-  NUMERIC: 18,
-  PRINTABLE: 19,
-  T61: 20,
-  IA5: 22,
-  UTCTIME: 23,
-  GENERALIZEDTIME: 24,
-  VISIBLE: 26,
-  UNIVERSAL_STRING: 28,
-  BMP: 30,
-} as const;
+const UNIVERSAL = Class.UNIVERSAL;
+const CONTEXT = Class.CONTEXT_SPECIFIC;
+const T = Type;
 
 export type KeyAlgorithm = 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'unknown';
 
@@ -166,7 +147,7 @@ function fail(message: string): never {
 }
 
 function fromDer(binary: string): Asn1 {
-  return forgeFromDer(binary, { strict: true, parseAllBytes: true, decodeBitStrings: false });
+  return asn1FromDer(binary, { strict: true, parseAllBytes: true, decodeBitStrings: false });
 }
 
 function children(node: Asn1 | undefined, what: string, type: number = T.SEQUENCE): Asn1[] {
@@ -184,7 +165,7 @@ function primitive(node: Asn1 | undefined, what: string, type: number, tagClass 
 }
 
 function oid(node: Asn1 | undefined, what: string): string {
-  return forge.asn1.derToOid(primitive(node, what, T.OID));
+  return derToOid(primitive(node, what, T.OID));
 }
 
 function isContext(node: Asn1 | undefined, tag: number): node is Asn1 {
@@ -216,15 +197,15 @@ const STRING_TYPES = new Set<number>([T.UTF8, T.BMP, T.PRINTABLE, T.IA5, T.NUMER
 
 function decodeString(node: Asn1): string {
   const value = typeof node.value === 'string' ? node.value : '';
-  if (node.tagClass !== UNIVERSAL) return '#' + binaryToHex(forge.asn1.toDer(node).getBytes());
+  if (node.tagClass !== UNIVERSAL) return '#' + binaryToHex(toDer(node));
   switch (node.type as number) {
     case T.UTF8:
       try {
-        return forge.util.decodeUtf8(value);
+        return decodeUtf8(value);
       } catch {
         return value;
       }
-    case T.BMP: // forge already decoded UTF-16BE
+    case T.BMP: // ./asn1.ts already decoded UTF-16BE
     case T.PRINTABLE:
     case T.IA5:
     case T.NUMERIC:
@@ -244,7 +225,7 @@ function decodeString(node: Asn1): string {
       return out;
     }
     default:
-      return '#' + binaryToHex(forge.asn1.toDer(node).getBytes());
+      return '#' + binaryToHex(toDer(node));
   }
 }
 
@@ -261,7 +242,7 @@ function parseName(node: Asn1 | undefined, what: string): ParsedName {
       return attr;
     }),
   );
-  return { raw: forge.asn1.toDer(node!).getBytes(), rdns };
+  return { raw: toDer(node!), rdns };
 }
 
 function parseTime(node: Asn1 | undefined, what: string): Date {
@@ -385,7 +366,7 @@ function parseExtensions(node: Asn1 | undefined): Extensions {
         for (const item of items) {
           if (item.type === T.BOOLEAN && typeof item.value === 'string') ca = item.value.charCodeAt(0) !== 0;
           else if (item.type === T.INTEGER && typeof item.value === 'string') {
-            pathLength = item.value.length <= 4 ? forge.asn1.derToInteger(item.value) : undefined;
+            pathLength = item.value.length <= 4 ? derToInteger(item.value) : undefined;
           }
         }
         out.basicConstraints = { ca, pathLength };
@@ -437,7 +418,7 @@ export function parseCertificateDer(der: string): ParsedCertificate {
   let version = 1;
   if (isContext(fields[0], 0)) {
     const v = primitive((fields[0].value as Asn1[])[0], 'version', T.INTEGER);
-    version = forge.asn1.derToInteger(v) + 1;
+    version = derToInteger(v) + 1;
     i++;
   }
   const serialNumber = colonHex(primitive(fields[i++], 'serialNumber', T.INTEGER));

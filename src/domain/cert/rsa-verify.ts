@@ -1,8 +1,9 @@
 // RSASSA-PKCS1-v1_5 signature check with native BigInt: s^e mod n must equal the expected encoding
 // 00 01 FF…FF 00 || DigestInfo(hash). Comparing against the encoding we build (rather than parsing
-// what came out) is the robust way (RFC 8017 §8.2.2). It keeps forge's RSA module (and its prime and
-// PRNG code) out of the inspection path, and it is synchronous, which WebCrypto's verify is not.
-import { forge } from './forge';
+// what came out) is the robust way (RFC 8017 §8.2.2). It needs no RSA library (and no prime or
+// PRNG code) on the inspection path, and it is synchronous, which WebCrypto's verify is not.
+import { HASHES } from './hash';
+import { modPow } from './rsa-keygen';
 import { binaryToHex } from './bytes';
 
 const DIGEST_INFO_PREFIX: Record<string, string> = {
@@ -16,33 +17,7 @@ const DIGEST_INFO_PREFIX: Record<string, string> = {
 export type RsaHash = keyof typeof DIGEST_INFO_PREFIX;
 
 export function digest(hash: string, data: string): string | undefined {
-  const md =
-    hash === 'sha256'
-      ? forge.md.sha256.create()
-      : hash === 'sha1'
-        ? forge.md.sha1.create()
-        : hash === 'sha384'
-          ? forge.md.sha384.create()
-          : hash === 'sha512'
-            ? forge.md.sha512.create()
-            : hash === 'md5'
-              ? forge.md.md5.create()
-              : undefined;
-  if (!md) return undefined;
-  md.update(data);
-  return md.digest().getBytes();
-}
-
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return result;
+  return HASHES[hash]?.(data);
 }
 
 /**

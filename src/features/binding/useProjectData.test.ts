@@ -1,13 +1,12 @@
 // The project page reads Secret content only of pull secrets; other Secrets by name (metadata) only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AxiosRequestConfig } from 'axios';
-import { http, setAdapter } from '../../api/client';
+import { http, setAdapter, type HttpAdapter } from '../../api/client';
 import { clusterContext } from '../../api/cluster';
 import { bindingWarnings } from './model';
 import { fetchProjectSecrets } from './useProjectData';
 
 const seen: Array<{ url: string; accept: string }> = [];
-let saved: AxiosRequestConfig['adapter'];
+let saved: HttpAdapter;
 const pull = { metadata: { name: 'harbor-pull', namespace: 'demo' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 'eyJhdXRocyI6e319' } };
 const opaque = { metadata: { name: 'db-password', namespace: 'demo' }, type: 'Opaque', data: { password: 'c2VjcmV0' } };
 

@@ -3,8 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AxiosRequestConfig } from 'axios';
-import { http, setAdapter } from '../../api/client';
+import { http, setAdapter, type HttpAdapter } from '../../api/client';
 import { clusterContext } from '../../api/cluster';
 import type { Write, WriteOutcome } from '../../domain/plan/write';
 import { runStaged, SkippedWriteError } from '../../components/plan/ApplyProgress';
@@ -73,7 +72,7 @@ describe('waitForRemoveMode', () => {
     status: { conditions: [{ type: 'Ready', status: 'True' }] },
   });
   let answers: Array<{ ds: unknown; pods: unknown[] }> = [];
-  let saved: AxiosRequestConfig['adapter'];
+  let saved: HttpAdapter;
   let polls = 0;
   beforeAll(() => {
     saved = http().defaults.adapter;

@@ -1,8 +1,7 @@
 // The wizard's pull test: a temporary Secret and pod in the project the user chose, labelled like every pull-test
 // object, deleted afterwards (failures reported), and leftovers of closed tabs removed by label.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AxiosRequestConfig } from 'axios';
-import { http, setAdapter } from '../../api/client';
+import { http, setAdapter, type HttpAdapter } from '../../api/client';
 import { clusterContext } from '../../api/cluster';
 import { flushOnPageHide, pendingPageHideDeletes } from '../../api/ephemeral';
 import { normalizeRegistryAddress } from '../../domain/registry';
@@ -16,7 +15,7 @@ interface Req {
 let reqs: Req[] = [];
 let failDelete: RegExp | undefined;
 let listed: { pods: unknown[]; secrets: unknown[] } = { pods: [], secrets: [] };
-let saved: AxiosRequestConfig['adapter'];
+let saved: HttpAdapter;
 
 beforeAll(() => {
   saved = http().defaults.adapter;
