@@ -108,7 +108,8 @@ describe('pullTestResult', () => {
   it('an "unauthorized" from an attempt the kubelet made without the pull secret waits for its retry', () => {
     const unauthorized = 'Failed to pull image "x": pulling from host h:5443 failed with status code [manifests latest]: 401 Unauthorized';
     const noSecret = ev('FailedToRetrieveImagePullSecret', 'Unable to retrieve some image pull secrets (hc-pull); attempting to pull the image may not succeed.', 'Warning');
-    const events = [noSecret, ev('Pulling', 'Pulling image "x"'), ev('Failed', unauthorized, 'Warning')];
+    // As a real kubelet reports it: the registry's words, then "Error: ErrImagePull", both reason Failed.
+    const events = [noSecret, ev('Pulling', 'Pulling image "x"'), { ...ev('Failed', 'Error: ErrImagePull', 'Warning'), metadata: { name: 'e-Failed-2' } }, ev('Failed', unauthorized, 'Warning')];
     expect(pullTestResult(pod(waiting('ErrImagePull', 'rpc error: 401 Unauthorized')), events)).toMatchObject({ state: 'pending', reason: 'FailedToRetrieveImagePullSecret' });
     // The retry, with the secret, pulled.
     expect(pullTestResult(pod(waiting('ImagePullBackOff')), [...events, ev('Pulled', 'Successfully pulled image "x" in 1s')]).state).toBe('pulled');

@@ -171,8 +171,10 @@ export function pullTestResult(pod: Pod, events?: CoreV1Event[]): PullTestResult
   const failedEvent = evs.find((e) => e.reason === 'Failed' && /pull/i.test(e.message ?? ''));
   // An "unauthorized" from an attempt the kubelet made without the pull secret (not yet in its cache) proves
   // nothing about the credential: wait for kubelet's retry. Still so at the deadline, the diagnosis names it.
-  const failureMessage = failedEvent?.message ?? waiting?.message ?? '';
-  if ((failedEvent || (waiting?.reason && PULL_FAILURES.has(waiting.reason))) && ['unauthorized', 'denied'].includes(classifyPullError(failureMessage).cause)) {
+  // (kubelet reports both "Failed to pull image …: 401 Unauthorized" and "Error: ErrImagePull" as Failed events.)
+  const credentialShaped = (m: string | undefined) => ['unauthorized', 'denied'].includes(classifyPullError(m ?? '').cause);
+  const refused = evs.some((e) => e.reason === 'Failed' && credentialShaped(e.message)) || credentialShaped(waiting?.message);
+  if ((failedEvent || (waiting?.reason && PULL_FAILURES.has(waiting.reason))) && refused) {
     const secret = pullSecretUnavailable(evs);
     if (secret) return { ...base, state: 'pending', reason: SECRET_UNAVAILABLE_REASON, message: secret.message };
   }
