@@ -32,4 +32,15 @@ describe('tr', () => {
     lang = LANG_KEY;
     expect(tr('HARBOR_CONNECT_A', { n: 3 })).toBe('t:HARBOR_CONNECT_A');
   });
+
+  it('uses <key>_one for a count of 1, as i18next writes plurals', () => {
+    setPageStrings({ en: { HARBOR_CONNECT_N: '{count} registries', HARBOR_CONNECT_N_one: '{count} registry' }, zh: { HARBOR_CONNECT_N: '{count} 个', HARBOR_CONNECT_N_one: '{count} 个' } });
+    let lang = 'en';
+    vi.stubGlobal('t', (key: string) => (key === LANG_KEY ? lang : key));
+    expect(tr('HARBOR_CONNECT_N', { count: 1 })).toBe('1 registry');
+    expect(tr('HARBOR_CONNECT_N', { count: 2 })).toBe('2 registries');
+    expect(tr('HARBOR_CONNECT_N', { count: 0 })).toBe('0 registries');
+    lang = 'zh';
+    expect(tr('HARBOR_CONNECT_N', { count: 1 })).toBe('1 个');
+  });
 });

@@ -46,7 +46,10 @@ export const tr: Translate = (key, params) => {
   if (typeof t !== 'function') return key;
   if (pageStrings) {
     const lang = t(LANG_KEY);
-    const s = lang && lang !== LANG_KEY ? lookup(key, lang) : undefined;
+    const known = lang && lang !== LANG_KEY;
+    // Plurals as i18next writes them: `<key>_one` for a count of 1 where the language has a singular form.
+    const singular = known && params?.count === 1 ? lookup(`${key}_one`, lang) : undefined;
+    const s = singular ?? (known ? lookup(key, lang) : undefined);
     if (s !== undefined) return interpolate(s, params);
   }
   return t(key, params ? { ...params, interpolation: { escapeValue: false } } : undefined);
