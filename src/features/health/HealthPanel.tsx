@@ -5,13 +5,22 @@ import { clusterIssuers, clusterContext, issuers, queryKeys, type ClusterContext
 import { probeDeleteWrite } from '../../domain/registry/probe';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
-import { managedLabels } from '../../domain/plan/labels';
 import type { Write } from '../../domain/plan/write';
-import { NetpolPlanError, planAllowEgress } from '../../domain/netpol';
+import { NetpolPlanError } from '../../domain/netpol';
 import type { RegistryRecord } from '../../domain/record';
 import { tr } from '../../i18n/t';
 import { PullTestRunner } from '../pulltest/PullTestRunner';
-import { destinationOf, hostOf, type CheckItem, type CheckResult, type CheckState, type Text } from './checks';
+import {
+  destinationOf,
+  hostOf,
+  issuerChoices,
+  planEgressFixes,
+  planRegistryCertificate,
+  type CheckItem,
+  type CheckResult,
+  type CheckState,
+  type Text,
+} from '../../domain/health';
 import { PlannedWrite } from './PlannedWrite';
 import { EXT_NS } from './sources';
 import { useHealth } from './useHealth';
@@ -116,20 +125,11 @@ function NetworkExtras({ cluster, record, view, result }: { cluster: ClusterCont
   const blocked = result.items.filter((i) => i.state === 'error').map((i) => i.subject);
   const needs = 'needsAddress' in dest;
   const planFor = (namespaces: string[]) => {
-    if ('needsAddress' in dest) return;
     try {
+      const fixes = planEgressFixes(record, dest, namespaces, view.networkPolicies);
+      if (!fixes) return;
       setErr(undefined);
-      setPlan(
-        namespaces.map((ns) =>
-          planAllowEgress({
-            namespace: ns,
-            ...(dest.cidr ? { cidr: dest.cidr } : { ip: dest.ip }),
-            port: dest.port,
-            registryId: record.id,
-            existingPolicies: view.networkPolicies.filter((p) => p.metadata?.namespace === ns),
-          }),
-        ),
-      );
+      setPlan(fixes);
     } catch (e) {
       setErr(e instanceof NetpolPlanError ? tr(`${H}NET_PLAN_${e.code.toUpperCase().replace(/-/g, '_')}`) : String(e));
     }
@@ -167,7 +167,7 @@ function CertManagerExtras({ cluster, record, result }: { cluster: ClusterContex
         clusterIssuers.list(cluster, { signal }).then((l) => l.items).catch(() => []),
         issuers.list(cluster, { namespace: EXT_NS, signal }).then((l) => l.items).catch(() => []),
       ]);
-      return [...a.map((i) => ({ kind: 'ClusterIssuer', name: i.metadata?.name ?? '' })), ...b.map((i) => ({ kind: 'Issuer', name: i.metadata?.name ?? '' }))];
+      return issuerChoices(a, b);
     },
     enabled: open,
     staleTime: 60_000,
@@ -175,30 +175,7 @@ function CertManagerExtras({ cluster, record, result }: { cluster: ClusterContex
   if (result.summary.key !== `${H}CM_NONE`) return null;
   const make = () => {
     const [kind, name] = issuer.split('/');
-    const { host } = hostOf(record);
-    const isIp = /^[0-9.]+$|:/.test(host);
-    const certName = `hc-cert-${record.id}`.slice(0, 63);
-    setPlan([
-      {
-        action: 'create',
-        apiVersion: 'cert-manager.io/v1',
-        kind: 'Certificate',
-        namespace: EXT_NS,
-        name: certName,
-        body: {
-          apiVersion: 'cert-manager.io/v1',
-          kind: 'Certificate',
-          metadata: { name: certName, namespace: EXT_NS, labels: managedLabels(record.id) },
-          spec: {
-            secretName: `${certName}-tls`,
-            issuerRef: { name, kind, group: 'cert-manager.io' },
-            ...(isIp ? { ipAddresses: [host] } : { dnsNames: [host], commonName: host }),
-            usages: ['server auth', 'digital signature', 'key encipherment'],
-          },
-        },
-        reason: { key: `${H}CM_WHY_CREATE`, params: { host, issuer: name } },
-      },
-    ]);
+    setPlan([planRegistryCertificate(record, { kind, name }, EXT_NS)]);
   };
   return (
     <div style={{ marginTop: 8 }}>

@@ -39,6 +39,14 @@ import {
   type RegistryRecord,
 } from '../../domain/record';
 import { TRUST_COMPONENT } from '../../domain/trust';
+import type {
+  CertManagerState as DomainCertManagerState,
+  HealthProbe,
+  ProbeObjects as DomainProbeObjects,
+  Readable,
+} from '../../domain/health';
+
+export type { HealthProbe, Readable };
 
 export const EXT_NS = DEFAULT_EXTENSION_NAMESPACE;
 /** Default freshness of a check; the certificate changes rarely. */
@@ -47,8 +55,6 @@ export const CERT_STALE_MS = 10 * 60_000;
 
 type Opts = { signal?: AbortSignal };
 
-/** A list the user may not read is "unknown", not an error for the whole panel. */
-export type Readable<T> = { ok: true; items: T } | { ok: false; forbidden: boolean; error: unknown };
 
 async function readable<T>(p: Promise<T>): Promise<Readable<T>> {
   try {
@@ -153,7 +159,7 @@ export async function fetchNetworkPolicies(cluster: ClusterContext, namespace?: 
   return readable(networkPolicies.list(cluster, { namespace, signal: o.signal }).then((l) => l.items as NetworkPolicy[]));
 }
 
-export type CertManagerState = { installed: false } | { installed: true; certificates: Certificate[] } | { installed: 'unknown'; error: unknown };
+export type CertManagerState = DomainCertManagerState<Certificate>;
 
 /** cert-manager: the registry's Certificates by label. A 404 on the list means the CRD is not installed. */
 export async function fetchCertManager(cluster: ClusterContext, registryId: string, o: Opts = {}): Promise<CertManagerState> {
@@ -167,12 +173,7 @@ export async function fetchCertManager(cluster: ClusterContext, registryId: stri
   }
 }
 
-export interface ProbeObjects {
-  /** What the visit's clean-up removed (leftovers of closed tabs; probes carrying a credential, whatever their age). */
-  cleanup: LeftoverCleanup;
-  /** Our ReverseProxies of this registry that still send an Authorization header upstream. */
-  credentialProxies: ReverseProxy[];
-}
+export type ProbeObjects = DomainProbeObjects<ReverseProxy, LeftoverCleanup>;
 
 /**
  * Our ReverseProxies of the registry: leftovers (and any probe carrying a credential) are removed first, then what
@@ -188,14 +189,6 @@ export async function fetchProbeObjects(cluster: ClusterContext, registryId: str
   );
 }
 
-export interface HealthProbe {
-  v2?: ProbeAnswer;
-  harborHealth?: ProbeAnswer;
-  systeminfo?: ProbeAnswer;
-  /** The probe could not be created (e.g. 403), or the record's address does not parse. */
-  error?: string;
-  cleanupFailures: string[];
-}
 
 /** The panel's own credential-free probe (src/api/probe.ts): /v2/ with the stored CA, and Harbor's health or version. */
 export async function runHealthProbe(cluster: ClusterContext, record: RegistryRecord, paths: ProbePathTag[], o: Opts = {}): Promise<HealthProbe> {

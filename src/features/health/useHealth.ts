@@ -19,7 +19,7 @@ import {
   overall,
   type CheckResult,
   type CheckState,
-} from './checks';
+} from '../../domain/health';
 import {
   CERT_STALE_MS,
   daemonSetFromPods,

@@ -2,7 +2,7 @@
 // the next user of the same browser): its pods are deleted once read, so the cluster keeps nothing of it but
 // events. A tiny subscription lets every panel showing the registry update at once.
 import React from 'react';
-import type { StoredPullTest } from '../health/checks';
+import type { StoredPullTest } from '../../domain/health';
 
 const KEY = (cluster: string, id: string) => `harbor-connect:pulltest:${cluster}:${id}`;
 const listeners = new Set<() => void>();

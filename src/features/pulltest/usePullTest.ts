@@ -18,7 +18,7 @@ import {
   type PullTestResult,
 } from '../../domain/pulltest';
 import type { Write } from '../../domain/plan/write';
-import type { StoredPullTest } from '../health/checks';
+import type { StoredPullTest } from '../../domain/health';
 import { writeLastPullTest } from './storage';
 
 export interface PullTestRequest {

@@ -7,7 +7,7 @@ import { daemonSets, nodes, pods, queryKeys, secrets, type ClusterContext } from
 import { managedSelector, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
 import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, parseRegistryRecord, RECORD_LABEL_SELECTOR, type RegistryRecord } from '../../domain/record';
 import { TRUST_COMPONENT } from '../../domain/trust';
-import { checkCertificate, checkTrust, worst, type CertSummary, type CheckState } from '../health/checks';
+import { checkCertificate, checkTrust, worst, type CertSummary, type CheckState } from '../../domain/health';
 
 const EXT_NS = DEFAULT_EXTENSION_NAMESPACE;
 const INSTALLER_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${COMPONENT_LABEL}=${TRUST_COMPONENT}`;

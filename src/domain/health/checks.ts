@@ -1,18 +1,19 @@
-// Each health check as a pure function: data in, a state (ok / warning / error / unknown) with what to say and
-// what to do out. Texts are locale keys with params, so the panel translates them and tests read them.
+// Each health check as a detector: a pure function from objects as read to data (CheckResult): the check's id, its
+// verdict (ok / warning / error / unknown), the cause (summary and items) and what to do (fix). Texts are locale
+// keys with params, so the panel translates them and tests read them. No React, no network: the panel's hooks
+// (src/features/health/useHealth.ts) read the inputs and call these.
 import type { Event, Node, Pod, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
-import type { Certificate } from '../../api';
-import { findingMessageKeys, inspectCertificate } from '../../domain/cert';
-import { causeKeys, classifyPullError, groupFailures, type FailureGroup, type PullDiagnosis } from '../../domain/diagnosis';
-import { parseDockerConfigJson } from '../../domain/dockerconfig';
-import { effectivePolicyTypes, evaluateEgress, parseCidr, parseIp, type EgressResult } from '../../domain/netpol';
-import type { RegistryRecord } from '../../domain/record';
-import { PULL_TEST_PREFIX } from '../../domain/pulltest';
-import { nodeTrustStatus, registryHost, type NodeTrustStatus } from '../../domain/trust';
-import type { CertManagerState, HealthProbe, ProbeObjects, Readable } from './sources';
-import { classifyV2, harborVersion } from '../../domain/registry/probe';
+import { findingMessageKeys, inspectCertificate } from '../cert';
+import { causeKeys, classifyPullError, groupFailures, type FailureGroup, type PullDiagnosis } from '../diagnosis';
+import { parseDockerConfigJson } from '../dockerconfig';
+import { effectivePolicyTypes, evaluateEgress, parseCidr, parseIp, type EgressResult } from '../netpol';
+import type { RegistryRecord } from '../record';
+import { PULL_TEST_PREFIX } from '../pulltest';
+import { nodeTrustStatus, registryHost, type NodeTrustStatus } from '../trust';
+import type { CertManagerState, CertificateLike, HealthProbe, ProbeObjects, Readable } from './types';
+import { classifyV2, harborVersion } from '../registry/probe';
 
 export type CheckState = 'ok' | 'warning' | 'error' | 'unknown';
 export type CheckId = 'certificate' | 'trust' | 'credentials' | 'reachability' | 'pulltest' | 'failures' | 'network' | 'certmanager';
@@ -451,7 +452,7 @@ export function checkCertManager(state: CertManagerState | undefined, now: Date)
   if (state.installed === 'unknown') return { id: 'certmanager', state: 'unknown', summary: { key: `${H}CM_UNREADABLE` }, items: [] };
   if (!state.installed) return { id: 'certmanager', state: 'ok', summary: { key: `${H}CM_NOT_INSTALLED` }, items: [] };
   if (state.certificates.length === 0) return { id: 'certmanager', state: 'ok', summary: { key: `${H}CM_NONE` }, fix: { key: `${H}CM_NONE_FIX` }, items: [] };
-  const items: CheckItem[] = state.certificates.map((c: Certificate): CheckItem => {
+  const items: CheckItem[] = state.certificates.map((c: CertificateLike): CheckItem => {
     const ready = c.status?.conditions?.find((x) => x.type === 'Ready');
     const renewal = c.status?.renewalTime;
     const subject = `${c.metadata?.namespace}/${c.metadata?.name}`;

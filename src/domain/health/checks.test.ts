@@ -1,10 +1,9 @@
 // The reachability check: the panel's own credential-free probe decides, and any ReverseProxy of ours that sends
 // a credential upstream is an error on its own.
 import { describe, expect, it } from 'vitest';
-import type { ReverseProxy } from '../../api';
-import type { RegistryRecord } from '../../domain/record';
+import type { RegistryRecord } from '../record';
 import { checkReachability } from './checks';
-import type { HealthProbe, ProbeObjects } from './sources';
+import type { HealthProbe, ProbeObjects } from './types';
 
 const record: RegistryRecord = {
   id: 'harbor-example-com',
@@ -19,9 +18,9 @@ const record: RegistryRecord = {
   caPem: 'PEM',
 };
 const probe = (v2: HealthProbe['v2'], extra: Partial<HealthProbe> = {}): HealthProbe => ({ v2, cleanupFailures: [], ...extra });
-const objects = (credentialProxies: ReverseProxy[], removedWithCredentials: string[] = []) =>
+const objects = (credentialProxies: Array<{ metadata?: { name?: string } }>, removedWithCredentials: string[] = []) =>
   ({ ok: true, items: { credentialProxies, cleanup: { removed: removedWithCredentials, failures: [], withCredentials: removedWithCredentials } } }) as { ok: true; items: ProbeObjects };
-const leaky = { metadata: { name: 'hc-probe-harbor-example-com-ab12cd34' }, spec: { matcher: { path: '/proxy/x/*', method: '*' }, upstream: {}, directives: { headerUp: ['Authorization "Basic dTpw"'] } } } as ReverseProxy;
+const leaky = { metadata: { name: 'hc-probe-harbor-example-com-ab12cd34' }, spec: { matcher: { path: '/proxy/x/*', method: '*' }, upstream: {}, directives: { headerUp: ['Authorization "Basic dTpw"'] } } } as { metadata: { name: string } };
 
 describe('checkReachability', () => {
   it('a 401 from /v2/ through the panel\'s own probe is reachable (no credential needed, none used)', () => {
@@ -71,7 +70,7 @@ describe('inspectStoredCa', () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { inspectStoredCa } = await import('./checks');
-    const ca = readFileSync(join(__dirname, '..', '..', 'domain', 'trust', '__fixtures__', 'ca.pem'), 'utf8');
+    const ca = readFileSync(join(__dirname, '..', 'trust', '__fixtures__', 'ca.pem'), 'utf8');
     const a = inspectStoredCa(ca, 'harbor.example.com', new Date('2030-01-01T08:00:00Z'));
     expect(inspectStoredCa(ca, 'harbor.example.com', new Date('2030-01-01T20:00:00Z'))).toBe(a);
     expect(inspectStoredCa(ca, 'harbor.example.com', new Date('2030-01-02T08:00:00Z'))).not.toBe(a);
@@ -83,7 +82,7 @@ describe('inspectStoredCa', () => {
     const { join } = await import('node:path');
     const { inspectStoredCa } = await import('./checks');
     // notBefore 2026-12-02T17:26:05Z
-    const ca = readFileSync(join(__dirname, '..', '..', 'domain', 'trust', '__fixtures__', 'ca.pem'), 'utf8');
+    const ca = readFileSync(join(__dirname, '..', 'trust', '__fixtures__', 'ca.pem'), 'utf8');
     const codes = (at: string) => inspectStoredCa(ca, 'day.example.com', new Date(at)).findings.map((f) => f.code);
     expect(codes('2026-12-02T17:00:00Z')).toContain('not-yet-valid');
     expect(codes('2026-12-02T18:00:00Z')).not.toContain('not-yet-valid');
