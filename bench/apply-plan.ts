@@ -8,8 +8,8 @@
 // path kind. The extension's own HTTP client (src/api/client.ts,
 // src/api/client.ts) is pointed at the proxy with the stand-in's system token, so every request is the one the extension sends.
 // The plan is the wizard's (src/features/wizard/plan.ts buildWizardPlan), read with a constant number of list
-// requests, and applied the way the wizard applies it (ApplyProgress: stages by writeStage, applyPlan per stage,
-// planExecutor). Timings are ratios within one run: machines here are noisy.
+// requests, and applied the way the wizard applies it (src/domain/plan/apply.ts applyStaged, which ApplyProgress
+// runs: stages by writeStage, applyPlan per stage, planExecutor). Timings are ratios within one run: machines here are noisy.
 import fs from 'node:fs';
 import { fork } from 'node:child_process';
 import path from 'node:path';
@@ -23,7 +23,7 @@ import { clusterContext, type ClusterContext } from '../src/api/cluster';
 import { ApiError, unlessNotFound } from '../src/api/errors';
 import { configMaps, daemonSets, namespaces, nodes, secrets, serviceAccounts } from '../src/api/resources';
 import { planExecutor } from '../src/api/write';
-import { applyPlan, summarizeOutcomes, type WriteExecutor } from '../src/domain/plan/apply';
+import { applyStaged, summarizeOutcomes, type WriteExecutor } from '../src/domain/plan/apply';
 import type { Write, WriteOutcome } from '../src/domain/plan/write';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../src/domain/plan/labels';
 import { deepEqual } from '../src/domain/plan/jsonpatch';
@@ -219,20 +219,9 @@ async function readCurrent(cluster: ClusterContext, registryId: string, projects
   };
 }
 
-/** As the wizard applies (ApplyProgress runStaged, not exported from its .tsx): lower stages first, applyPlan per stage. */
-async function applyStaged(writes: readonly Write[], execute: WriteExecutor, concurrency: number | undefined): Promise<WriteOutcome[]> {
-  const out: WriteOutcome[] = new Array(writes.length);
-  const stages = [...new Set(writes.map(writeStage))].sort((a, b) => a - b);
-  for (const s of stages) {
-    const idx = writes.map((w, i) => (writeStage(w) === s ? i : -1)).filter((i) => i >= 0);
-    const res = await applyPlan(
-      idx.map((i) => writes[i]),
-      execute,
-      concurrency === undefined ? {} : { concurrency },
-    );
-    idx.forEach((i, j) => (out[i] = res[j]));
-  }
-  return out;
+/** As the wizard applies (domain/plan/apply.ts applyStaged, which ApplyProgress runs): lower stages first. */
+function applyWizardPlan(writes: readonly Write[], execute: WriteExecutor, concurrency: number | undefined): Promise<WriteOutcome[]> {
+  return applyStaged(writes, execute, { stage: writeStage, concurrency });
 }
 
 // ---------- measuring ----------
@@ -281,7 +270,7 @@ async function readPlanApply(lab: Lab, label: string, concurrency: number | unde
   await lab.reset();
   const execute = planExecutor(lab.cluster);
   const t1 = performance.now();
-  const outcomes = await applyStaged(plan.writes, execute, concurrency);
+  const outcomes = await applyWizardPlan(plan.writes, execute, concurrency);
   const applyMs = performance.now() - t1;
   const applied = await lab.counts();
   console.log(`  ${label}: ${plan.writes.length} writes (${writeMix(plan.writes)})`);
@@ -344,7 +333,7 @@ let list = { requests: -1, projects: -1 };
     await lab.reset();
     const rv0 = (await lab.counts()).resourceVersion;
     const t = performance.now();
-    const outcomes2 = await applyStaged(bounded.writes, planExecutor(lab.cluster), BOUNDED);
+    const outcomes2 = await applyWizardPlan(bounded.writes, planExecutor(lab.cluster), BOUNDED);
     const ms = performance.now() - t;
     const c2 = await lab.counts();
     const after = await lab.versions(bounded.writes);

@@ -11,7 +11,8 @@ import { clusterContext } from '../src/api/cluster';
 import { isConflict, isTestOpFailure } from '../src/api/errors';
 import { executeWrite } from '../src/api/write';
 import { apiBindIo } from '../src/features/binding/io';
-import { bindTarget, mapLimit } from '../src/features/binding/bind';
+import { bindTarget } from '../src/features/binding/bind';
+import { mapLimit } from '../src/domain/async';
 import { bindWithRetry, planBindingReplace } from '../src/domain/binding';
 import { GATEWAY_URL, kubeAdmin, useProductApiAs } from './testing';
 

@@ -18,6 +18,7 @@
 import { request } from './client';
 import type { ClusterContext } from './cluster';
 import { ApiError, isCanceled, parseForbidden, type ForbiddenDetail } from './errors';
+import { mapLimit } from '../domain/async';
 import { ALL_CLIENTS } from './resources';
 import type { ResourceClient } from './resource';
 import type { KObject } from './models';
@@ -110,21 +111,13 @@ export async function preflightWrites(
   writes: readonly Write[],
   opts: { signal?: AbortSignal; concurrency?: number } = {},
 ): Promise<PreflightResult[]> {
-  const out: PreflightResult[] = new Array(writes.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < writes.length) {
-      const i = next++;
-      const write = writes[i]!;
-      try {
-        await executeWrite(write, cluster, { dryRun: true, signal: opts.signal, timeout: 15_000 });
-        out[i] = { write, verdict: { allowed: true } };
-      } catch (error) {
-        if (isCanceled(error)) throw error;
-        out[i] = { write, verdict: verdictOf({ ok: false, error }) };
-      }
+  return mapLimit(writes, opts.concurrency ?? 16, async (write) => {
+    try {
+      await executeWrite(write, cluster, { dryRun: true, signal: opts.signal, timeout: 15_000 });
+      return { write, verdict: { allowed: true } };
+    } catch (error) {
+      if (isCanceled(error)) throw error;
+      return { write, verdict: verdictOf({ ok: false, error }) };
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 16, writes.length)) }, worker));
-  return out;
+  });
 }

@@ -26,12 +26,12 @@ import {
 import { managedSelector } from '../domain/plan/labels';
 import { COMPONENT_LABEL } from '../domain/record';
 import type { Write } from '../domain/plan/write';
+import { sleep } from '../domain/async';
 
 export const ROUTE_BUDGET_MS = 5_000;
 export const PROBE_TIMEOUT_MS = 8_000;
 const DELETE_ATTEMPTS = 3;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Probe runs in progress in this page: never taken for leftovers. */
 const active = new Set<string>();

@@ -4,6 +4,7 @@
 import { BASE_HEADERS, assertSameOrigin } from './client';
 import { ApiError } from './errors';
 import type { KObject, WatchEvent } from './models';
+import { sleep } from '../domain/async';
 
 export interface WatchStreamOptions<T> {
   signal?: AbortSignal;
@@ -115,13 +116,3 @@ export async function watchLoop<T extends KObject>(
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-}

@@ -1,7 +1,7 @@
 import React, { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Tag } from '@kubed/components';
 import type { Write, WriteOutcome } from '../../domain/plan/write';
-import { applyPlan, retryFailed, summarizeOutcomes, type WriteExecutor } from '../../domain/plan';
+import { applyStaged, SkippedWriteError, summarizeOutcomes, type WriteExecutor } from '../../domain/plan';
 import { errorMessage, isConflict, isNetworkError, isTimeout } from '../../api/errors';
 import { tr } from '../../i18n/t';
 
@@ -31,55 +31,6 @@ function target(w: Write): string {
   return w.namespace ? `${w.namespace}/${w.name}` : w.name;
 }
 
-/** The error of a write that was not sent because a write of an earlier stage failed. */
-export class SkippedWriteError extends Error {
-  constructor() {
-    super('not sent: an earlier write failed');
-    this.name = 'SkippedWriteError';
-  }
-}
-
-export async function runStaged(
-  writes: readonly Write[],
-  execute: WriteExecutor,
-  stage: (w: Write) => number,
-  concurrency: number,
-  onOne: (index: number, o: WriteOutcome) => void,
-  previous?: WriteOutcome[],
-  options: { signal?: AbortSignal; stopOnFailure?: boolean } = {},
-): Promise<WriteOutcome[]> {
-  const out: WriteOutcome[] = previous ? previous.slice() : new Array(writes.length);
-  const stages = [...new Set(writes.map(stage))].sort((a, b) => a - b);
-  let blocked = false;
-  for (const s of stages) {
-    const idx = writes.map((w, i) => (stage(w) === s ? i : -1)).filter((i) => i >= 0);
-    if (blocked) {
-      for (const i of idx) {
-        const o: WriteOutcome = { status: 'failed', write: writes[i], error: new SkippedWriteError() };
-        out[i] = o;
-        onOne(i, o);
-      }
-      continue;
-    }
-    if (previous) {
-      const sub = idx.map((i) => previous[i]);
-      if (sub.some((o) => o.status === 'failed')) {
-        const res = await retryFailed(sub, execute, { concurrency, signal: options.signal, onProgress: (p) => onOne(idx[p.index], p.outcome) });
-        idx.forEach((i, j) => (out[i] = res[j]));
-      }
-    } else {
-      const res = await applyPlan(
-        idx.map((i) => writes[i]),
-        execute,
-        { concurrency, signal: options.signal, onProgress: (p) => onOne(idx[p.index], p.outcome) },
-      );
-      idx.forEach((i, j) => (out[i] = res[j]));
-    }
-    if (options.stopOnFailure && idx.some((i) => out[i]?.status === 'failed')) blocked = true;
-  }
-  return out;
-}
-
 /** Applies a plan with bounded concurrency, one line per write with its result; "Retry failed" re-runs only the failed ones. */
 export function ApplyProgress({ writes, execute, stage = () => 0, concurrency = 4, onFinished, testId = 'hc-apply', signal, stopOnFailure }: ApplyProgressProps) {
   const [slots, setSlots] = useState<Slot[]>(() => writes.map((write) => ({ status: 'pending', write })));
@@ -93,17 +44,16 @@ export function ApplyProgress({ writes, execute, stage = () => 0, concurrency = 
     setRunning(true);
     const prev = retry ? outcomesRef.current : undefined;
     setSlots((cur) => cur.map((s) => (!retry || s.status === 'failed' ? { status: 'running', write: s.write } : s)));
-    const outcomes = await runStaged(
-      writes,
-      execute,
+    const outcomes = await applyStaged(writes, execute, {
       stage,
       concurrency,
-      (i, o) => {
+      onOutcome: (i, o) => {
         if (mounted.current) setSlots((cur) => cur.map((s, j) => (j === i ? o : s)));
       },
-      prev,
-      { signal, stopOnFailure },
-    );
+      previous: prev,
+      signal,
+      stopOnFailure,
+    });
     outcomesRef.current = outcomes;
     if (!mounted.current) return;
     setSlots(outcomes);

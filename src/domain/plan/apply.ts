@@ -4,13 +4,14 @@
 import type { Write, WriteIntent, WriteOutcome } from './write';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, deepEqual } from './jsonpatch';
 import { base64ToUtf8 } from '../dockerconfig/base64';
+import { mapLimit } from '../async';
 
 /** An executor returns this when it found the object already as the write wants it (outcome `unchanged`). */
 export const UNCHANGED: unique symbol = Symbol('harbor-connect.unchanged');
 
 export type WriteExecutor = (write: Write, signal?: AbortSignal) => Promise<unknown>;
 
-export interface ApplyProgress {
+export interface ApplyProgressEvent {
   /** Writes finished so far (any outcome). */
   completed: number;
   total: number;
@@ -24,7 +25,7 @@ export interface ApplyOptions {
   concurrency?: number;
   /** Abort: writes not yet started fail with the abort reason; writes in flight get the signal too. */
   signal?: AbortSignal;
-  onProgress?: (progress: ApplyProgress) => void;
+  onProgress?: (progress: ApplyProgressEvent) => void;
 }
 
 function abortReason(signal: AbortSignal): unknown {
@@ -42,7 +43,6 @@ export async function applyPlan(writes: readonly Write[], execute: WriteExecutor
   const outcomes: WriteOutcome[] = new Array(total);
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
   const { signal, onProgress } = options;
-  let next = 0;
   let completed = 0;
 
   const finish = (index: number, outcome: WriteOutcome) => {
@@ -55,24 +55,18 @@ export async function applyPlan(writes: readonly Write[], execute: WriteExecutor
     }
   };
 
-  const worker = async () => {
-    while (next < total) {
-      const index = next++;
-      const write = writes[index];
-      if (signal?.aborted) {
-        finish(index, { status: 'failed', write, error: abortReason(signal) });
-        continue;
-      }
-      try {
-        const result = await execute(write, signal);
-        finish(index, result === UNCHANGED ? { status: 'unchanged', write } : { status: 'done', write, result });
-      } catch (error) {
-        finish(index, { status: 'failed', write, error });
-      }
+  await mapLimit(writes, concurrency, async (write, index) => {
+    if (signal?.aborted) {
+      finish(index, { status: 'failed', write, error: abortReason(signal) });
+      return;
     }
-  };
-
-  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+    try {
+      const result = await execute(write, signal);
+      finish(index, result === UNCHANGED ? { status: 'unchanged', write } : { status: 'done', write, result });
+    } catch (error) {
+      finish(index, { status: 'failed', write, error });
+    }
+  });
   return outcomes;
 }
 
@@ -89,6 +83,75 @@ export async function retryFailed(outcomes: readonly WriteOutcome[], execute: Wr
   failedIdx.forEach((i, j) => {
     out[i] = again[j];
   });
+  return out;
+}
+
+/** The error of a write that was not sent because a write of an earlier stage failed. */
+export class SkippedWriteError extends Error {
+  constructor() {
+    super('not sent: an earlier write failed');
+    this.name = 'SkippedWriteError';
+  }
+}
+
+export interface StagedApplyOptions {
+  /** Writes of a lower stage finish before a higher stage starts (e.g. a namespace before what goes in it). */
+  stage?: (w: Write) => number;
+  /** Writes in flight at once within a stage (applyPlan's default when undefined). */
+  concurrency?: number;
+  /** Called as each write finishes, with its index in the plan. */
+  onOutcome?: (index: number, outcome: WriteOutcome) => void;
+  /** The outcomes of an earlier run: only its failed writes are sent again (stage by stage). */
+  previous?: readonly WriteOutcome[];
+  /** Cancels writes not started yet (they fail as cancelled) and those in flight. */
+  signal?: AbortSignal;
+  /**
+   * A failed write stops the later stages: their writes are not sent and fail as skipped (a binding must not
+   * run after the Secret it names failed). A retry (`previous`) sends them once the earlier stage succeeds.
+   */
+  stopOnFailure?: boolean;
+}
+
+/**
+ * Applies a plan stage by stage (lower stages first), each stage with applyPlan's bounded concurrency; with
+ * `previous`, re-sends only what failed. Resolves (never rejects) with one outcome per write, in plan order.
+ */
+export async function applyStaged(writes: readonly Write[], execute: WriteExecutor, options: StagedApplyOptions = {}): Promise<WriteOutcome[]> {
+  const { stage = () => 0, concurrency, onOutcome, previous, signal, stopOnFailure } = options;
+  const out: WriteOutcome[] = previous ? previous.slice() : new Array(writes.length);
+  const stages = [...new Set(writes.map(stage))].sort((a, b) => a - b);
+  const runOptions = (idx: number[]): ApplyOptions => ({
+    ...(concurrency === undefined ? {} : { concurrency }),
+    signal,
+    onProgress: onOutcome && ((p) => onOutcome(idx[p.index], p.outcome)),
+  });
+  let blocked = false;
+  for (const s of stages) {
+    const idx = writes.map((w, i) => (stage(w) === s ? i : -1)).filter((i) => i >= 0);
+    if (blocked) {
+      for (const i of idx) {
+        const o: WriteOutcome = { status: 'failed', write: writes[i], error: new SkippedWriteError() };
+        out[i] = o;
+        onOutcome?.(i, o);
+      }
+      continue;
+    }
+    if (previous) {
+      const sub = idx.map((i) => previous[i]);
+      if (sub.some((o) => o.status === 'failed')) {
+        const res = await retryFailed(sub, execute, runOptions(idx));
+        idx.forEach((i, j) => (out[i] = res[j]));
+      }
+    } else {
+      const res = await applyPlan(
+        idx.map((i) => writes[i]),
+        execute,
+        runOptions(idx),
+      );
+      idx.forEach((i, j) => (out[i] = res[j]));
+    }
+    if (stopOnFailure && idx.some((i) => out[i]?.status === 'failed')) blocked = true;
+  }
   return out;
 }
 

@@ -16,5 +16,5 @@ export { planToYaml, writeToYamlDocument, writeToKubectl, kubectlResourceType, s
 export type { RenderOptions } from './render';
 export { maskSecrets, maskDockerConfigText, MASK } from './mask';
 export { LAST_APPLIED_ANNOTATION, withoutLastApplied } from './secrets';
-export { applyPlan, retryFailed, summarizeOutcomes, isNoop, containsSubset, isAbortError, UNCHANGED } from './apply';
-export type { WriteExecutor, ApplyOptions, ApplyProgress } from './apply';
+export { applyPlan, applyStaged, retryFailed, summarizeOutcomes, isNoop, containsSubset, isAbortError, SkippedWriteError, UNCHANGED } from './apply';
+export type { WriteExecutor, ApplyOptions, ApplyProgressEvent, StagedApplyOptions } from './apply';

@@ -9,9 +9,10 @@ import { UNCHANGED } from '../../domain/plan/apply';
 import type { Write } from '../../domain/plan/write';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { tr } from '../../i18n/t';
-import { bindingExecutor, planFor, type BindTarget } from './bind';
+import { bindingExecutor } from './bind';
+import { planForTarget, type BindTarget } from '../../domain/binding/target';
 import { apiBindIo } from './io';
-import { bindingWarnings, currentPullSecrets, podSpecImages, podSpecOf, resultingPullSecrets, serviceAccountOf } from './model';
+import { bindingWarnings, currentPullSecrets, podSpecImages, podSpecOf, resultingPullSecrets, serviceAccountOf } from '../../domain/binding/model';
 import { CHECK_FOR_KIND, type ProjectPermissions } from './permissions';
 import { PlanPreview, type PreviewItem } from './PlanPreview';
 import type { WorkloadItem } from './useProjectData';
@@ -67,7 +68,7 @@ export function BindPanel(props: BindPanelProps) {
     return [...new Set(props.workloads.filter((w) => serviceAccountOf(podSpecOf(w.obj)) === t.name).flatMap((w) => podSpecImages(podSpecOf(w.obj))))];
   };
 
-  const plans = chosen.map((t) => ({ t, plan: secret ? planFor(t.obj, t, secret, mode) : { writes: [], notes: [] } }));
+  const plans = chosen.map((t) => ({ t, plan: secret ? planForTarget(t.obj, t, secret, mode) : { writes: [], notes: [] } }));
   const items: PreviewItem[] = plans.flatMap(({ t, plan }) =>
     plan.writes.map((w) => ({ write: w, before: currentPullSecrets(t.obj, t.kind), after: resultingPullSecrets({ ...t.obj, kind: t.kind }, w) })),
   );

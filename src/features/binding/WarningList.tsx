@@ -1,7 +1,7 @@
 import React from 'react';
 import { Alert } from '@kubed/components';
 import { tr } from '../../i18n/t';
-import type { BindingWarning } from './model';
+import type { BindingWarning } from '../../domain/binding/model';
 
 export function warningText(w: BindingWarning): string {
   switch (w.code) {

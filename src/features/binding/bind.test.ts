@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, NameTakenError, errorMessage } from '../../api/errors';
 import { UNCHANGED } from '../../domain/plan/apply';
 import type { Write } from '../../domain/plan/write';
-import { runStaged } from '../../components/plan/ApplyProgress';
+import { applyStaged } from '../../domain/plan/apply';
 import { buildPullSecret } from '../../domain/dockerconfig';
 import { planBinding } from '../../domain/binding';
 import { bindingExecutor, type BindIo } from './bind';
@@ -39,7 +39,7 @@ describe('bindingExecutor', () => {
     const exec = bindingExecutor(x, 'harbor-pull', 'bind', UNCHANGED);
     await expect(exec(create)).rejects.toBeInstanceOf(NameTakenError);
     const bind = planBinding({ secretName: 'harbor-pull', serviceAccounts: [sa as never] }).writes;
-    const out = await runStaged([create, ...bind], exec, (w) => (w.kind === 'Secret' ? 0 : 1), 2, () => undefined, undefined, { stopOnFailure: true });
+    const out = await applyStaged([create, ...bind], exec, { stage: (w) => (w.kind === 'Secret' ? 0 : 1), concurrency: 2, stopOnFailure: true });
     expect(out.map((o) => o.status)).toEqual(['failed', 'failed']);
     expect(writes.filter((w) => w.kind === 'ServiceAccount')).toEqual([]);
     expect(errorMessage((out[0] as { error: unknown }).error, (k, p) => `${k} ${JSON.stringify(p)}`)).toContain('HARBOR_CONNECT_ERR_NAME_TAKEN');

@@ -4,31 +4,14 @@
 // and nothing is duplicated.
 import {
   bindWithRetry,
-  planBinding,
-  planUnbinding,
   type RetryResult,
-  type Workload,
-  type WorkloadKind,
 } from '../../domain/binding';
+import { API_VERSION_OF, planForTarget, type BindTarget, type TargetKind } from '../../domain/binding/target';
+import { sleep } from '../../domain/async';
 import type { Write } from '../../domain/plan/write';
 import { isNoop } from '../../domain/plan/apply';
 import { isConflict, isNetworkError, isTestOpFailure, isTimeout, ApiError, NameTakenError } from '../../api/errors';
 
-export type TargetKind = 'ServiceAccount' | WorkloadKind;
-
-export interface BindTarget {
-  kind: TargetKind;
-  name: string;
-}
-
-export const API_VERSION_OF: Record<TargetKind, string> = {
-  ServiceAccount: 'v1',
-  Deployment: 'apps/v1',
-  StatefulSet: 'apps/v1',
-  DaemonSet: 'apps/v1',
-  Job: 'batch/v1',
-  CronJob: 'batch/v1',
-};
 
 /** The network part, so the same logic runs in the browser (src/api) and in Node tests. */
 export interface BindIo {
@@ -53,15 +36,6 @@ export function isRetryable(err: unknown): boolean {
   if (typeof err === 'object' && err !== null && guardFailures.has(err)) return true;
   if (isConflict(err) || isTestOpFailure(err) || isNetworkError(err) || isTimeout(err)) return true;
   return err instanceof ApiError && (err.code === 502 || err.code === 503 || err.code === 504 || err.code === 429);
-}
-
-export function planFor(obj: Record<string, unknown>, target: BindTarget, secretName: string, mode: 'bind' | 'unbind') {
-  const typed = { ...obj, kind: target.kind };
-  const input =
-    target.kind === 'ServiceAccount'
-      ? { secretName, serviceAccounts: [typed as never] }
-      : { secretName, workloads: [typed as unknown as Workload] };
-  return mode === 'bind' ? planBinding(input) : planUnbinding(input);
 }
 
 export interface BindOptions {
@@ -91,42 +65,24 @@ export async function bindTarget(
         return await io.read(apiVersion, target.kind, namespace, target.name, signal);
       } catch (e) {
         if (i >= 4 || !(isNetworkError(e) || isTimeout(e)) || signal?.aborted) throw e;
-        await delay(50 * (i + 1));
+        await sleep(50 * (i + 1));
       }
     }
   };
   return bindWithRetry(
     read,
-    (current) => planFor(current, target, secretName, mode),
+    (current) => planForTarget(current, target, secretName, mode),
     async (write, signal) => {
       try {
         return await io.write(write, signal);
       } catch (e) {
         if (typeof e === 'object' && e !== null && isGuardFailure(write, e)) guardFailures.add(e);
-        if (isRetryable(e)) await delay(20 + Math.random() * 80);
+        if (isRetryable(e)) await sleep(20 + Math.random() * 80);
         throw e;
       }
     },
     { maxAttempts, isConflict: isRetryable, signal: options.signal },
   );
-}
-
-function delay(ms: number) {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Runs `fn` over items with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
 }
 
 /** Thrown when a binding gave up after its attempts (the object kept changing). */

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, setAdapter, type HttpAdapter } from '../../api/client';
 import { clusterContext } from '../../api/cluster';
-import { bindingWarnings } from './model';
+import { bindingWarnings } from '../../domain/binding/model';
 import { fetchProjectSecrets } from './useProjectData';
 
 const seen: Array<{ url: string; accept: string }> = [];

@@ -19,7 +19,7 @@ import { tr } from '../../i18n/t';
 import { bindingExecutor } from '../binding/bind';
 import { apiBindIo } from '../binding/io';
 import { PlanPreview } from '../binding/PlanPreview';
-import { currentPullSecrets, resultingPullSecrets } from '../binding/model';
+import { currentPullSecrets, resultingPullSecrets } from '../../domain/binding/model';
 
 const input: React.CSSProperties = { height: 32, width: 360, border: '1px solid #ccd3db', borderRadius: 4, padding: '0 8px' };
 const label: React.CSSProperties = { display: 'block', marginBottom: 10 };

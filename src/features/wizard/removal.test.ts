@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, setAdapter, type HttpAdapter } from '../../api/client';
 import { clusterContext } from '../../api/cluster';
 import type { Write, WriteOutcome } from '../../domain/plan/write';
-import { runStaged, SkippedWriteError } from '../../components/plan/ApplyProgress';
+import { applyStaged, SkippedWriteError } from '../../domain/plan/apply';
 import { removalReducer, waitForRemoveMode, type RemovalEvent, type RemovalShape, type RemovalState } from './removal';
 
 const w = (name: string, kind = 'Secret'): Write => ({ action: 'delete', apiVersion: 'v1', kind, namespace: 'demo', name });
@@ -136,12 +136,12 @@ describe('applying a phase', () => {
       return {};
     };
     const stage = (x: Write) => (x.kind === 'Secret' ? 0 : 1);
-    const first = await runStaged([secret, bind], exec, stage, 2, () => undefined, undefined, { stopOnFailure: true });
+    const first = await applyStaged([secret, bind], exec, { stage, concurrency: 2, stopOnFailure: true });
     expect(sent).toEqual(['s']);
     expect(first[1]).toMatchObject({ status: 'failed' });
     expect((first[1] as { error: unknown }).error).toBeInstanceOf(SkippedWriteError);
     fail = false;
-    const again = await runStaged([secret, bind], exec, stage, 2, () => undefined, first, { stopOnFailure: true });
+    const again = await applyStaged([secret, bind], exec, { stage, concurrency: 2, previous: first, stopOnFailure: true });
     expect(again.map((o) => o.status)).toEqual(['done', 'done']);
     expect(sent).toEqual(['s', 's', 'default']);
   });
@@ -154,7 +154,7 @@ describe('applying a phase', () => {
       ctl.abort();
       return {};
     };
-    const out = await runStaged([w('a'), w('b'), w('c')], exec, () => 0, 1, () => undefined, undefined, { signal: ctl.signal });
+    const out = await applyStaged([w('a'), w('b'), w('c')], exec, { concurrency: 1, signal: ctl.signal });
     expect(sent).toEqual(['a']);
     expect(out.map((o) => o.status)).toEqual(['done', 'failed', 'failed']);
   });

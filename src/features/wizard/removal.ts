@@ -10,6 +10,7 @@ import { daemonSets, isCanceled, pods, unlessNotFound, type ClusterContext } fro
 import { managedSelector } from '../../domain/plan/labels';
 import type { WriteOutcome } from '../../domain/plan/write';
 import { installerRolledOut, trustInstallerName } from '../../domain/trust';
+import { sleep as defaultSleep } from '../../domain/async';
 
 export type RemovalState =
   | { kind: 'review' }
@@ -92,9 +93,3 @@ export async function waitForRemoveMode(
   }
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
-}

@@ -22,6 +22,7 @@ import type { RegistryAddress } from '../../domain/registry';
 import { newPullTestRunId, planPullTest, pullTestLeftovers, pullTestResult, pullTestSecretLabels, pullTestSecretLeftovers, pullTestSelector } from '../../domain/pulltest';
 import type { Write } from '../../domain/plan/write';
 import { diagnosePull, SECRET_UNAVAILABLE_REASON, type PullDiagnosis } from '../../domain/diagnosis';
+import { sleep } from '../../domain/async';
 
 export type CheckState = 'ok' | 'unauthorized' | 'x509' | 'unreachable' | 'not-routed' | 'error';
 
@@ -119,14 +120,6 @@ export interface PullTestOutcome {
   cleanupFailures?: Array<{ name: string; message: string }>;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
 
 /** Pull-test runs in progress in this page: never taken for leftovers. */
 const activeRuns = new Set<string>();

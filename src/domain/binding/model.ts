@@ -4,12 +4,12 @@ import {
   DOCKERCFG_TYPE,
   DOCKER_CONFIG_JSON_TYPE,
   parseDockerConfigJson,
-} from '../../domain/dockerconfig';
-import { credentialMatchesImage } from '../../domain/registry';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
-import { applyJsonPatch, applyStrategicMergePatch } from '../../domain/plan/jsonpatch';
-import type { Write } from '../../domain/plan/write';
-import { workloadKind, type Workload, type WorkloadKind } from '../../domain/binding';
+} from '../dockerconfig';
+import { credentialMatchesImage } from '../registry';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../plan/labels';
+import { applyJsonPatch, applyStrategicMergePatch } from '../plan/jsonpatch';
+import type { Write } from '../plan/write';
+import { workloadKind, type Workload, type WorkloadKind } from './index';
 
 export const CREATOR_ANNOTATION = 'kubesphere.io/creator';
 export const PULL_SECRET_TYPES = [DOCKER_CONFIG_JSON_TYPE, DOCKERCFG_TYPE] as const;
