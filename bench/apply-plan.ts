@@ -7,7 +7,7 @@
 // a loopback proxy (bench/apply-plan/proxy.ts) that delays every request by --latency-ms and counts it by method +
 // path kind. The extension's own HTTP client (src/api/client.ts,
 // src/api/client.ts) is pointed at the proxy with the stand-in's system token, so every request is the one the extension sends.
-// The plan is the wizard's (src/features/wizard/plan.ts buildWizardPlan), read with a constant number of list
+// The plan is the wizard's (src/domain/wizard/plan.ts buildWizardPlan), read with a constant number of list
 // requests, and applied the way the wizard applies it (src/domain/plan/apply.ts applyStaged, which ApplyProgress
 // runs: stages by writeStage, applyPlan per stage, planExecutor). Timings are ratios within one run: machines here are noisy.
 import fs from 'node:fs';
@@ -30,7 +30,7 @@ import { deepEqual } from '../src/domain/plan/jsonpatch';
 import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, recordSecretName } from '../src/domain/record';
 import { normalizeRegistryAddress, type RegistryAddress } from '../src/domain/registry';
 import { nodeRuntime, trustInstallerName } from '../src/domain/trust';
-import { APPLY_CONCURRENCY, buildWizardPlan, registryIdOf, writeStage, type CurrentObjects, type WizardChoices } from '../src/features/wizard/plan';
+import { APPLY_CONCURRENCY, buildWizardPlan, registryIdOf, writeStage, type CurrentObjects, type WizardChoices } from '../src/domain/wizard/plan';
 import { loadCurrent } from '../src/features/wizard/load';
 import { loadRegistryList, registryRows } from '../src/features/registries/data';
 import type { StandinCounts, StandinReady } from './apply-plan/standin';
@@ -52,7 +52,7 @@ const TARGET_LIST_REQUESTS = 5;
 
 /** The concurrency the wizard applies with (APPLY_CONCURRENCY, which WizardPage passes to ApplyProgress). */
 function wizardConcurrency(): { value: number | undefined; source: string } {
-  return { value: APPLY_CONCURRENCY, source: 'APPLY_CONCURRENCY (src/features/wizard/plan.ts)' };
+  return { value: APPLY_CONCURRENCY, source: 'APPLY_CONCURRENCY (src/domain/wizard/plan.ts)' };
 }
 const override = arg('concurrency');
 const wizard = wizardConcurrency();

@@ -71,6 +71,17 @@ export const queryKeys = {
   /** Projects of a workspace on a cluster (cluster in slot 1 like every other key). */
   workspaceProjects: (cluster: string, workspace: string) =>
     [ROOT, cluster, 'namespaces', ALL_NAMESPACES, 'workspace', workspace] as const,
+  /**
+   * Composite reads (several requests behind one key). Each holds Secrets (slot 2 = 'secrets', so isSecretKey and
+   * an apply's invalidation of Secrets cover them) and is named by what it is for.
+   */
+  composite: {
+    /** What the wizard's plan is built from (src/features/wizard/load.ts). */
+    wizardCurrent: (cluster: string, registryId: string, params: { projects: readonly string[]; secretName: string; bindDefaultServiceAccount: boolean }) =>
+      [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'wizard-current', registryId, clean({ ...params, projects: [...params.projects] })] as const,
+    /** The edit path's starting point: the record and where its pull secrets are (src/features/wizard/prefill.ts). */
+    wizardPrefill: (cluster: string, registryId: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'wizard-prefill', registryId] as const,
+  },
 };
 
 /** True for any key this extension made for Secrets (any cluster). */

@@ -27,7 +27,7 @@ import { PreflightSummary, useDebounced, usePreflight } from '../../components/p
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
-import { planCredentialRotation, planRegistryRemoval, writeStage } from './plan';
+import { planCredentialRotation, planRegistryRemoval, writeStage } from '../../domain/wizard/plan';
 import { removalReducer, waitForRemoveMode, type RemovalEvent, type RemovalState } from './removal';
 import { Field, inputStyle } from './ui';
 

@@ -2,11 +2,12 @@
 import type { Namespace, Node, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { ConfigMap } from 'kubernetes-types/core/v1';
-import { configMaps, daemonSets, isForbidden, namespaces, nodes, secrets, serviceAccounts, unlessNotFound, type ClusterContext } from '../../api';
+import { useQuery } from '@tanstack/react-query';
+import { configMaps, daemonSets, isForbidden, namespaces, nodes, queryKeys, secrets, serviceAccounts, unlessNotFound, type ClusterContext } from '../../api';
 import { managedSelector } from '../../domain/plan/labels';
 import { DEFAULT_EXTENSION_NAMESPACE, recordSecretName } from '../../domain/record';
 import { nodeRuntime, SETTINGS_CONFIGMAP, SETTINGS_INSTALLER_IMAGE, trustInstallerName } from '../../domain/trust';
-import type { CurrentObjects } from './plan';
+import type { CurrentObjects } from '../../domain/wizard/plan';
 
 export interface LoadInput {
   registryId: string;
@@ -68,4 +69,23 @@ export async function loadCurrent(cluster: ClusterContext, input: LoadInput): Pr
     runtimes: (nodeList.items as Node[]).map(nodeRuntime),
     installerImage: settings?.data?.[SETTINGS_INSTALLER_IMAGE] || undefined,
   };
+}
+
+/**
+ * loadCurrent as a query (key: queryKeys.composite.wizardCurrent). It holds Secrets: never kept once unused, and
+ * read again on every mount, so the review always plans from what exists now.
+ */
+export function useWizardCurrent(cluster: ClusterContext, input: Omit<LoadInput, 'signal'> | undefined) {
+  return useQuery({
+    queryKey: queryKeys.composite.wizardCurrent(cluster.name, input?.registryId ?? '', {
+      projects: input?.projects ?? [],
+      secretName: input?.secretName ?? '',
+      bindDefaultServiceAccount: input?.bindDefaultServiceAccount ?? false,
+    }),
+    queryFn: ({ signal }) => loadCurrent(cluster, { ...(input as LoadInput), signal }),
+    enabled: !!input,
+    cacheTime: 0,
+    staleTime: 0,
+    retry: false,
+  });
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectCertificate } from '../../domain/cert';
-import { initialState, STEPS, type WizardState } from './state';
+import { initialState, STEPS, type WizardState } from '../../domain/wizard/state';
 import { gateStep, stepErrors } from './validate';
 
 const CA = readFileSync(join(__dirname, '..', '..', 'domain', 'trust', '__fixtures__', 'ca.pem'), 'utf8');

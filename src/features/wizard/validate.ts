@@ -3,7 +3,7 @@ import { tr } from '../../i18n/t';
 import { validateDns1123Label } from '../../domain/names';
 import { validateCredential } from '../../domain/dockerconfig';
 import { isPublicRegistryHost } from '../../domain/registry';
-import { parseAddress, STEPS, type WizardState } from './state';
+import { parseAddress, STEPS, type WizardState } from '../../domain/wizard/state';
 
 export function addressErrorText(state: Pick<WizardState, 'address' | 'insecure'>): string | undefined {
   const r = parseAddress(state);

@@ -21,18 +21,14 @@ import { buildPullSecret } from '../../domain/dockerconfig';
 import type { RegistryAddress } from '../../domain/registry';
 import { newPullTestRunId, planPullTest, pullTestLeftovers, pullTestResult, pullTestSecretLabels, pullTestSecretLeftovers, pullTestSelector } from '../../domain/pulltest';
 import type { Write } from '../../domain/plan/write';
-import { diagnosePull, SECRET_UNAVAILABLE_REASON, type PullDiagnosis } from '../../domain/diagnosis';
+import { diagnosePull, SECRET_UNAVAILABLE_REASON } from '../../domain/diagnosis';
 import { sleep } from '../../domain/async';
+import type { ProbeResult, PullTestOutcome, VerifyResult, VerifyState } from '../../domain/wizard/results';
 
-export type CheckState = 'ok' | 'unauthorized' | 'x509' | 'unreachable' | 'not-routed' | 'error';
+export type { ProbeResult, PullTestOutcome, VerifyResult, VerifyState };
 
-export interface CheckResult {
-  state: CheckState;
-  /** Raw detail from the server, shown as is. */
-  detail?: string;
-}
 
-function classifyText(text: string): CheckState {
+function classifyText(text: string): VerifyState {
   if (/x509|certificate|tls:/i.test(text)) return 'x509';
   if (/401|unauthorized|authentication required|denied/i.test(text)) return 'unauthorized';
   if (/dial tcp|connection refused|no such host|timeout|i\/o/i.test(text)) return 'unreachable';
@@ -43,7 +39,7 @@ function classifyText(text: string): CheckState {
 export async function verifyWithKubeSphere(
   cluster: ClusterContext,
   input: { namespace: string; address: RegistryAddress; username: string; password: string; email?: string },
-): Promise<CheckResult> {
+): Promise<VerifyResult> {
   // ks-apiserver parses the auths key as a URL: `host:port` without a scheme fails to parse (KubeSphere's form
   // writes `https://host`), so the verify body uses the scheme-qualified key.
   const server = input.address.secure ? { ...input.address, serverKey: `https://${input.address.authority}` } : input.address;
@@ -68,16 +64,6 @@ export async function verifyWithKubeSphere(
     if (err.code === 403) return { state: 'error', detail: err.message };
     return { state: classifyText(err.message), detail: err.message };
   }
-}
-
-export interface ProbeResult extends CheckResult {
-  /** 'harbor' when Harbor's anonymous /api/v2.0/ping answered, 'oci' for any other registry; undefined when unknown. */
-  kind?: 'harbor' | 'oci';
-  harborVersion?: string;
-  /** The registry answered /v2/ with 401: reachable, and it asks for credentials. */
-  wantsAuth?: boolean;
-  /** Probe objects that could not be deleted (reported, retried on request, removed on the next visit). */
-  cleanupFailures?: Array<{ name: string; message: string }>;
 }
 
 /** The paths the wizard asks: Harbor's anonymous ping and system info, then /v2/. */
@@ -111,14 +97,6 @@ export async function probeRegistry(
   };
 }
 
-export interface PullTestOutcome {
-  state: 'pulled' | 'failed' | 'timeout' | 'error';
-  diagnosis?: PullDiagnosis;
-  message?: string;
-  node?: string;
-  /** The temporary Secret or pod that could not be deleted (removed on the next visit, by label). */
-  cleanupFailures?: Array<{ name: string; message: string }>;
-}
 
 
 /** Pull-test runs in progress in this page: never taken for leftovers. */

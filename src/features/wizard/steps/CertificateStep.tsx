@@ -7,7 +7,7 @@ import { CertificateDetails } from '../../../components/cert/CertificateDetails'
 import { GenerateCertificate } from '../../../components/cert/GenerateCertificate';
 import { Choice, Section } from '../ui';
 import type { StepProps } from './types';
-import { parseAddress } from '../state';
+import { parseAddress } from '../../../domain/wizard/state';
 
 export const INSPECT_DEBOUNCE_MS = 300;
 

@@ -10,10 +10,10 @@ import { codeStyle } from '../../../components/plan/PlanReview';
 import { writeToKubectl, writeToYamlDocument } from '../../../domain/plan';
 import { Field, inputStyle } from '../ui';
 import type { StepProps } from './types';
-import { parseAddress } from '../state';
-import { registryIdOf } from '../plan';
+import { parseAddress } from '../../../domain/wizard/state';
+import { registryIdOf } from '../../../domain/wizard/plan';
 import { newProbeId, planProbe, probeDeleteWrite } from '../../../domain/registry/probe';
-import { probeRegistry, removePullTestLeftovers, runPullTest, verifyWithKubeSphere, WIZARD_PROBE_PATHS, type CheckResult } from '../verify';
+import { probeRegistry, removePullTestLeftovers, runPullTest, verifyWithKubeSphere, WIZARD_PROBE_PATHS, type VerifyResult } from '../verify';
 
 const STATE_COLOR: Record<string, string> = { ok: '#55bc8a', pulled: '#55bc8a', unauthorized: '#ca2621', failed: '#ca2621', x509: '#f5a623', unreachable: '#ca2621', 'not-routed': '#f5a623', error: '#ca2621', timeout: '#f5a623' };
 
@@ -31,7 +31,7 @@ function CheckCard({ title, proves, children, testId, state }: { title: string; 
   );
 }
 
-function ResultText({ r, privateCa, testId }: { r: CheckResult; privateCa: boolean; testId: string }) {
+function ResultText({ r, privateCa, testId }: { r: VerifyResult; privateCa: boolean; testId: string }) {
   return (
     <div style={{ marginTop: 8, fontSize: 12 }} data-testid={testId} data-state={r.state}>
       <div style={{ fontWeight: 600, color: STATE_COLOR[r.state] }}>{tr(`HARBOR_CONNECT_WIZARD_CHECK_${r.state.toUpperCase().replace(/-/g, '_')}`)}</div>

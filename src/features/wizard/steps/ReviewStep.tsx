@@ -6,29 +6,14 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { PlanReview } from '../../../components/plan/PlanReview';
 import { PreflightSummary, type Preflight } from '../../../components/plan/usePreflight';
 import type { StepProps } from './types';
-import { parseAddress, type WizardState } from '../state';
-import { buildWizardPlan, registryIdOf, type WizardChoices, type WizardPlan } from '../plan';
-import { loadCurrent } from '../load';
+import { buildWizardPlan, registryIdOf, type WizardPlan } from '../../../domain/wizard/plan';
+import { choicesOf } from '../../../domain/wizard/choices';
+import { useWizardCurrent } from '../load';
 
-export function choicesOf(state: WizardState): WizardChoices | undefined {
-  const addr = parseAddress(state);
-  if (!addr.ok) return undefined;
+/** The console's signed-in user (recorded as the creator of what the plan creates). */
+function consoleUser(): string | undefined {
   const user = typeof globals !== 'undefined' ? globals?.user?.username : undefined;
-  return {
-    address: addr.value,
-    rawAddress: state.address,
-    displayName: state.displayName,
-    caPem: state.caChoice === 'custom' ? state.caText : undefined,
-    trustMode: state.caChoice === 'custom' ? state.trustMode : 'none',
-    kind: state.kind,
-    username: state.username,
-    password: state.password,
-    email: state.email || undefined,
-    projects: state.projects,
-    secretName: state.secretName,
-    bindDefaultServiceAccount: state.bindDefaultServiceAccount,
-    createdBy: typeof user === 'string' ? user : undefined,
-  };
+  return typeof user === 'string' ? user : undefined;
 }
 
 export interface ReviewStepProps extends StepProps {
@@ -39,42 +24,32 @@ export interface ReviewStepProps extends StepProps {
 
 /** Reads what exists (one cluster-wide list of our Secrets, the default ServiceAccounts), then shows every write. */
 export function ReviewStep({ state, cluster, plan, onPlan, preflight }: ReviewStepProps) {
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(false);
-  const [nonce, setNonce] = useState(0);
-
-  useEffect(() => {
-    const choices = choicesOf(state);
-    if (!choices) return undefined;
-    const ctl = new AbortController();
-    setLoading(true);
-    setError(undefined);
-    onPlan(undefined);
-    loadCurrent(cluster, {
+  // The plan's input as the review opened (the steps before it are done).
+  const [choices] = useState(() => choicesOf(state, consoleUser()));
+  const current = useWizardCurrent(
+    cluster,
+    choices && {
       registryId: registryIdOf(choices.address),
       projects: choices.projects,
       secretName: choices.secretName,
       bindDefaultServiceAccount: choices.bindDefaultServiceAccount,
-      signal: ctl.signal,
-    })
-      .then((current) => {
-        if (!ctl.signal.aborted) onPlan(buildWizardPlan(choices, current));
-      })
-      .catch((e) => {
-        if (!ctl.signal.aborted) setError(e);
-      })
-      .finally(() => {
-        if (!ctl.signal.aborted) setLoading(false);
-      });
-    return () => ctl.abort();
+    },
+  );
+  const loading = current.isFetching;
+  const error = current.isError && !loading ? current.error : undefined;
+
+  // A plan from each fresh read; none while reading.
+  useEffect(() => {
+    if (loading) onPlan(undefined);
+    else if (choices && current.data && current.isSuccess) onPlan(buildWizardPlan(choices, current.data));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [nonce]);
+  }, [loading, current.dataUpdatedAt]);
 
   return (
     <div data-testid="hc-step-review">
       <div style={{ display: 'flex', alignItems: 'center', marginBottom: 12, gap: 8 }}>
         <div style={{ flex: 1, color: '#79879c', fontSize: 12 }}>{tr('HARBOR_CONNECT_WIZARD_REVIEW_DESC')}</div>
-        <Button size="sm" variant="outline" onClick={() => setNonce(nonce + 1)} disabled={loading} data-testid="hc-review-reload">
+        <Button size="sm" variant="outline" onClick={() => void current.refetch()} disabled={loading} data-testid="hc-review-reload">
           {tr('HARBOR_CONNECT_WIZARD_REVIEW_RELOAD')}
         </Button>
       </div>

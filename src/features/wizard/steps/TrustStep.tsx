@@ -4,7 +4,7 @@ import type { Node } from 'kubernetes-types/core/v1';
 import { useList, nodes as nodesClient } from '../../../api';
 import { manualTrustInstructions, ManualTrustInputError, nodeRuntime, registryHost, trustInstallerName, type ManualRuntimeInstructions } from '../../../domain/trust';
 import { DEFAULT_EXTENSION_NAMESPACE } from '../../../domain/record';
-import { registryIdOf } from '../plan';
+import { registryIdOf } from '../../../domain/wizard/plan';
 import { tr } from '../../../i18n/t';
 import { Spinner } from '../../../components/Spinner';
 import { ErrorAlert } from '../../../components/ErrorAlert';
@@ -12,7 +12,7 @@ import { codeStyle } from '../../../components/plan/PlanReview';
 import { copyText } from '../../../components/plan/download';
 import { Choice, Section } from '../ui';
 import type { StepProps } from './types';
-import { parseAddress } from '../state';
+import { parseAddress } from '../../../domain/wizard/state';
 
 function Copyable({ text, testId }: { text: string; testId?: string }) {
   return (

@@ -1,6 +1,6 @@
 import type React from 'react';
 import type { ClusterContext } from '../../../api';
-import type { WizardAction, WizardState } from '../state';
+import type { WizardAction, WizardState } from '../../../domain/wizard/state';
 
 export interface StepProps {
   state: WizardState;

@@ -1,10 +1,10 @@
 // The wizard's state: one reducer, in memory only (never localStorage, sessionStorage or the URL: it holds a
 // password). Going back and forth keeps every field; closing the wizard resets it.
-import { normalizeRegistryAddress, type NormalizeResult } from '../../domain/registry';
-import type { InspectionResult } from '../../domain/cert';
-import type { RegistryKind, TrustMode } from '../../domain/record';
-import { suggestSecretName } from '../../domain/names';
-import type { CheckResult, ProbeResult, PullTestOutcome } from './verify';
+import { normalizeRegistryAddress, type NormalizeResult } from '../registry';
+import type { InspectionResult } from '../cert';
+import type { RegistryKind, TrustMode } from '../record';
+import { suggestSecretName } from '../names';
+import type { ProbeResult, PullTestOutcome, VerifyResult } from './results';
 
 export const STEPS = ['registry', 'certificate', 'trust', 'credentials', 'projects', 'review', 'apply'] as const;
 export type StepId = (typeof STEPS)[number];
@@ -27,7 +27,7 @@ export interface WizardState {
   username: string;
   password: string;
   email: string;
-  verify?: CheckResult;
+  verify?: VerifyResult;
   probe?: ProbeResult;
   pullTest?: PullTestOutcome;
   kind?: RegistryKind;

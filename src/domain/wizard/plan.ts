@@ -3,10 +3,10 @@
 // current objects, these functions decide. Planning again after an apply gives an empty plan.
 import type { ConfigMap, Namespace, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
-import type { Write } from '../../domain/plan/write';
-import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
-import { deepClone } from '../../domain/plan/jsonpatch';
-import { LAST_APPLIED_ANNOTATION, withoutLastApplied } from '../../domain/plan/secrets';
+import type { Write } from '../plan/write';
+import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../plan/labels';
+import { deepClone } from '../plan/jsonpatch';
+import { LAST_APPLIED_ANNOTATION, withoutLastApplied } from '../plan/secrets';
 import {
   buildPullSecret,
   dockerConfigSecretData,
@@ -14,11 +14,11 @@ import {
   DOCKER_CONFIG_JSON_TYPE,
   base64ToUtf8,
   utf8ToBase64,
-} from '../../domain/dockerconfig';
-import { isPublicRegistryHost, normalizeRegistryAddress, type RegistryAddress } from '../../domain/registry';
-import { canonicalCaPem, inspectCertificate } from '../../domain/cert';
-import { validateCredential } from '../../domain/dockerconfig';
-import { validateDns1123Label } from '../../domain/names';
+} from '../dockerconfig';
+import { isPublicRegistryHost, normalizeRegistryAddress, type RegistryAddress } from '../registry';
+import { canonicalCaPem, inspectCertificate } from '../cert';
+import { validateCredential } from '../dockerconfig';
+import { validateDns1123Label } from '../names';
 import {
   buildRegistryRecord,
   planRegistryRecordWrite,
@@ -33,10 +33,10 @@ import {
   type RegistryKind,
   type TrustMode,
   type RegistryRecord,
-} from '../../domain/record';
-import { DEFAULT_INSTALLER_IMAGE, isPinnedImage, planTrustInstaller, planTrustRemoval, type NodeRuntime } from '../../domain/trust';
-import { planBinding, planUnbinding } from '../../domain/binding';
-import { probeDeleteWrite } from '../../domain/registry/probe';
+} from '../record';
+import { DEFAULT_INSTALLER_IMAGE, isPinnedImage, planTrustInstaller, planTrustRemoval, type NodeRuntime } from '../trust';
+import { planBinding, planUnbinding } from '../binding';
+import { probeDeleteWrite } from '../registry/probe';
 
 
 export interface WizardChoices {

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Secret, ServiceAccount } from 'kubernetes-types/core/v1';
-import { normalizeRegistryAddress } from '../../domain/registry';
-import { applyJsonPatch } from '../../domain/plan';
-import { base64ToUtf8 } from '../../domain/dockerconfig';
-import type { Write } from '../../domain/plan/write';
+import { normalizeRegistryAddress } from '../registry';
+import { applyJsonPatch } from '../plan';
+import { base64ToUtf8 } from '../dockerconfig';
+import type { Write } from '../plan/write';
 import {
   buildWizardPlan,
   planCredentialRotation,

@@ -1,0 +1,30 @@
+// The edit path (/image-registries/:registry/edit): the wizard's starting state from the registry record and the
+// pull secrets made from it. Credentials are not read back: the user types them again (rotation).
+import type { Secret } from 'kubernetes-types/core/v1';
+import { inspectCertificate } from '../cert';
+import { COMPONENT_LABEL, type RegistryRecord } from '../record';
+import type { WizardAction } from './state';
+
+/** The actions that fill the wizard from `record`; `copies`: every Secret labelled with the registry. */
+export function prefillActions(record: RegistryRecord, copies: readonly Secret[]): WizardAction[] {
+  const pulls = copies.filter((s) => !s.metadata?.labels?.[COMPONENT_LABEL]);
+  const address = record.address || record.serverKey;
+  const out: WizardAction[] = [{ type: 'address', value: address }];
+  if (record.insecure) out.push({ type: 'insecure', value: true });
+  if (record.displayName && record.displayName !== record.serverKey) out.push({ type: 'displayName', value: record.displayName });
+  out.push({
+    type: 'set',
+    patch: {
+      caChoice: record.caPem ? 'custom' : 'public',
+      caText: record.caPem ?? '',
+      caFileName: undefined,
+      inspection: record.caPem ? inspectCertificate(record.caPem, { host: address }) : undefined,
+      inspectedText: record.caPem ?? '',
+      trustMode: record.trustMode === 'manual' ? 'manual' : 'automatic',
+      kind: record.kind,
+      projects: [...new Set(pulls.map((s) => s.metadata?.namespace ?? ''))].filter(Boolean).sort(),
+      ...(pulls[0]?.metadata?.name ? { secretName: pulls[0].metadata.name, secretNameTouched: true } : {}),
+    },
+  });
+  return out;
+}
