@@ -32,7 +32,8 @@ import { normalizeRegistryAddress, type RegistryAddress } from '../src/domain/re
 import { nodeRuntime, trustInstallerName } from '../src/domain/trust';
 import { APPLY_CONCURRENCY, buildWizardPlan, registryIdOf, writeStage, type CurrentObjects, type WizardChoices } from '../src/domain/wizard/plan';
 import { loadCurrent } from '../src/features/wizard/load';
-import { loadRegistryList, registryRows } from '../src/features/registries/data';
+import { loadRegistryList } from '../src/features/registries/data';
+import { registryRows } from '../src/domain/health';
 import type { StandinCounts, StandinReady } from './apply-plan/standin';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -2,7 +2,8 @@
 //   npx tsx bench/list-requests.ts [--projects=1000]
 // Starts a temporary lab API stand-in, seeds it, runs the page's own query function (loadRegistryList) and
 // counts the HTTP requests the extension's client sent. Budget: 5, whatever the number of projects.
-import { loadRegistryList, registryRows } from '../src/features/registries/data';
+import { loadRegistryList } from '../src/features/registries/data';
+import { registryRows } from '../src/domain/health';
 import { startFakeRegistry, labCaPem, seedProjects, seedRegistry, startLab } from './list-requests.seed';
 
 const projects = Number(process.argv.find((a) => a.startsWith('--projects='))?.split('=')[1] ?? 1000);

@@ -81,6 +81,11 @@ export const queryKeys = {
       [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'wizard-current', registryId, clean({ ...params, projects: [...params.projects] })] as const,
     /** The edit path's starting point: the record and where its pull secrets are (src/features/wizard/prefill.ts). */
     wizardPrefill: (cluster: string, registryId: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'wizard-prefill', registryId] as const,
+    /**
+     * The registries list (records, managed Secrets' metadata, installers, nodes: src/features/registries/data.ts).
+     * Under the Secrets lists of all namespaces, so a Secret written anywhere refreshes it (invalidateChanged).
+     */
+    registryList: (cluster: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'list', { composite: 'registry-list' }] as const,
   },
 };
 

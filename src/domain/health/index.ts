@@ -2,3 +2,5 @@ export * from './checks';
 export * from './types';
 export { planRegistryCertificate, issuerChoices, type IssuerChoice } from './certmanager';
 export { planEgressFixes } from './egress';
+export { daemonSetFromPods, isInstallerPod, probePaths } from './installer';
+export { registryRows, type RegistryListSources, type RegistryRow } from './rows';

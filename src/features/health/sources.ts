@@ -115,8 +115,6 @@ export async function fetchRegistryPods(cluster: ClusterContext, registryId: str
   return readable(pods.list(cluster, { labelSelector: managedSelector(registryId), signal: o.signal }).then((l) => l.items as Pod[]));
 }
 
-export const isInstallerPod = (p: Pod) => p.metadata?.labels?.[COMPONENT_LABEL] === TRUST_COMPONENT && p.metadata?.namespace === EXT_NS;
-
 /**
  * The installer DaemonSet. Only asked for when no installer pod exists: when pods exist, everything the status
  * needs of the DaemonSet (its uid, its tolerations) is on them, which saves a request on every healthy load.
@@ -127,19 +125,6 @@ export async function fetchInstaller(cluster: ClusterContext, registryId: string
       .list(cluster, { namespace: EXT_NS, labelSelector: `${managedSelector(registryId)},${COMPONENT_LABEL}=${TRUST_COMPONENT}`, signal: o.signal })
       .then((l) => (l.items as DaemonSet[])[0]),
   );
-}
-
-/** A stand-in for the DaemonSet, from one of its pods (owner uid + tolerations). */
-export function daemonSetFromPods(installerPods: Pod[]): DaemonSet | undefined {
-  const p = installerPods[0];
-  const owner = p?.metadata?.ownerReferences?.find((r) => r.kind === 'DaemonSet');
-  if (!p || !owner) return undefined;
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name: owner.name, namespace: EXT_NS, uid: owner.uid },
-    spec: { selector: {}, template: { spec: { containers: [], tolerations: p.spec?.tolerations } } },
-  };
 }
 
 export async function fetchNodes(cluster: ClusterContext, o: Opts = {}): Promise<Readable<Node[]>> {

@@ -19,10 +19,12 @@ import {
   overall,
   type CheckResult,
   type CheckState,
+  daemonSetFromPods,
+  isInstallerPod,
+  probePaths,
 } from '../../domain/health';
 import {
   CERT_STALE_MS,
-  daemonSetFromPods,
   fetchCertManager,
   fetchFailedEvents,
   fetchInstaller,
@@ -33,7 +35,6 @@ import {
   fetchRegistrySecrets,
   fetchServiceAccounts,
   healthKeys,
-  isInstallerPod,
   runHealthProbe,
   STALE_MS,
 } from './sources';
@@ -59,11 +60,6 @@ export async function loadHealth(cluster: ClusterContext, registryId: string, na
   // The panel's own credential-free probe (cluster administrators only): /v2/, and Harbor's component health.
   const probe = !namespace && sec.record ? await runHealthProbe(cluster, sec.record, probePaths(sec.record)) : undefined;
   return { sec, podList, nodeList, sas, evs, pols, cm, objects, ds, probe };
-}
-
-/** Harbor's anonymous component health with /v2/ for Harbor; /v2/ alone for any other registry. */
-export function probePaths(record: RegistryRecord): Array<'health' | 'v2'> {
-  return record.kind === 'harbor' ? ['health', 'v2'] : ['v2'];
 }
 
 export interface HealthView {

@@ -11,7 +11,8 @@ import { PageBanner } from '../../components/PageBanner';
 import { Spinner } from '../../components/Spinner';
 import { tr } from '../../i18n/t';
 import { StateBadge } from '../health/HealthPanel';
-import { loadRegistryList, registryListKey, registryRows, type RegistryRow } from './data';
+import { loadRegistryList, registryListKey } from './data';
+import { registryRows, type RegistryRow } from '../../domain/health';
 
 const R = 'HARBOR_CONNECT_REGISTRIES_';
 const th: React.CSSProperties = { textAlign: 'left', padding: '10px 12px', color: '#79879c', fontWeight: 600, fontSize: 12 };

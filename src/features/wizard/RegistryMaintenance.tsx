@@ -28,7 +28,8 @@ import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
 import { planCredentialRotation, planRegistryRemoval, writeStage } from '../../domain/wizard/plan';
-import { removalReducer, waitForRemoveMode, type RemovalEvent, type RemovalState } from './removal';
+import { waitForRemoveMode } from './removal';
+import { removalReducer, type RemovalEvent, type RemovalState } from '../../domain/wizard/removal';
 import { Field, inputStyle } from './ui';
 
 async function readRegistry(cluster: ClusterContext, registryId: string, signal?: AbortSignal) {

@@ -7,7 +7,8 @@ import { http, setAdapter, type HttpAdapter } from '../../api/client';
 import { clusterContext } from '../../api/cluster';
 import type { Write, WriteOutcome } from '../../domain/plan/write';
 import { applyStaged, SkippedWriteError } from '../../domain/plan/apply';
-import { removalReducer, waitForRemoveMode, type RemovalEvent, type RemovalShape, type RemovalState } from './removal';
+import { waitForRemoveMode } from './removal';
+import { removalReducer, type RemovalEvent, type RemovalShape, type RemovalState } from '../../domain/wizard/removal';
 
 const w = (name: string, kind = 'Secret'): Write => ({ action: 'delete', apiVersion: 'v1', kind, namespace: 'demo', name });
 const ok = (x: Write): WriteOutcome => ({ status: 'done', write: x });
@@ -169,7 +170,7 @@ describe('one removal path', () => {
         return statSync(p).isDirectory() ? files(p) : /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) ? [p] : [];
       });
     const users = files(src).filter((f) => /planRegistryRemoval\(/.test(readFileSync(f, 'utf8'))).map((f) => relative(src, f));
-    expect(users.sort()).toEqual([join('features', 'wizard', 'RegistryMaintenance.tsx'), join('features', 'wizard', 'plan.ts')].sort());
+    expect(users.sort()).toEqual([join('features', 'wizard', 'RegistryMaintenance.tsx'), join('domain', 'wizard', 'plan.ts')].sort());
     const detail = readFileSync(join(src, 'features', 'registries', 'RegistryDetailPage.tsx'), 'utf8');
     expect(detail).toMatch(/import \{[^}]*\bRemoveRegistry\b[^}]*\} from '\.\.\/wizard\/RegistryMaintenance'/);
     expect(detail).not.toMatch(/function RemoveRegistry/);
