@@ -1,23 +1,16 @@
-// TanStack Query v4 hooks over the resource clients. Mutations invalidate exactly what they change:
-// the lists in the object's namespace and the all-namespaces lists of that kind, and the object itself.
-import {
-  useMutation,
-  useQuery,
-  useQueryClient,
-  type QueryClient,
-  type UseMutationOptions,
-  type UseQueryOptions,
-} from '@tanstack/react-query';
-import type { Write } from '../domain/plan/write';
+// TanStack Query v4 hooks over the resource clients, and the cache's upkeep: after an apply, exactly what the
+// writes changed is read again (the lists in the object's namespace, the all-namespaces lists of that kind, the
+// object itself); Secret data leaves the cache as soon as nothing shows it.
+import { useQuery, type QueryClient, type UseQueryOptions } from '@tanstack/react-query';
+import type { Write, WriteOutcome } from '../domain/plan/write';
 import type { ClusterContext } from './cluster';
 import type { ApiError } from './errors';
 import type { KList, KObject } from './models';
 import { ALL_NAMESPACES, isSecretKey, nsSlot, queryKeys, ROOT, type ListParams } from './queryKeys';
 import { getQueryClient } from './queryClient';
-import type { DeleteOptions, PatchType, ResourceClient, WriteOptions } from './resource';
+import type { ResourceClient } from './resource';
 import { clientFor } from './resources';
 import { checkAccess, type AccessQuestion, type AccessVerdict } from './access';
-import { executeWrite, type ExecuteOptions } from './write';
 
 /** Secret queries leave the cache as soon as no component uses them. */
 export const SECRET_CACHE_TIME = 0;
@@ -51,21 +44,6 @@ export function useList<T extends KObject>(
       return params.all ? client.listAll(cluster, o) : client.list(cluster, o);
     },
     ...secretSafe(client.type, options),
-  });
-}
-
-export function useGet<T extends KObject>(
-  client: ResourceClient<T>,
-  cluster: ClusterContext,
-  args: { namespace?: string; name: string | undefined },
-  options?: QueryOpts<T>,
-) {
-  const ns = nsSlot(client.type.namespaced, args.namespace);
-  return useQuery<T, ApiError, T, readonly unknown[]>({
-    queryKey: queryKeys.object(cluster.name, client.type.resource, ns, args.name ?? ''),
-    queryFn: ({ signal }) => client.get(cluster, args.name as string, { namespace: args.namespace, signal }),
-    ...secretSafe(client.type, options),
-    enabled: !!args.name && (options?.enabled ?? true),
   });
 }
 
@@ -120,75 +98,8 @@ export function removeSecretQueries(qc: QueryClient = getQueryClient(), cluster?
   });
 }
 
-// ---- mutations --------------------------------------------------------------------------------------
+// ---- after an apply ----------------------------------------------------------------------------
 
-type MutOpts<TData, TVars> = Omit<UseMutationOptions<TData, ApiError, TVars>, 'mutationFn'>;
-
-function changedOf(client: ResourceClient<KObject>, cluster: ClusterContext, namespace: string | undefined, name: string, deleted = false): Changed {
-  return { cluster: cluster.name, resource: client.type.resource, namespaced: client.type.namespaced, namespace, name, deleted };
-}
-
-function withInvalidation<TData, TVars>(
-  qc: QueryClient,
-  opts: MutOpts<TData, TVars> | undefined,
-  changed: (vars: TVars) => Changed,
-): MutOpts<TData, TVars> {
-  return {
-    ...opts,
-    onSuccess: async (data, vars, ctx) => {
-      await invalidateChanged(qc, changed(vars));
-      await opts?.onSuccess?.(data, vars, ctx);
-    },
-  };
-}
-
-export function useCreate<T extends KObject>(client: ResourceClient<T>, cluster: ClusterContext, options?: MutOpts<T, { body: T } & WriteOptions>) {
-  const qc = useQueryClient();
-  return useMutation<T, ApiError, { body: T } & WriteOptions>({
-    mutationFn: ({ body, ...o }) => client.create(cluster, body, o),
-    ...withInvalidation(qc, options, (v) =>
-      changedOf(client as ResourceClient<KObject>, cluster, v.namespace ?? v.body.metadata?.namespace, v.body.metadata?.name ?? ''),
-    ),
-  });
-}
-
-export function useReplace<T extends KObject>(client: ResourceClient<T>, cluster: ClusterContext, options?: MutOpts<T, { body: T } & WriteOptions>) {
-  const qc = useQueryClient();
-  return useMutation<T, ApiError, { body: T } & WriteOptions>({
-    mutationFn: ({ body, ...o }) => client.replace(cluster, body, o),
-    ...withInvalidation(qc, options, (v) =>
-      changedOf(client as ResourceClient<KObject>, cluster, v.namespace ?? v.body.metadata?.namespace, v.body.metadata?.name ?? ''),
-    ),
-  });
-}
-
-export interface PatchVars extends WriteOptions {
-  name: string;
-  patch: unknown;
-  patchType: PatchType;
-}
-
-export function usePatch<T extends KObject>(client: ResourceClient<T>, cluster: ClusterContext, options?: MutOpts<T, PatchVars>) {
-  const qc = useQueryClient();
-  return useMutation<T, ApiError, PatchVars>({
-    mutationFn: ({ name, patch, patchType, ...o }) => client.patch(cluster, name, patch, patchType, o),
-    ...withInvalidation(qc, options, (v) => changedOf(client as ResourceClient<KObject>, cluster, v.namespace, v.name)),
-  });
-}
-
-export interface DeleteVars extends DeleteOptions {
-  name: string;
-}
-
-export function useDelete<T extends KObject>(client: ResourceClient<T>, cluster: ClusterContext, options?: MutOpts<unknown, DeleteVars>) {
-  const qc = useQueryClient();
-  return useMutation<unknown, ApiError, DeleteVars>({
-    mutationFn: ({ name, ...o }) => client.delete(cluster, name, o),
-    ...withInvalidation(qc, options, (v) => changedOf(client as ResourceClient<KObject>, cluster, v.namespace, v.name, true)),
-  });
-}
-
-/** What one planned write changes in the cache (undefined for kinds without a client). */
 export function changedByWrite(write: Write, cluster: string): Changed | undefined {
   const client = clientFor(write.apiVersion, write.kind);
   if (!client) return undefined;
@@ -202,16 +113,18 @@ export function changedByWrite(write: Write, cluster: string): Changed | undefin
   };
 }
 
-/** Applies one planned write; invalidates what it changed. A dry run changes nothing and invalidates nothing. */
-export function useExecuteWrite(cluster: ClusterContext, options?: MutOpts<unknown, { write: Write } & ExecuteOptions>) {
-  const qc = useQueryClient();
-  return useMutation<unknown, ApiError, { write: Write } & ExecuteOptions>({
-    mutationFn: ({ write, ...o }) => executeWrite(write, cluster, o),
-    ...options,
-    onSuccess: async (data, vars, ctx) => {
-      const changed = vars.dryRun ? undefined : changedByWrite(vars.write, cluster.name);
-      if (changed) await invalidateChanged(qc, changed);
-      await options?.onSuccess?.(data, vars, ctx);
-    },
-  });
+/**
+ * The one invalidation after a plan was applied (or each retry of it): what every write that was sent changed
+ * (done, or failed: the object may have moved under us). `wholeCluster`: the page also shows state the writes do
+ * not name (pods to restart, warnings derived from other objects), so everything of the cluster is read again.
+ */
+export async function invalidateAfterApply(
+  qc: QueryClient,
+  cluster: string,
+  outcomes: readonly WriteOutcome[],
+  opts: { wholeCluster?: boolean } = {},
+): Promise<void> {
+  if (opts.wholeCluster) return qc.invalidateQueries({ queryKey: queryKeys.cluster(cluster) });
+  const changed = outcomes.filter((o) => o.status !== 'unchanged').map((o) => changedByWrite(o.write, cluster));
+  await Promise.all(changed.map((c) => (c ? invalidateChanged(qc, c) : undefined)));
 }

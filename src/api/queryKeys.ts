@@ -79,12 +79,17 @@ export const queryKeys = {
     /** What the wizard's plan is built from (src/features/wizard/load.ts). */
     wizardCurrent: (cluster: string, registryId: string, params: { projects: readonly string[]; secretName: string; bindDefaultServiceAccount: boolean }) =>
       [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'wizard-current', registryId, clean({ ...params, projects: [...params.projects] })] as const,
-    /** The edit path's starting point: the record and where its pull secrets are (src/features/wizard/prefill.ts). */
-    wizardPrefill: (cluster: string, registryId: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'wizard-prefill', registryId] as const,
+    /** A registry's record and every Secret made from it (src/features/wizard/load.ts fetchRegistryCopies). */
+    registryCopies: (cluster: string, registryId: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'registry-copies', registryId] as const,
+    /** What removing a registry touches, planned (src/features/wizard/RegistryMaintenance.tsx). */
+    registryRemoval: (cluster: string, registryId: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'registry-removal', registryId] as const,
     /**
      * The registries list (records, managed Secrets' metadata, installers, nodes: src/features/registries/data.ts).
      * Under the Secrets lists of all namespaces, so a Secret written anywhere refreshes it (invalidateChanged).
      */
+    /** Our ReverseProxies of a registry after the visit's clean-up of leftovers (src/features/health/sources.ts). */
+    probeObjects: (cluster: string, registryId: string) =>
+      [ROOT, cluster, 'reverseproxies', CLUSTER_SCOPED, 'list', { composite: 'probe-objects', registry: registryId }] as const,
     registryList: (cluster: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'list', { composite: 'registry-list' }] as const,
   },
 };

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Tag } from '@kubed/components';
 import type { Pod, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { ClusterContext } from '../../api/cluster';
-import { queryKeys } from '../../api/queryKeys';
+import { invalidateAfterApply } from '../../api/hooks';
 import { podsNeedingRestart, type BindingNote } from '../../domain/binding';
 import { UNCHANGED } from '../../domain/plan/apply';
 import type { Write } from '../../domain/plan/write';
@@ -216,7 +216,7 @@ export function BindPanel(props: BindPanelProps) {
             execute={executor}
             concurrency={4}
             testId="hc-bind-apply-progress"
-            onFinished={() => void qc.invalidateQueries({ queryKey: queryKeys.cluster(cluster.name) })}
+            onFinished={(outcomes) => void invalidateAfterApply(qc, cluster.name, outcomes, { wholeCluster: true })}
           />
         </div>
       ) : null}

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Button } from '@kubed/components';
 import { useQueryClient } from '@tanstack/react-query';
-import { changedByWrite, invalidateChanged, planExecutor, type ClusterContext } from '../../api';
+import { invalidateAfterApply, planExecutor, type ClusterContext } from '../../api';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { PlanReview } from '../../components/plan/PlanReview';
 import { PreflightSummary, usePreflight } from '../../components/plan/usePreflight';
@@ -26,10 +26,7 @@ export function PlannedWrite({ cluster, writes, onClose, testId }: { cluster: Cl
           execute={execute}
           onFinished={(outcomes) => {
             setDone(true);
-            for (const o of outcomes) {
-              const ch = changedByWrite(o.write, cluster.name);
-              if (ch) void invalidateChanged(qc, ch);
-            }
+            void invalidateAfterApply(qc, cluster.name, outcomes);
           }}
           testId={`${testId}-apply`}
         />

@@ -115,6 +115,8 @@ export async function fetchRegistryPods(cluster: ClusterContext, registryId: str
   return readable(pods.list(cluster, { labelSelector: managedSelector(registryId), signal: o.signal }).then((l) => l.items as Pod[]));
 }
 
+const installerSelector = (registryId: string) => `${managedSelector(registryId)},${COMPONENT_LABEL}=${TRUST_COMPONENT}`;
+
 /**
  * The installer DaemonSet. Only asked for when no installer pod exists: when pods exist, everything the status
  * needs of the DaemonSet (its uid, its tolerations) is on them, which saves a request on every healthy load.
@@ -122,7 +124,7 @@ export async function fetchRegistryPods(cluster: ClusterContext, registryId: str
 export async function fetchInstaller(cluster: ClusterContext, registryId: string, o: Opts = {}): Promise<Readable<DaemonSet | undefined>> {
   return readable(
     daemonSets
-      .list(cluster, { namespace: EXT_NS, labelSelector: `${managedSelector(registryId)},${COMPONENT_LABEL}=${TRUST_COMPONENT}`, signal: o.signal })
+      .list(cluster, { namespace: EXT_NS, labelSelector: installerSelector(registryId), signal: o.signal })
       .then((l) => (l.items as DaemonSet[])[0]),
   );
 }
@@ -197,13 +199,13 @@ function errorText(e: unknown): string {
 export const healthKeys = {
   secrets: (c: string, id: string, ns?: string) => queryKeys.list(c, 'secrets', ns ?? '*', { labelSelector: managedSelector(id) }),
   pods: (c: string, id: string, ns?: string) => queryKeys.list(c, 'pods', ns ?? '*', { labelSelector: managedSelector(id) }),
-  installer: (c: string, id: string) => queryKeys.list(c, 'daemonsets', EXT_NS, { labelSelector: `${managedSelector(id)},trust` }),
+  installer: (c: string, id: string) => queryKeys.list(c, 'daemonsets', EXT_NS, { labelSelector: installerSelector(id) }),
   nodes: (c: string) => queryKeys.list(c, 'nodes', '-', { all: true }),
   serviceAccounts: (c: string, ns?: string) => queryKeys.list(c, 'serviceaccounts', ns ?? '*', { all: true }),
   events: (c: string, ns?: string) => queryKeys.list(c, 'events', ns ?? '*', { fieldSelector: 'reason=Failed' }),
   netpols: (c: string, ns?: string) => queryKeys.list(c, 'networkpolicies', ns ?? '*', { all: true }),
   certs: (c: string, id: string) => queryKeys.list(c, 'certificates', '*', { labelSelector: managedSelector(id) }),
-  probeObjects: (c: string, id: string) => queryKeys.list(c, 'reverseproxies', '-', { labelSelector: `${managedSelector(id)},leftovers` }),
+  probeObjects: (c: string, id: string) => queryKeys.composite.probeObjects(c, id),
   probe: (c: string, id: string, what: string, key: string) => [ROOT, c, 'probe', id, what, key] as const,
 };
 

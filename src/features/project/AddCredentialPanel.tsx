@@ -4,7 +4,7 @@ import { Alert, Button, Card, Tag } from '@kubed/components';
 import type { ServiceAccount } from 'kubernetes-types/core/v1';
 import type { ClusterContext } from '../../api/cluster';
 import { isForbidden } from '../../api/errors';
-import { useList } from '../../api/hooks';
+import { invalidateAfterApply, useList } from '../../api/hooks';
 import { queryKeys } from '../../api/queryKeys';
 import { secrets } from '../../api/resources';
 import { planBinding } from '../../domain/binding';
@@ -229,9 +229,9 @@ export function AddCredentialPanel(props: AddCredentialPanelProps) {
           // Bind only once the Secret is ours: never to a same-named Secret someone else holds.
           stopOnFailure
           testId="hc-add-apply-progress"
-          onFinished={() => {
+          onFinished={(outcomes) => {
             setPassword('');
-            void qc.invalidateQueries({ queryKey: queryKeys.cluster(cluster.name) });
+            void invalidateAfterApply(qc, cluster.name, outcomes, { wholeCluster: true });
           }}
         />
       ) : null}

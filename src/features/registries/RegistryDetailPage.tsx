@@ -2,7 +2,7 @@ import React from 'react';
 import { Button, Card } from '@kubed/components';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router-dom';
-import { queryKeys } from '../../api';
+import { invalidateAfterApply } from '../../api';
 import { clusterContext } from '../../api/cluster';
 import { EmptyState } from '../../components/EmptyState';
 import { PageBanner } from '../../components/PageBanner';
@@ -104,7 +104,7 @@ export function RegistryDetailPage() {
                 registryId={record.id}
                 onClose={() => setMode('none')}
                 onRemoved={() => {
-                  void qc.invalidateQueries({ queryKey: queryKeys.cluster(cluster) });
+                  void invalidateAfterApply(qc, cluster, [], { wholeCluster: true });
                   back();
                 }}
               />

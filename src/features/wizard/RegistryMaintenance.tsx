@@ -2,6 +2,7 @@
 // applies it with the shared ApplyProgress. Usage: <UpdateCredentials cluster={ctx} registryId={id} />,
 // <RemoveRegistry cluster={ctx} registryId={id} onRemoved={...} />.
 import React, { useEffect, useMemo, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Input, InputPassword } from '@kubed/components';
 import type { Secret, ServiceAccount, ConfigMap } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
@@ -10,6 +11,7 @@ import {
   daemonSets,
   unlessNotFound,
   planExecutor,
+  queryKeys,
   removeSecretQueries,
   reverseProxies,
   secrets,
@@ -29,31 +31,49 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
 import { planCredentialRotation, planRegistryRemoval, writeStage } from '../../domain/wizard/plan';
 import { waitForRemoveMode } from './removal';
+import { fetchRegistryCopies } from './load';
 import { removalReducer, type RemovalEvent, type RemovalState } from '../../domain/wizard/removal';
 import { Field, inputStyle } from './ui';
 
-async function readRegistry(cluster: ClusterContext, registryId: string, signal?: AbortSignal) {
-  const rec = await secrets.get(cluster, recordSecretName(registryId), { namespace: DEFAULT_EXTENSION_NAMESPACE, signal });
-  const parsed = parseRegistryRecord(rec);
-  if (!parsed.ok) throw new Error(`registry record ${registryId}: ${parsed.reason}`);
-  const all = (await secrets.listAll(cluster, { labelSelector: managedSelector(registryId), signal })).items as Secret[];
-  return { record: parsed.record, copies: all.filter((s) => !s.metadata?.labels?.[COMPONENT_LABEL]) };
+/** The first value a query delivered: a plan under review (and then applied) never changes under the user. */
+function useFirst<T>(value: T | undefined): T | undefined {
+  const first = useRef<T | undefined>(undefined);
+  if (first.current === undefined && value !== undefined) first.current = value;
+  return first.current;
+}
+
+/** A composite read for the maintenance panels: fresh on every mount, Secret data never kept once unused. */
+const ONCE = { staleTime: Infinity, cacheTime: 0, retry: false, refetchOnWindowFocus: false } as const;
+
+async function loadRemoval(cluster: ClusterContext, registryId: string, signal?: AbortSignal): Promise<RemovalData> {
+  const { record, copies: all } = await fetchRegistryCopies(cluster, registryId, signal);
+  const copies = all.filter((s) => !s.metadata?.labels?.[COMPONENT_LABEL]);
+  const namespaces = [...new Set(copies.map((s) => s.metadata?.namespace ?? ''))].filter(Boolean);
+  const sas = (await Promise.all(namespaces.map((ns) => serviceAccounts.list(cluster, { namespace: ns, signal })))).flatMap((l) => l.items as ServiceAccount[]);
+  const name = trustInstallerName(registryId);
+  const [cm, ds] = await Promise.all([
+    unlessNotFound(configMaps.get(cluster, name, { namespace: record.namespace, signal })) as Promise<ConfigMap | undefined>,
+    unlessNotFound(daemonSets.get(cluster, name, { namespace: record.namespace, signal })) as Promise<DaemonSet | undefined>,
+  ]);
+  const proxies = await reverseProxies.list(cluster, { labelSelector: managedSelector(registryId), signal }).catch(() => ({ items: [] }));
+  const plan = planRegistryRemoval({ record, secrets: copies, serviceAccounts: sas, installer: cm || ds ? { configMap: cm, daemonSet: ds } : undefined, reverseProxies: proxies.items });
+  return { ...plan, namespace: record.namespace };
 }
 
 export function UpdateCredentials({ cluster, registryId, onClose }: { cluster: ClusterContext; registryId: string; onClose?: () => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [data, setData] = useState<{ record: RegistryRecord; copies: Secret[] }>();
-  const [error, setError] = useState<unknown>();
   const [applying, setApplying] = useState(false);
-  useEffect(() => {
-    const ctl = new AbortController();
-    readRegistry(cluster, registryId, ctl.signal).then(setData, (e) => !ctl.signal.aborted && setError(e));
-    return () => {
-      ctl.abort();
-      removeSecretQueries(undefined, cluster.name);
-    };
-  }, [cluster, registryId]);
+  const q = useQuery({
+    queryKey: queryKeys.composite.registryCopies(cluster.name, registryId),
+    queryFn: ({ signal }) => fetchRegistryCopies(cluster, registryId, signal),
+    ...ONCE,
+  });
+  const read = useFirst(q.data);
+  // The pull secrets to rotate (not the record).
+  const data = useMemo(() => read && { record: read.record, copies: read.copies.filter((s) => !s.metadata?.labels?.[COMPONENT_LABEL]) }, [read]);
+  const error = read ? undefined : q.error;
+  useEffect(() => () => removeSecretQueries(undefined, cluster.name), [cluster]);
   const writes: Write[] = useMemo(() => {
     if (!data || !username || !password) return [];
     const a = normalizeRegistryAddress(data.record.address || data.record.serverKey, { allowInsecure: data.record.insecure });
@@ -113,28 +133,16 @@ interface RemovalData {
  * Cancel stops everything not yet sent and nothing further runs.
  */
 export function RemoveRegistry({ cluster, registryId, onRemoved, onClose }: { cluster: ClusterContext; registryId: string; onRemoved?: () => void; onClose?: () => void }) {
-  const [data, setData] = useState<RemovalData>();
-  const [error, setError] = useState<unknown>();
   const [state, setState] = useState<RemovalState>({ kind: 'review' });
   const abort = useRef(new AbortController());
   const executor = useMemo(() => planExecutor(cluster), [cluster]);
-  useEffect(() => {
-    const ctl = new AbortController();
-    (async () => {
-      const { record, copies } = await readRegistry(cluster, registryId, ctl.signal);
-      const namespaces = [...new Set(copies.map((s) => s.metadata?.namespace ?? ''))].filter(Boolean);
-      const sas = (await Promise.all(namespaces.map((ns) => serviceAccounts.list(cluster, { namespace: ns, signal: ctl.signal })))).flatMap((l) => l.items as ServiceAccount[]);
-      const name = trustInstallerName(registryId);
-      const [cm, ds] = await Promise.all([
-        unlessNotFound(configMaps.get(cluster, name, { namespace: record.namespace, signal: ctl.signal })) as Promise<ConfigMap | undefined>,
-        unlessNotFound(daemonSets.get(cluster, name, { namespace: record.namespace, signal: ctl.signal })) as Promise<DaemonSet | undefined>,
-      ]);
-      const proxies = await reverseProxies.list(cluster, { labelSelector: managedSelector(registryId), signal: ctl.signal }).catch(() => ({ items: [] }));
-      const plan = planRegistryRemoval({ record, secrets: copies, serviceAccounts: sas, installer: cm || ds ? { configMap: cm, daemonSet: ds } : undefined, reverseProxies: proxies.items });
-      setData({ ...plan, namespace: record.namespace });
-    })().catch((e) => !ctl.signal.aborted && setError(e));
-    return () => ctl.abort();
-  }, [cluster, registryId]);
+  const q = useQuery({
+    queryKey: queryKeys.composite.registryRemoval(cluster.name, registryId),
+    queryFn: ({ signal }) => loadRemoval(cluster, registryId, signal),
+    ...ONCE,
+  });
+  const data = useFirst(q.data);
+  const error = data ? undefined : q.error;
 
   const shape = { phases: data?.phases.length ?? 0, waitForInstaller: !!data?.waitForInstaller };
   // Every write of every phase dry-run before the first one runs.

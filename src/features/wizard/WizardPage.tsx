@@ -2,7 +2,7 @@ import React, { useCallback, useEffect, useMemo, useReducer, useState } from 're
 import { useNavigate, useParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card } from '@kubed/components';
-import { clusterContext, planExecutor, removeSecretQueries, invalidateChanged, changedByWrite } from '../../api';
+import { clusterContext, invalidateAfterApply, planExecutor, removeSecretQueries } from '../../api';
 import type { WriteOutcome } from '../../domain/plan/write';
 import { tr } from '../../i18n/t';
 import { PageBanner } from '../../components/PageBanner';
@@ -98,11 +98,7 @@ export function WizardPage() {
   const onFinished = useCallback(
     (out: WriteOutcome[]) => {
       setOutcomes(out);
-      for (const o of out) {
-        if (o.status !== 'done') continue;
-        const c = changedByWrite(o.write, ctx.name);
-        if (c) void invalidateChanged(qc, c);
-      }
+      void invalidateAfterApply(qc, ctx.name, out);
     },
     [qc, ctx.name],
   );

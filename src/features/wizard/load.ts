@@ -5,7 +5,7 @@ import type { ConfigMap } from 'kubernetes-types/core/v1';
 import { useQuery } from '@tanstack/react-query';
 import { configMaps, daemonSets, isForbidden, namespaces, nodes, queryKeys, secrets, serviceAccounts, unlessNotFound, type ClusterContext } from '../../api';
 import { managedSelector } from '../../domain/plan/labels';
-import { DEFAULT_EXTENSION_NAMESPACE, recordSecretName } from '../../domain/record';
+import { DEFAULT_EXTENSION_NAMESPACE, parseRegistryRecord, recordSecretName, type RegistryRecord } from '../../domain/record';
 import { nodeRuntime, SETTINGS_CONFIGMAP, SETTINGS_INSTALLER_IMAGE, trustInstallerName } from '../../domain/trust';
 import type { CurrentObjects } from '../../domain/wizard/plan';
 
@@ -88,4 +88,13 @@ export function useWizardCurrent(cluster: ClusterContext, input: Omit<LoadInput,
     staleTime: 0,
     retry: false,
   });
+}
+
+/** The registry's record and every Secret labelled with the registry (its pull secrets and the record itself). */
+export async function fetchRegistryCopies(cluster: ClusterContext, registryId: string, signal?: AbortSignal): Promise<{ record: RegistryRecord; copies: Secret[] }> {
+  const rec = await secrets.get(cluster, recordSecretName(registryId), { namespace: DEFAULT_EXTENSION_NAMESPACE, signal });
+  const parsed = parseRegistryRecord(rec);
+  if (!parsed.ok) throw new Error(`registry record ${registryId}: ${parsed.reason}`);
+  const copies = (await secrets.listAll(cluster, { labelSelector: managedSelector(registryId), signal })).items as Secret[];
+  return { record: parsed.record, copies };
 }
