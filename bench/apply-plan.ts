@@ -10,7 +10,6 @@
 // The plan is the wizard's (src/domain/wizard/plan.ts buildWizardPlan), read with a constant number of list
 // requests, and applied the way the wizard applies it (src/domain/plan/apply.ts applyStaged, which ApplyProgress
 // runs: stages by writeStage, applyPlan per stage, planExecutor). Timings are ratios within one run: machines here are noisy.
-import fs from 'node:fs';
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -309,9 +308,9 @@ let seq: RunResult;
 // (b) bounded, then idempotence and the list page, on another fresh stand-in.
 let bounded: RunResult;
 let loader = { requests: 0, ms: 0, samePlan: false };
-let replan = { writes: -1, requests: 0, mix: '' };
+let replan: { writes: number; requests: number; mix: string };
 let reapply: { summary: ReturnType<typeof summarizeOutcomes>; changed: string[]; requests: number; ms: number; failed: string[] };
-let list = { requests: -1, projects: -1 };
+let list: { requests: number; projects: number };
 {
   const lab = await startLab();
   try {

@@ -1,5 +1,5 @@
 // `npm test`: the whole suite, in the order that fails fastest, with one lab for everything that needs one.
-//   1. typecheck (src, lab, e2e)                 5. Vitest "unit" (src, tests; the Helm test uses step 4's helm)
+//   1. typecheck (src, lab, e2e) and ESLint      5. Vitest "unit" (src, tests; the Helm test uses step 4's helm)
 //   2. vite build                                6. the lab: real Kubernetes, nodes, KubeSphere gateway, registries, console
 //   3. Go: vet and test lab/cluster              7. Vitest "lab" (lab/**/*.test.ts) and 8. Playwright e2e, on that lab
 //   4. the lab's Go binaries (cached build)
@@ -36,6 +36,7 @@ async function main(): Promise<number> {
 
   // Static checks and unit tests: stop here when they fail, before the minutes the lab costs.
   await step('typecheck', 'npm', ['run', '--silent', 'typecheck']);
+  await step('lint (ESLint)', 'npm', ['run', '--silent', 'lint']);
   await step('build', 'npm', ['run', '--silent', 'build']);
   await step('bundle size (gzip budget, scripts/bundle-size.ts)', 'npm', ['run', '--silent', 'size']);
   await step('Go: vet and test (lab/cluster)', 'sh', ['-c', 'go vet ./... && go test ./...'], { cwd: join(root, 'lab', 'cluster') });

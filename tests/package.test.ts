@@ -2,7 +2,7 @@
 // ks-core config/ks-core/templates/extension-categories.yaml), and npm run package writes the installable folder
 // and archive. tests/helm.test.ts renders them with the real Helm.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

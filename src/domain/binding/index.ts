@@ -107,10 +107,6 @@ function get(obj: unknown, path: string[]): unknown {
   return cur;
 }
 
-function nest(path: string[], leaf: unknown): AnyObj {
-  return path.reduceRight<unknown>((acc, key) => ({ [key]: acc }), leaf) as AnyObj;
-}
-
 function pointer(path: string[]): string {
   return path.map((p) => `/${escapePointerToken(p)}`).join('');
 }

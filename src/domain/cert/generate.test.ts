@@ -82,7 +82,7 @@ describe('generateRegistryCertificates', () => {
 
     const v6 = await generateRegistryCertificates({ host: '[::1]:5443', keyAlgorithm: 'ECDSA-P256' });
     expect(v6.ipAddresses).toEqual(['::1']);
-    expect(v6.harborYmlSnippet).toMatch(/^hostname: "::1"\nhttps:\n  port: 5443\n/);
+    expect(v6.harborYmlSnippet).toMatch(/^hostname: "::1"\nhttps:\n {2}port: 5443\n/);
     expect(inspectCertificate(v6.serverCertPem + v6.caCertPem, { host: '[::1]:5443' }).findings).toEqual([]);
   }, 60_000);
 

@@ -17,7 +17,6 @@ function needsQuotes(s: string): boolean {
   if (/^[-?:,[\]{}#&*!|>'"%@`\s]/.test(s)) return true;
   if (/\s$/.test(s) || /:(\s|$)/.test(s) || /\s#/.test(s)) return true;
   // Control characters, line breaks, and non-printables are only safe escaped.
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(s)) return true;
   return false;
 }
@@ -29,7 +28,6 @@ function quote(s: string): string {
 
 function canBlock(s: string): boolean {
   // Literal blocks keep text as is; they cannot hold CR, other control characters, or trailing spaces on the last line.
-  // eslint-disable-next-line no-control-regex
   return s.includes('\n') && !/[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(s) && s.trim() !== '';
 }
 

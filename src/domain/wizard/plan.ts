@@ -4,7 +4,7 @@
 import type { ConfigMap, Namespace, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { Write } from '../plan/write';
-import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../plan/labels';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../plan/labels';
 import { deepClone } from '../plan/jsonpatch';
 import { LAST_APPLIED_ANNOTATION, withoutLastApplied } from '../plan/secrets';
 import {
@@ -13,7 +13,6 @@ import {
   DOCKER_CONFIG_JSON_KEY,
   DOCKER_CONFIG_JSON_TYPE,
   base64ToUtf8,
-  utf8ToBase64,
 } from '../dockerconfig';
 import { isPublicRegistryHost, normalizeRegistryAddress, type RegistryAddress } from '../registry';
 import { canonicalCaPem, inspectCertificate } from '../cert';
@@ -27,7 +26,6 @@ import {
   recordSecretName,
   registryIdFromServerKey,
   DEFAULT_EXTENSION_NAMESPACE,
-  COMPONENT_LABEL,
   RECORD_COMPONENT,
   RECORD_ANNOTATIONS,
   type RegistryKind,

@@ -28,7 +28,7 @@ import {
   type ReverseProxy,
 } from '../../api';
 import { normalizeRegistryAddress } from '../../domain/registry';
-import { carriesCredential, type ProbeAnswer, type ProbePathTag } from '../../domain/registry/probe';
+import { carriesCredential, type ProbePathTag } from '../../domain/registry/probe';
 import { managedSelector, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
 import {
   COMPONENT_LABEL,

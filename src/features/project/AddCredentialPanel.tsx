@@ -5,7 +5,6 @@ import type { ServiceAccount } from 'kubernetes-types/core/v1';
 import type { ClusterContext } from '../../api/cluster';
 import { isForbidden } from '../../api/errors';
 import { invalidateAfterApply, useList } from '../../api/hooks';
-import { queryKeys } from '../../api/queryKeys';
 import { secrets } from '../../api/resources';
 import { planBinding } from '../../domain/binding';
 import { buildPullSecret, isRobotAccount, validateCredential } from '../../domain/dockerconfig';

@@ -133,7 +133,6 @@ export function usePullTest() {
       setState((s) => ({ ...s, phase: 'running' }));
       let podList: Pod[] = [];
       let evs: Event[] = [];
-      let final = false;
       const prefix = `${PULL_TEST_PREFIX}${runId}`;
       while (!ac.signal.aborted) {
         try {
@@ -149,7 +148,7 @@ export function usePullTest() {
         const timedOut = Date.now() - startedAt > (deadline + 10) * 1000;
         const outcomes = outcomesOf(podList, evs, timedOut);
         const settled = podList.length >= writes.length && outcomes.every((o) => o.result.state !== 'pending');
-        final = settled || timedOut;
+        const final = settled || timedOut;
         setState((s) => ({ ...s, pods: podList, events: evs, outcomes }));
         if (final) break;
         await sleep(POLL_MS, ac.signal);

@@ -4,7 +4,7 @@
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Input, InputPassword } from '@kubed/components';
-import type { Secret, ServiceAccount, ConfigMap } from 'kubernetes-types/core/v1';
+import type { ServiceAccount, ConfigMap } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import {
   configMaps,
@@ -14,14 +14,13 @@ import {
   queryKeys,
   removeSecretQueries,
   reverseProxies,
-  secrets,
   serviceAccounts,
   type ClusterContext,
 } from '../../api';
 import { managedSelector } from '../../domain/plan/labels';
 import type { Write } from '../../domain/plan/write';
 import { normalizeRegistryAddress } from '../../domain/registry';
-import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, parseRegistryRecord, recordSecretName, type RegistryRecord } from '../../domain/record';
+import { COMPONENT_LABEL } from '../../domain/record';
 import { trustInstallerName } from '../../domain/trust';
 import { tr } from '../../i18n/t';
 import { PlanReview } from '../../components/plan/PlanReview';

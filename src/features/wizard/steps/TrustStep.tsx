@@ -61,8 +61,7 @@ function RuntimeInstructions({ r }: { r: ManualRuntimeInstructions }) {
 
 export function TrustStep({ state, dispatch, cluster }: StepProps) {
   const nodeList = useList(nodesClient, cluster, { all: true });
-  const items = (nodeList.data?.items ?? []) as Node[];
-  const runtimes = useMemo(() => items.map((n) => ({ node: n.metadata?.name ?? '', ...nodeRuntime(n) })), [items]);
+  const runtimes = useMemo(() => ((nodeList.data?.items ?? []) as Node[]).map((n) => ({ node: n.metadata?.name ?? '', ...nodeRuntime(n) })), [nodeList.data]);
   const addr = parseAddress(state);
   if (state.caChoice === 'public') {
     return (
@@ -100,7 +99,7 @@ export function TrustStep({ state, dispatch, cluster }: StepProps) {
         description={tr('HARBOR_CONNECT_TRUST_MODE_MANUAL_DESC')}
         testId="hc-trust-manual"
       />
-      <Section title={tr('HARBOR_CONNECT_WIZARD_TRUST_NODES', { count: items.length })}>
+      <Section title={tr('HARBOR_CONNECT_WIZARD_TRUST_NODES', { count: runtimes.length })}>
         {nodeList.isLoading ? <Spinner /> : null}
         {nodeList.isError ? <ErrorAlert error={nodeList.error} /> : null}
         <div style={{ border: '1px solid #e3e9ef', borderRadius: 4 }} data-testid="hc-trust-nodes">
