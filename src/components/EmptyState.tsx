@@ -1,6 +1,7 @@
 import React from 'react';
 import { Button, Card, Empty } from '@kubed/components';
 import { Docker } from '@kubed/icons';
+import { colors } from './theme';
 
 export interface EmptyStateProps {
   title: string;
@@ -24,7 +25,7 @@ export function EmptyState(props: EmptyStateProps) {
               {props.actionLabel}
             </Button>
             {props.actionDisabled && props.actionHint ? (
-              <div style={{ marginTop: 8, color: '#79879c', fontSize: 12 }}>{props.actionHint}</div>
+              <div style={{ marginTop: 8, color: colors.muted, fontSize: 12 }}>{props.actionHint}</div>
             ) : null}
           </div>
         ) : null}

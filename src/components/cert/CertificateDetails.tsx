@@ -2,11 +2,12 @@ import React from 'react';
 import { Tag } from '@kubed/components';
 import { CERT_DETAIL_LABEL_KEYS, findingMessageKeys, type CertificateInfo, type Finding, type InspectionResult } from '../../domain/cert';
 import { tr } from '../../i18n/t';
+import { colors } from '../theme';
 
 const SEVERITY_STYLE: Record<Finding['severity'], { border: string; bg: string; color: string }> = {
-  error: { border: '#ca2621', bg: '#fff1f0', color: '#ca2621' },
-  warning: { border: '#f5a623', bg: '#fffbf0', color: '#b86e00' },
-  info: { border: '#329dce', bg: '#f0f8fc', color: '#1c6d91' },
+  error: { border: colors.error, bg: colors.errorBg, color: colors.error },
+  warning: { border: colors.warning, bg: colors.warningBg, color: colors.warningText },
+  info: { border: colors.info, bg: colors.infoBg, color: colors.infoText },
 };
 
 function keyText(c: CertificateInfo): string {
@@ -18,7 +19,7 @@ function keyText(c: CertificateInfo): string {
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div style={{ display: 'flex', padding: '4px 0', fontSize: 12 }}>
-      <div style={{ width: 180, color: '#79879c', flexShrink: 0 }}>{label}</div>
+      <div style={{ width: 180, color: colors.muted, flexShrink: 0 }}>{label}</div>
       <div style={{ wordBreak: 'break-all' }}>{children}</div>
     </div>
   );
@@ -27,7 +28,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 export function FindingList({ findings }: { findings: Finding[] }) {
   if (!findings.length) {
     return (
-      <div style={{ color: '#55bc8a', padding: '8px 0' }} data-testid="hc-cert-no-problems">
+      <div style={{ color: colors.success, padding: '8px 0' }} data-testid="hc-cert-no-problems">
         {tr('HARBOR_CONNECT_CERT_NO_PROBLEMS')}
       </div>
     );
@@ -62,7 +63,7 @@ export function CertificateCard({ cert, index, server }: { cert: CertificateInfo
   const yes = (b: boolean) => tr(b ? 'HARBOR_CONNECT_CERT_YES' : 'HARBOR_CONNECT_CERT_NO');
   const sans = [...cert.dnsNames, ...cert.ipAddresses];
   return (
-    <div style={{ border: '1px solid #e3e9ef', borderRadius: 4, padding: 12, marginBottom: 8 }} data-testid="hc-cert-card">
+    <div style={{ border: `1px solid ${colors.border}`, borderRadius: 4, padding: 12, marginBottom: 8 }} data-testid="hc-cert-card">
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', marginBottom: 6 }}>
         <span style={{ fontWeight: 600 }}>{tr('HARBOR_CONNECT_CERT_CERTIFICATE_INDEX', { index: index + 1 })}</span>
         <Tag color={cert.isCA ? 'secondary' : 'default'}>

@@ -1,6 +1,7 @@
 import React, { useRef, useState } from 'react';
 import { Button, Textarea } from '@kubed/components';
 import { tr } from '../../i18n/t';
+import { colors } from '../theme';
 
 /** DER bytes as a PEM CERTIFICATE block (inspection accepts both; the record stores PEM). */
 export function derToPem(bytes: Uint8Array): string {
@@ -57,8 +58,8 @@ export function CertificateInput({ value, fileName, onChange }: CertificateInput
         }}
         onClick={() => inputRef.current?.click()}
         style={{
-          border: `1px dashed ${over ? '#55bc8a' : '#abb4be'}`,
-          background: over ? '#f1faf5' : '#f9fbfd',
+          border: `1px dashed ${over ? colors.success : colors.faint}`,
+          background: over ? colors.successBg : colors.panelBg,
           borderRadius: 4,
           padding: 20,
           textAlign: 'center',
@@ -67,7 +68,7 @@ export function CertificateInput({ value, fileName, onChange }: CertificateInput
         }}
       >
         <div style={{ fontWeight: 600 }}>{tr('HARBOR_CONNECT_WIZARD_CERT_DROP')}</div>
-        <div style={{ color: '#79879c', fontSize: 12, marginTop: 4 }}>{tr('HARBOR_CONNECT_WIZARD_CERT_DROP_HINT')}</div>
+        <div style={{ color: colors.muted, fontSize: 12, marginTop: 4 }}>{tr('HARBOR_CONNECT_WIZARD_CERT_DROP_HINT')}</div>
         {fileName ? (
           <div style={{ marginTop: 8 }} data-testid="hc-cert-filename">
             {tr('HARBOR_CONNECT_WIZARD_CERT_FILE', { name: fileName })}
@@ -85,7 +86,7 @@ export function CertificateInput({ value, fileName, onChange }: CertificateInput
           }}
         />
       </div>
-      {readError ? <div style={{ color: '#ca2621' }}>{readError}</div> : null}
+      {readError ? <div style={{ color: colors.error }}>{readError}</div> : null}
       <div style={{ marginBottom: 4, fontWeight: 600 }}>{tr('HARBOR_CONNECT_WIZARD_CERT_PASTE')}</div>
       <Textarea
         value={value}

@@ -8,6 +8,7 @@ import {
 } from '../../domain/cert';
 import { tr } from '../../i18n/t';
 import { downloadText } from '../plan/download';
+import { colors } from '../theme';
 
 export interface GenerateCertificateProps {
   host: string;
@@ -57,9 +58,9 @@ export function GenerateCertificate({ host, onUseCa }: GenerateCertificateProps)
   };
 
   return (
-    <div data-testid="hc-cert-generate" style={{ border: '1px solid #e3e9ef', borderRadius: 4, padding: 12 }}>
+    <div data-testid="hc-cert-generate" style={{ border: `1px solid ${colors.border}`, borderRadius: 4, padding: 12 }}>
       <div style={{ fontWeight: 600, marginBottom: 4 }}>{tr('HARBOR_CONNECT_CERT_GENERATE_TITLE')}</div>
-      <div style={{ fontSize: 12, color: '#79879c', marginBottom: 8 }}>{tr('HARBOR_CONNECT_CERT_GENERATE_DESC')}</div>
+      <div style={{ fontSize: 12, color: colors.muted, marginBottom: 8 }}>{tr('HARBOR_CONNECT_CERT_GENERATE_DESC')}</div>
       <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap', alignItems: 'flex-end' }}>
         <label style={{ flex: 1, minWidth: 240 }}>
           <div style={{ fontSize: 12, marginBottom: 4 }}>{tr('HARBOR_CONNECT_CERT_GENERATE_EXTRA_NAMES')}</div>
@@ -103,7 +104,7 @@ export function GenerateCertificate({ host, onUseCa }: GenerateCertificateProps)
               {tr('HARBOR_CONNECT_WIZARD_GENERATE_USE')}
             </Button>
           </div>
-          <div style={{ fontSize: 12, color: '#79879c', marginTop: 4 }}>{tr('HARBOR_CONNECT_WIZARD_GENERATE_KEY_ONCE')}</div>
+          <div style={{ fontSize: 12, color: colors.muted, marginTop: 4 }}>{tr('HARBOR_CONNECT_WIZARD_GENERATE_KEY_ONCE')}</div>
         </div>
       ) : null}
     </div>

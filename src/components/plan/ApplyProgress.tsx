@@ -4,6 +4,7 @@ import type { Write, WriteOutcome } from '../../domain/plan/write';
 import { applyStaged, SkippedWriteError, summarizeOutcomes, type WriteExecutor } from '../../domain/plan';
 import { errorMessage, isConflict, isNetworkError, isTimeout } from '../../api/errors';
 import { tr } from '../../i18n/t';
+import { colors } from '../theme';
 
 export interface ApplyProgressProps {
   writes: readonly Write[];
@@ -78,11 +79,11 @@ export function ApplyProgress({ writes, execute, stage = () => 0, concurrency = 
       <div style={{ marginBottom: 12, fontWeight: 600 }} data-testid="hc-apply-summary">
         {tr('HARBOR_CONNECT_WIZARD_APPLY_SUMMARY', { done: sum.done, unchanged: sum.unchanged, failed: sum.failed, total: writes.length })}
       </div>
-      <div style={{ border: '1px solid #e3e9ef', borderRadius: 4 }}>
+      <div style={{ border: `1px solid ${colors.border}`, borderRadius: 4 }}>
         {slots.map((s, i) => (
           <div
             key={i}
-            style={{ padding: '8px 12px', borderTop: i ? '1px solid #e3e9ef' : undefined }}
+            style={{ padding: '8px 12px', borderTop: i ? `1px solid ${colors.border}` : undefined }}
             data-testid="hc-apply-row"
             data-status={s.status}
           >
@@ -93,7 +94,7 @@ export function ApplyProgress({ writes, execute, stage = () => 0, concurrency = 
               <span style={{ fontFamily: 'Monaco, Menlo, monospace', fontSize: 12 }}>{target(s.write)}</span>
             </div>
             {s.status === 'failed' ? (
-              <div style={{ color: '#ca2621', fontSize: 12, marginTop: 4 }} data-testid="hc-apply-error">
+              <div style={{ color: colors.error, fontSize: 12, marginTop: 4 }} data-testid="hc-apply-error">
                 {s.error instanceof SkippedWriteError ? tr('HARBOR_CONNECT_WIZARD_APPLY_SKIPPED') : errorMessage(s.error, tr)}
                 {isConflict(s.error) ? ` ${tr('HARBOR_CONNECT_WIZARD_APPLY_CONFLICT_HINT')}` : ''}
               </div>

@@ -6,6 +6,7 @@ import { tr } from '../../i18n/t';
 import { downloadText, copyText } from './download';
 import type { AccessVerdict } from '../../api/access';
 import { verdictText } from './usePreflight';
+import { colors } from '../theme';
 
 export interface PlanReviewProps {
   writes: readonly Write[];
@@ -26,8 +27,8 @@ const ACTION_COLOR: Record<Write['action'], string> = {
 };
 
 export const codeStyle: React.CSSProperties = {
-  background: '#242e42',
-  color: '#e3e9ef',
+  background: colors.text,
+  color: colors.border,
   fontFamily: 'Monaco, Menlo, Consolas, monospace',
   fontSize: 12,
   lineHeight: '18px',
@@ -56,7 +57,7 @@ export function PlanReview({ writes, mask, fileName = 'harbor-connect-plan.yaml'
 
   if (writes.length === 0) {
     return (
-      <div data-testid={testId} style={{ padding: 16, color: '#55bc8a' }}>
+      <div data-testid={testId} style={{ padding: 16, color: colors.success }}>
         <span data-testid="hc-plan-empty">{tr('HARBOR_CONNECT_WIZARD_PLAN_EMPTY')}</span>
       </div>
     );
@@ -85,15 +86,15 @@ export function PlanReview({ writes, mask, fileName = 'harbor-connect-plan.yaml'
           {tr('HARBOR_CONNECT_WIZARD_PLAN_DOWNLOAD')}
         </Button>
       </div>
-      {!reveal ? <div style={{ fontSize: 12, color: '#79879c', marginBottom: 8 }}>{tr('HARBOR_CONNECT_WIZARD_PLAN_MASKED_NOTE')}</div> : null}
-      <div style={{ border: '1px solid #e3e9ef', borderRadius: 4 }}>
+      {!reveal ? <div style={{ fontSize: 12, color: colors.muted, marginBottom: 8 }}>{tr('HARBOR_CONNECT_WIZARD_PLAN_MASKED_NOTE')}</div> : null}
+      <div style={{ border: `1px solid ${colors.border}`, borderRadius: 4 }}>
         {writes.map((w, i) => {
           const s = shown(w);
           const text = view === 'yaml' ? writeToYamlDocument(s, { reveal: true }) : writeToKubectl(s, { reveal: true });
           return (
             <div
               key={`${w.action}-${w.kind}-${target(w)}-${i}`}
-              style={{ borderTop: i ? '1px solid #e3e9ef' : undefined }}
+              style={{ borderTop: i ? `1px solid ${colors.border}` : undefined }}
               data-testid="hc-plan-write"
               data-verdict={verdicts?.[i] ? (verdicts[i]!.allowed ? 'allowed' : 'denied') : undefined}
             >
@@ -104,7 +105,7 @@ export function PlanReview({ writes, mask, fileName = 'harbor-connect-plan.yaml'
                 <Tag color={ACTION_COLOR[w.action]}>{tr(`HARBOR_CONNECT_WIZARD_ACTION_${w.action.toUpperCase()}`)}</Tag>
                 <span style={{ fontWeight: 600 }}>{w.kind}</span>
                 <span style={{ fontFamily: 'Monaco, Menlo, monospace', fontSize: 12 }}>{target(w)}</span>
-                <span style={{ flex: 1, color: '#79879c', fontSize: 12 }}>{w.reason ? tr(w.reason.key, w.reason.params) : ''}</span>
+                <span style={{ flex: 1, color: colors.muted, fontSize: 12 }}>{w.reason ? tr(w.reason.key, w.reason.params) : ''}</span>
                 {verdicts?.[i] && !verdicts[i]!.allowed ? (
                   <Tag color="error" title={verdictText(verdicts[i]!)}>
                     {tr('HARBOR_CONNECT_PREFLIGHT_ROW_DENIED')}
@@ -115,7 +116,7 @@ export function PlanReview({ writes, mask, fileName = 'harbor-connect-plan.yaml'
                     {tr(`HARBOR_CONNECT_WIZARD_EFFECT_${e.toUpperCase().replace(/-/g, '_')}`)}
                   </Tag>
                 ))}
-                <span style={{ color: '#79879c' }}>{open[i] ? '▾' : '▸'}</span>
+                <span style={{ color: colors.muted }}>{open[i] ? '▾' : '▸'}</span>
               </div>
               {open[i] ? (
                 <div style={{ padding: '0 12px 12px' }}>

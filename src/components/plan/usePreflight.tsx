@@ -6,6 +6,7 @@ import { Alert } from '@kubed/components';
 import { ApiError, errorMessage, preflightWrites, type AccessVerdict, type ClusterContext, type PreflightResult } from '../../api';
 import type { Write } from '../../domain/plan/write';
 import { tr } from '../../i18n/t';
+import { colors } from '../theme';
 
 export interface Preflight {
   state: 'idle' | 'checking' | 'done' | 'error';
@@ -63,7 +64,7 @@ export function PreflightSummary({ preflight }: { preflight: Preflight }) {
   if (preflight.state === 'idle') return null;
   if (preflight.state === 'checking') {
     return (
-      <div style={{ color: '#79879c', fontSize: 12, margin: '8px 0' }} data-testid="hc-preflight" data-state="checking">
+      <div style={{ color: colors.muted, fontSize: 12, margin: '8px 0' }} data-testid="hc-preflight" data-state="checking">
         {tr('HARBOR_CONNECT_PREFLIGHT_CHECKING')}
       </div>
     );
@@ -77,7 +78,7 @@ export function PreflightSummary({ preflight }: { preflight: Preflight }) {
   }
   if (preflight.ok) {
     return (
-      <div style={{ color: '#55bc8a', fontSize: 12, margin: '8px 0' }} data-testid="hc-preflight" data-state="allowed">
+      <div style={{ color: colors.success, fontSize: 12, margin: '8px 0' }} data-testid="hc-preflight" data-state="allowed">
         {tr('HARBOR_CONNECT_PREFLIGHT_ALLOWED', { count: preflight.verdicts?.length ?? 0 })}
       </div>
     );

@@ -17,6 +17,7 @@ import { CHECK_FOR_KIND, type ProjectPermissions } from './permissions';
 import { PlanPreview, type PreviewItem } from './PlanPreview';
 import type { WorkloadItem } from './useProjectData';
 import { WarningList } from './WarningList';
+import { colors } from '../../components/theme';
 
 export interface BindPanelProps {
   cluster: ClusterContext;
@@ -35,7 +36,7 @@ export interface BindPanelProps {
 }
 
 const key = (t: BindTarget) => `${t.kind}/${t.name}`;
-const selectStyle: React.CSSProperties = { height: 32, minWidth: 260, border: '1px solid #ccd3db', borderRadius: 4, padding: '0 8px', background: '#fff' };
+const selectStyle: React.CSSProperties = { height: 32, minWidth: 260, border: `1px solid ${colors.borderStrong}`, borderRadius: 4, padding: '0 8px', background: colors.white };
 
 function noteText(n: BindingNote): string {
   return tr(`HARBOR_CONNECT_BINDING_NOTE_${n.code.toUpperCase().replace(/-/g, '_')}`, { secret: '', ...(n.params ?? {}) });
@@ -106,7 +107,7 @@ export function BindPanel(props: BindPanelProps) {
       {step === 'edit' ? (
         <div>
           <label style={{ display: 'block', marginBottom: 12 }}>
-            <div style={{ color: '#79879c', fontSize: 12, marginBottom: 4 }}>{tr('HARBOR_CONNECT_PROJECT_PULL_SECRET')}</div>
+            <div style={{ color: colors.muted, fontSize: 12, marginBottom: 4 }}>{tr('HARBOR_CONNECT_PROJECT_PULL_SECRET')}</div>
             <select value={secret} onChange={(e) => setSecret(e.target.value)} style={selectStyle} data-testid="hc-bind-secret">
               {props.secretOptions.length === 0 ? <option value="">{tr('HARBOR_CONNECT_PROJECT_NO_SECRETS')}</option> : null}
               {props.secretOptions.map((n) => (
@@ -116,14 +117,14 @@ export function BindPanel(props: BindPanelProps) {
               ))}
             </select>
           </label>
-          <div style={{ color: '#79879c', fontSize: 12, marginBottom: 4 }}>{tr('HARBOR_CONNECT_PROJECT_TARGETS')}</div>
-          <div style={{ maxHeight: 260, overflow: 'auto', border: '1px solid #e3e9ef', borderRadius: 4, padding: 8 }}>
+          <div style={{ color: colors.muted, fontSize: 12, marginBottom: 4 }}>{tr('HARBOR_CONNECT_PROJECT_TARGETS')}</div>
+          <div style={{ maxHeight: 260, overflow: 'auto', border: `1px solid ${colors.border}`, borderRadius: 4, padding: 8 }}>
             {all.map((t) => {
               const reason = deniedFor(t);
               return (
                 <label
                   key={key(t)}
-                  style={{ display: 'flex', gap: 8, alignItems: 'center', padding: '3px 0', color: reason ? '#abb4be' : undefined }}
+                  style={{ display: 'flex', gap: 8, alignItems: 'center', padding: '3px 0', color: reason ? colors.faint : undefined }}
                   title={reason}
                 >
                   <input
@@ -135,7 +136,7 @@ export function BindPanel(props: BindPanelProps) {
                   />
                   <Tag>{t.kind}</Tag>
                   <span>{t.name}</span>
-                  <span style={{ color: '#79879c', fontSize: 12 }}>{currentPullSecrets(t.obj, t.kind).join(', ')}</span>
+                  <span style={{ color: colors.muted, fontSize: 12 }}>{currentPullSecrets(t.obj, t.kind).join(', ')}</span>
                 </label>
               );
             })}
@@ -180,13 +181,13 @@ export function BindPanel(props: BindPanelProps) {
           ) : null}
           {items.length ? <PlanPreview items={items} /> : <div data-testid="hc-bind-nothing">{tr('HARBOR_CONNECT_PROJECT_NOTHING_TO_DO')}</div>}
           {rolls ? (
-            <label style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 12, color: '#f5a623' }}>
+            <label style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 12, color: colors.warning }}>
               <input type="checkbox" checked={acceptRoll} onChange={(e) => setAcceptRoll(e.target.checked)} data-testid="hc-bind-accept-roll" />
               {tr('HARBOR_CONNECT_PROJECT_ACCEPT_ROLL')}
             </label>
           ) : null}
           {denied.length ? (
-            <div style={{ color: '#ca2621', marginTop: 8 }} data-testid="hc-bind-denied">
+            <div style={{ color: colors.error, marginTop: 8 }} data-testid="hc-bind-denied">
               {denied[0]}
             </div>
           ) : null}

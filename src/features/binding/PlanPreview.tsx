@@ -3,6 +3,7 @@ import { Tag } from '@kubed/components';
 import type { Write } from '../../domain/plan/write';
 import { PlanReview, codeStyle } from '../../components/plan/PlanReview';
 import { tr } from '../../i18n/t';
+import { colors } from '../../components/theme';
 
 export interface PreviewItem {
   write: Write;
@@ -21,7 +22,7 @@ export function PlanPreview({ items, testId = 'hc-binding-preview' }: { items: P
     <div data-testid={testId}>
       {items.map((it, i) =>
         it.write.action === 'patch' || it.write.action === 'replace' ? (
-          <div key={i} data-testid="hc-binding-change" style={{ padding: '8px 0', borderBottom: '1px dashed #e3e9ef' }}>
+          <div key={i} data-testid="hc-binding-change" style={{ padding: '8px 0', borderBottom: `1px dashed ${colors.border}` }}>
             <div style={{ display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}>
               <Tag color="secondary">{`${it.write.kind}/${it.write.name}`}</Tag>
               <span>{it.write.reason ? tr(it.write.reason.key, it.write.reason.params) : ''}</span>
@@ -31,9 +32,9 @@ export function PlanPreview({ items, testId = 'hc-binding-preview' }: { items: P
             </div>
             {it.after ? (
               <div style={{ marginTop: 6, fontSize: 12 }} data-testid="hc-binding-result-list">
-                <span style={{ color: '#79879c' }}>{tr('HARBOR_CONNECT_PROJECT_LIST_BEFORE')} </span>
+                <span style={{ color: colors.muted }}>{tr('HARBOR_CONNECT_PROJECT_LIST_BEFORE')} </span>
                 <span style={{ fontFamily: 'Monaco, Menlo, Consolas, monospace', fontSize: 12 }}>{(it.before ?? []).join(', ') || '—'}</span>
-                <span style={{ color: '#79879c', marginLeft: 12 }}>{tr('HARBOR_CONNECT_PROJECT_LIST_AFTER')} </span>
+                <span style={{ color: colors.muted, marginLeft: 12 }}>{tr('HARBOR_CONNECT_PROJECT_LIST_AFTER')} </span>
                 <span style={{ fontFamily: 'Monaco, Menlo, Consolas, monospace', fontSize: 12 }} data-testid="hc-binding-after">{it.after.join(', ') || '—'}</span>
               </div>
             ) : null}

@@ -24,6 +24,7 @@ import {
 import { PlannedWrite } from './PlannedWrite';
 import { EXT_NS } from './sources';
 import { useHealth } from './useHealth';
+import { colors } from '../../components/theme';
 
 export interface HealthPanelProps {
   /** The cluster's name (from the route) or a ready context. */
@@ -36,7 +37,7 @@ export interface HealthPanelProps {
 }
 
 const H = 'HARBOR_CONNECT_HEALTH_';
-export const STATE_COLOR: Record<CheckState, string> = { ok: '#55bc8a', warning: '#f5a623', error: '#ca2621', unknown: '#79879c' };
+export const STATE_COLOR: Record<CheckState, string> = { ok: colors.success, warning: colors.warning, error: colors.error, unknown: colors.muted };
 
 const t = (x: Text | undefined) => (x ? tr(x.key, x.params) : '');
 
@@ -45,7 +46,7 @@ export function StateBadge({ state, testId }: { state: CheckState; testId?: stri
     <span
       data-testid={testId}
       data-state={state}
-      style={{ display: 'inline-block', minWidth: 64, textAlign: 'center', padding: '1px 8px', borderRadius: 10, fontSize: 12, color: '#fff', background: STATE_COLOR[state] }}
+      style={{ display: 'inline-block', minWidth: 64, textAlign: 'center', padding: '1px 8px', borderRadius: 10, fontSize: 12, color: colors.white, background: STATE_COLOR[state] }}
     >
       {tr(`${H}STATE_${state.toUpperCase()}`)}
     </span>
@@ -67,15 +68,15 @@ function Items({ items, check }: { items: CheckItem[]; check: string }) {
     <table style={{ width: '100%', borderCollapse: 'collapse', fontSize: 12, marginTop: 8 }}>
       <tbody>
         {items.map((i, n) => (
-          <tr key={`${i.subject}-${n}`} data-testid={`hc-health-item-${check}`} data-state={i.state} data-subject={i.subject} style={{ borderTop: '1px solid #eff4f9', verticalAlign: 'top' }}>
+          <tr key={`${i.subject}-${n}`} data-testid={`hc-health-item-${check}`} data-state={i.state} data-subject={i.subject} style={{ borderTop: `1px solid ${colors.rowBorder}`, verticalAlign: 'top' }}>
             <td style={{ padding: '6px 4px', width: 90 }}>
               <StateBadge state={i.state} />
             </td>
             <td style={{ padding: '6px 4px', width: 200, fontWeight: 600, wordBreak: 'break-all' }}>{i.subject}</td>
             <td style={{ padding: '6px 4px' }}>
               <div>{t(i.text)}</div>
-              {i.fix ? <div style={{ color: '#36435c', marginTop: 2 }}>→ {t(i.fix)}</div> : null}
-              {i.detail ? <div style={{ color: '#79879c', marginTop: 2, wordBreak: 'break-all' }}>{i.detail}</div> : null}
+              {i.fix ? <div style={{ color: colors.textSecondary, marginTop: 2 }}>→ {t(i.fix)}</div> : null}
+              {i.detail ? <div style={{ color: colors.muted, marginTop: 2, wordBreak: 'break-all' }}>{i.detail}</div> : null}
             </td>
           </tr>
         ))}
@@ -92,18 +93,18 @@ function Section({ result, checkedAt, now, children }: { result: CheckResult; ch
     if (wantsAttention) setOpen(true);
   }, [wantsAttention]);
   return (
-    <div data-testid={`hc-health-${result.id}`} data-state={result.state} style={{ borderTop: '1px solid #e3e9ef', padding: '12px 0' }}>
+    <div data-testid={`hc-health-${result.id}`} data-state={result.state} style={{ borderTop: `1px solid ${colors.border}`, padding: '12px 0' }}>
       <div style={{ display: 'flex', alignItems: 'center', gap: 12, cursor: 'pointer' }} onClick={() => setOpen(!open)}>
         <StateBadge state={result.state} testId={`hc-health-${result.id}-state`} />
         <div style={{ fontWeight: 600, width: 200 }}>{tr(`${H}CHECK_${result.id.toUpperCase()}`)}</div>
         <div style={{ flex: 1 }} data-testid={`hc-health-${result.id}-summary`}>
           {t(result.summary)}
         </div>
-        <div style={{ fontSize: 12, color: '#79879c' }}>{ago(checkedAt, now)}</div>
-        <div style={{ color: '#79879c', width: 12 }}>{open ? '▾' : '▸'}</div>
+        <div style={{ fontSize: 12, color: colors.muted }}>{ago(checkedAt, now)}</div>
+        <div style={{ color: colors.muted, width: 12 }}>{open ? '▾' : '▸'}</div>
       </div>
       {result.fix && result.state !== 'ok' ? (
-        <div data-testid={`hc-health-${result.id}-fix`} style={{ margin: '6px 0 0 76px', color: '#36435c' }}>
+        <div data-testid={`hc-health-${result.id}-fix`} style={{ margin: '6px 0 0 76px', color: colors.textSecondary }}>
           <b>{tr(`${H}WHAT_TO_DO`)}</b> {t(result.fix)}
         </div>
       ) : null}
@@ -150,7 +151,7 @@ function NetworkExtras({ cluster, record, view, result }: { cluster: ClusterCont
           {tr(`${H}NET_ALLOW`, { count: blocked.length })}
         </Button>
       ) : null}
-      {err ? <div style={{ color: '#ca2621' }}>{err}</div> : null}
+      {err ? <div style={{ color: colors.error }}>{err}</div> : null}
       {plan ? <PlannedWrite cluster={cluster} writes={plan} onClose={() => setPlan(undefined)} testId="hc-health-net-plan" /> : null}
     </div>
   );
@@ -196,7 +197,7 @@ function CertManagerExtras({ cluster, record, result }: { cluster: ClusterContex
           <Button size="sm" disabled={!issuer} onClick={make}>
             {tr(`${H}PREVIEW`)}
           </Button>
-          {issuersQ.data && issuersQ.data.length === 0 ? <span style={{ color: '#79879c' }}>{tr(`${H}CM_NO_ISSUERS`)}</span> : null}
+          {issuersQ.data && issuersQ.data.length === 0 ? <span style={{ color: colors.muted }}>{tr(`${H}CM_NO_ISSUERS`)}</span> : null}
         </div>
       )}
       {plan ? <PlannedWrite cluster={cluster} writes={plan} onClose={() => setPlan(undefined)} testId="hc-health-cm-plan" /> : null}
@@ -245,7 +246,7 @@ export function HealthPanel({ cluster: clusterProp, registryId, namespace, hideP
         </Button>
       </div>
       {!record ? (
-        <div data-testid="hc-health-no-record" style={{ color: '#79879c', marginBottom: 8 }}>
+        <div data-testid="hc-health-no-record" style={{ color: colors.muted, marginBottom: 8 }}>
           {tr(`${H}RECORD_${(view.recordError ?? 'missing').toUpperCase().replace(/-/g, '_')}`)}
         </div>
       ) : null}

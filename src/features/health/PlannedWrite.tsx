@@ -7,6 +7,7 @@ import { PlanReview } from '../../components/plan/PlanReview';
 import { PreflightSummary, usePreflight } from '../../components/plan/usePreflight';
 import type { Write } from '../../domain/plan/write';
 import { tr } from '../../i18n/t';
+import { colors } from '../../components/theme';
 
 /** A planned write from a check ("allow egress", "create a Certificate"): previewed, then applied on request. */
 export function PlannedWrite({ cluster, writes, onClose, testId }: { cluster: ClusterContext; writes: Write[]; onClose: () => void; testId: string }) {
@@ -16,9 +17,9 @@ export function PlannedWrite({ cluster, writes, onClose, testId }: { cluster: Cl
   const execute = React.useMemo(() => planExecutor(cluster), [cluster]);
   const preflight = usePreflight(cluster, writes);
   return (
-    <div data-testid={testId} style={{ border: '1px solid #d8dee5', borderRadius: 4, padding: 12, margin: '8px 0', background: '#f9fbfd' }}>
+    <div data-testid={testId} style={{ border: `1px solid ${colors.borderSoft}`, borderRadius: 4, padding: 12, margin: '8px 0', background: colors.panelBg }}>
       {writes.some((w) => w.effects?.includes('isolates-egress')) ? (
-        <div style={{ color: '#f5a623', marginBottom: 8 }}>{tr('HARBOR_CONNECT_HEALTH_EFFECT_ISOLATES_EGRESS')}</div>
+        <div style={{ color: colors.warning, marginBottom: 8 }}>{tr('HARBOR_CONNECT_HEALTH_EFFECT_ISOLATES_EGRESS')}</div>
       ) : null}
       {applying ? (
         <ApplyProgress

@@ -19,11 +19,12 @@ import { bindingExecutor } from '../binding/bind';
 import { apiBindIo } from '../binding/io';
 import { PlanPreview } from '../binding/PlanPreview';
 import { currentPullSecrets, resultingPullSecrets } from '../../domain/binding/model';
+import { colors } from '../../components/theme';
 
-const input: React.CSSProperties = { height: 32, width: 360, border: '1px solid #ccd3db', borderRadius: 4, padding: '0 8px' };
+const input: React.CSSProperties = { height: 32, width: 360, border: `1px solid ${colors.borderStrong}`, borderRadius: 4, padding: '0 8px' };
 const label: React.CSSProperties = { display: 'block', marginBottom: 10 };
-const caption: React.CSSProperties = { color: '#79879c', fontSize: 12, marginBottom: 4 };
-const err: React.CSSProperties = { color: '#ca2621', fontSize: 12, marginTop: 2 };
+const caption: React.CSSProperties = { color: colors.muted, fontSize: 12, marginBottom: 4 };
+const err: React.CSSProperties = { color: colors.error, fontSize: 12, marginTop: 2 };
 
 export interface AddCredentialPanelProps {
   cluster: ClusterContext;
@@ -169,7 +170,7 @@ export function AddCredentialPanel(props: AddCredentialPanelProps) {
             tr('HARBOR_CONNECT_PROJECT_FIELD_PASSWORD'),
             <input style={input} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" data-testid="hc-add-password" />,
           )}
-          <label style={{ display: 'flex', gap: 8, alignItems: 'center', color: props.canBindServiceAccount ? undefined : '#abb4be' }} title={props.bindReason}>
+          <label style={{ display: 'flex', gap: 8, alignItems: 'center', color: props.canBindServiceAccount ? undefined : colors.faint }} title={props.bindReason}>
             <input
               type="checkbox"
               checked={bindDefault}

@@ -12,15 +12,16 @@ import { CHECK_FOR_KIND, useProjectPermissions, type ProjectPermissions } from '
 import { useProjectData } from '../binding/useProjectData';
 import { warningText } from '../binding/WarningList';
 import { AddCredentialPanel } from './AddCredentialPanel';
+import { colors } from '../../components/theme';
 
 type Panel =
   | { type: 'bind' | 'unbind'; secret?: string; targets?: BindTarget[] }
   | { type: 'add' }
   | undefined;
 
-const th: React.CSSProperties = { textAlign: 'left', padding: '8px 12px', color: '#79879c', fontWeight: 600, fontSize: 12, borderBottom: '1px solid #e3e9ef' };
-const td: React.CSSProperties = { padding: '8px 12px', borderBottom: '1px solid #eff4f9', verticalAlign: 'top' };
-const muted: React.CSSProperties = { color: '#79879c', fontSize: 12 };
+const th: React.CSSProperties = { textAlign: 'left', padding: '8px 12px', color: colors.muted, fontWeight: 600, fontSize: 12, borderBottom: `1px solid ${colors.border}` };
+const td: React.CSSProperties = { padding: '8px 12px', borderBottom: `1px solid ${colors.rowBorder}`, verticalAlign: 'top' };
+const muted: React.CSSProperties = { color: colors.muted, fontSize: 12 };
 
 function Section({ title, children, extra, testId }: { title: string; children: React.ReactNode; extra?: React.ReactNode; testId?: string }) {
   return (
@@ -209,7 +210,7 @@ export function ProjectRegistries({ cluster, namespace }: { cluster: string; nam
                   </td>
                   <td style={td}>
                     {c.serverKeys.length ? c.serverKeys.map((k) => <div key={k}><span style={{ fontFamily: 'Monaco, Menlo, Consolas, monospace', fontSize: 12 }}>{k}</span></div>) : null}
-                    {c.problem ? <div style={{ color: '#ca2621', fontSize: 12 }}>{tr('HARBOR_CONNECT_PROJECT_UNREADABLE', { problem: c.problem })}</div> : null}
+                    {c.problem ? <div style={{ color: colors.error, fontSize: 12 }}>{tr('HARBOR_CONNECT_PROJECT_UNREADABLE', { problem: c.problem })}</div> : null}
                   </td>
                   <td style={td}>{c.creator ?? <span style={muted}>—</span>}</td>
                   <td style={td}>{usedBy(c.name)}</td>
@@ -252,7 +253,7 @@ export function ProjectRegistries({ cluster, namespace }: { cluster: string; nam
                   <td style={td}>
                     <SecretTags names={names} secrets={secretMap} />
                     {warns.map((w, i) => (
-                      <div key={i} style={{ color: '#f5a623', fontSize: 12 }} data-testid="hc-row-warning">
+                      <div key={i} style={{ color: colors.warning, fontSize: 12 }} data-testid="hc-row-warning">
                         {warningText(w)}
                       </div>
                     ))}
@@ -316,7 +317,7 @@ export function ProjectRegistries({ cluster, namespace }: { cluster: string; nam
                         {tr('HARBOR_CONNECT_PROJECT_VIA_SA', { serviceAccount: sa, secrets: saNames.join(', ') || '—' })}
                       </div>
                       {warns.map((x, i) => (
-                        <div key={i} style={{ color: '#f5a623', fontSize: 12 }} data-testid="hc-row-warning">
+                        <div key={i} style={{ color: colors.warning, fontSize: 12 }} data-testid="hc-row-warning">
                           {warningText(x)}
                         </div>
                       ))}

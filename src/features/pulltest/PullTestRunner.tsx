@@ -8,6 +8,7 @@ import { defaultTestImage } from '../../domain/pulltest';
 import type { RegistryRecord } from '../../domain/record';
 import { tr } from '../../i18n/t';
 import { cleanupLeftovers, usePullTest } from './usePullTest';
+import { colors } from '../../components/theme';
 
 export interface PullTestRunnerProps {
   cluster: ClusterContext;
@@ -21,9 +22,9 @@ export interface PullTestRunnerProps {
 }
 
 const P = 'HARBOR_CONNECT_HEALTH_PT_';
-const COLORS = { pulled: '#55bc8a', failed: '#ca2621', pending: '#f5a623' } as const;
+const COLORS = { pulled: colors.success, failed: colors.error, pending: colors.warning } as const;
 const row: React.CSSProperties = { display: 'flex', gap: 12, alignItems: 'flex-end', flexWrap: 'wrap', marginBottom: 12 };
-const label: React.CSSProperties = { fontSize: 12, color: '#79879c', marginBottom: 4 };
+const label: React.CSSProperties = { fontSize: 12, color: colors.muted, marginBottom: 4 };
 
 export function PullTestRunner({ cluster, record, namespaces, pullSecrets, nodes, pods }: PullTestRunnerProps) {
   const { state, run, busy } = usePullTest();
@@ -105,11 +106,11 @@ export function PullTestRunner({ cluster, record, namespaces, pullSecrets, nodes
           {state.phase === 'idle' ? tr('HARBOR_CONNECT_PULLTEST_RUN') : tr('HARBOR_CONNECT_PULLTEST_RUN_AGAIN')}
         </Button>
       </div>
-      <div style={{ fontSize: 12, color: '#79879c', marginBottom: 8 }}>
+      <div style={{ fontSize: 12, color: colors.muted, marginBottom: 8 }}>
         {tr(`${P}WHERE`, { namespace: namespace || '-', secret: secret ?? tr(`${P}NO_SECRET`) })} {tr('HARBOR_CONNECT_PULLTEST_DEADLINE_DESC')}
         {cleaned ? <span data-testid="hc-pulltest-cleaned"> {tr(`${P}CLEANED`, { count: cleaned })}</span> : null}
       </div>
-      {namespaces.length === 0 ? <div style={{ color: '#f5a623' }}>{tr(`${P}NO_PROJECT`)}</div> : null}
+      {namespaces.length === 0 ? <div style={{ color: colors.warning }}>{tr(`${P}NO_PROJECT`)}</div> : null}
       {state.phase === 'error' ? <ErrorAlert error={state.error} /> : null}
       {state.phase !== 'idle' && state.phase !== 'error' ? (
         <div data-testid="hc-pulltest-status" data-phase={state.phase} style={{ marginBottom: 8, fontWeight: 600 }}>
@@ -121,8 +122,8 @@ export function PullTestRunner({ cluster, record, namespaces, pullSecrets, nodes
       {timeline.length ? (
         <ol data-testid="hc-pulltest-timeline" style={{ margin: '0 0 12px', paddingLeft: 18, fontSize: 12, maxHeight: 220, overflow: 'auto' }}>
           {timeline.map((e, i) => (
-            <li key={`${e.metadata?.uid ?? e.metadata?.name ?? i}`} style={{ color: e.type === 'Warning' ? '#ca2621' : '#36435c' }}>
-              <span style={{ fontFamily: 'Monaco, Menlo, Consolas, monospace', color: '#79879c' }}>{eventTime(e).slice(11, 19)}</span> {e.source?.host ?? e.reportingInstance ?? ''} <b>{e.reason}</b>: {e.message}
+            <li key={`${e.metadata?.uid ?? e.metadata?.name ?? i}`} style={{ color: e.type === 'Warning' ? colors.error : colors.textSecondary }}>
+              <span style={{ fontFamily: 'Monaco, Menlo, Consolas, monospace', color: colors.muted }}>{eventTime(e).slice(11, 19)}</span> {e.source?.host ?? e.reportingInstance ?? ''} <b>{e.reason}</b>: {e.message}
             </li>
           ))}
         </ol>
@@ -130,7 +131,7 @@ export function PullTestRunner({ cluster, record, namespaces, pullSecrets, nodes
       {state.outcomes.length ? (
         <table style={{ width: '100%', borderCollapse: 'collapse', fontSize: 12 }} data-testid="hc-pulltest-results">
           <thead>
-            <tr style={{ textAlign: 'left', color: '#79879c' }}>
+            <tr style={{ textAlign: 'left', color: colors.muted }}>
               <th style={{ padding: 4 }}>{tr('HARBOR_CONNECT_PULLTEST_COL_NODE')}</th>
               <th style={{ padding: 4 }}>{tr('HARBOR_CONNECT_PULLTEST_COL_RESULT')}</th>
               <th style={{ padding: 4 }}>{tr(`${P}COL_DIAGNOSIS`)}</th>
@@ -138,7 +139,7 @@ export function PullTestRunner({ cluster, record, namespaces, pullSecrets, nodes
           </thead>
           <tbody>
             {state.outcomes.map((o) => (
-              <tr key={o.result.pod} data-testid="hc-pulltest-result" data-state={o.result.state} data-cause={o.diagnosis?.cause ?? ''} style={{ borderTop: '1px solid #e3e9ef', verticalAlign: 'top' }}>
+              <tr key={o.result.pod} data-testid="hc-pulltest-result" data-state={o.result.state} data-cause={o.diagnosis?.cause ?? ''} style={{ borderTop: `1px solid ${colors.border}`, verticalAlign: 'top' }}>
                 <td style={{ padding: 4, width: 120, whiteSpace: 'nowrap' }}>{o.result.node ?? tr('HARBOR_CONNECT_PULLTEST_ANY_NODE')}</td>
                 <td style={{ padding: 4, width: 90, whiteSpace: 'nowrap', color: COLORS[o.result.state], fontWeight: 600 }}>{tr(`HARBOR_CONNECT_PULLTEST_STATE_${o.result.state.toUpperCase()}`)}</td>
                 <td style={{ padding: 4 }}>
@@ -146,10 +147,10 @@ export function PullTestRunner({ cluster, record, namespaces, pullSecrets, nodes
                     <>
                       <div style={{ fontWeight: 600 }}>{tr(o.diagnosis.titleKey, o.diagnosis.detail)}</div>
                       <div>{tr(o.diagnosis.fixKey, o.diagnosis.detail)}</div>
-                      {o.diagnosis.message ? <div style={{ color: '#79879c', wordBreak: 'break-all' }}>{o.diagnosis.message}</div> : null}
+                      {o.diagnosis.message ? <div style={{ color: colors.muted, wordBreak: 'break-all' }}>{o.diagnosis.message}</div> : null}
                     </>
                   ) : (
-                    <span style={{ color: '#79879c' }}>{o.result.message ?? o.result.reason}</span>
+                    <span style={{ color: colors.muted }}>{o.result.message ?? o.result.reason}</span>
                   )}
                 </td>
               </tr>

@@ -13,15 +13,16 @@ import { tr } from '../../i18n/t';
 import { StateBadge } from '../health/HealthPanel';
 import { loadRegistryList, registryListKey } from './data';
 import { registryRows, type RegistryRow } from '../../domain/health';
+import { colors } from '../../components/theme';
 
 const R = 'HARBOR_CONNECT_REGISTRIES_';
-const th: React.CSSProperties = { textAlign: 'left', padding: '10px 12px', color: '#79879c', fontWeight: 600, fontSize: 12 };
-const td: React.CSSProperties = { padding: '12px', borderTop: '1px solid #eff4f9', verticalAlign: 'middle' };
+const th: React.CSSProperties = { textAlign: 'left', padding: '10px 12px', color: colors.muted, fontWeight: 600, fontSize: 12 };
+const td: React.CSSProperties = { padding: '12px', borderTop: `1px solid ${colors.rowBorder}`, verticalAlign: 'middle' };
 
 function CertCell({ row }: { row: RegistryRow }) {
-  if (!row.record.caPem) return <span style={{ color: '#79879c' }}>{tr(`${R}CA_PUBLIC`)}</span>;
+  if (!row.record.caPem) return <span style={{ color: colors.muted }}>{tr(`${R}CA_PUBLIC`)}</span>;
   if (row.cert.daysLeft === undefined) return <StateBadge state="error" />;
-  const color = row.cert.daysLeft < 0 ? '#ca2621' : row.cert.daysLeft <= 30 ? '#f5a623' : '#36435c';
+  const color = row.cert.daysLeft < 0 ? colors.error : row.cert.daysLeft <= 30 ? colors.warning : colors.textSecondary;
   return (
     <span style={{ color }} title={row.cert.notAfter}>
       {row.cert.daysLeft < 0 ? tr(`${R}CA_EXPIRED`, { days: -row.cert.daysLeft }) : tr(`${R}CA_DAYS`, { days: row.cert.daysLeft, date: (row.cert.notAfter ?? '').slice(0, 10) })}
@@ -71,7 +72,7 @@ export function RegistriesPage() {
       ) : (
         <Card style={{ marginTop: 12 }} data-testid="hc-registries-list">
           <div style={{ display: 'flex', alignItems: 'center', marginBottom: 8 }}>
-            <div style={{ flex: 1, color: '#79879c' }}>{tr(`${R}COUNT`, { count: rows.length })}</div>
+            <div style={{ flex: 1, color: colors.muted }}>{tr(`${R}COUNT`, { count: rows.length })}</div>
             <Button variant="outline" size="sm" onClick={() => void list.refetch()} loading={list.isFetching} style={{ marginRight: 8 }} data-testid="hc-registries-refresh">
               {tr('HARBOR_CONNECT_HEALTH_REFRESH')}
             </Button>
@@ -101,24 +102,24 @@ export function RegistriesPage() {
                   style={{ cursor: 'pointer' }}
                 >
                   <td style={td}>
-                    <div style={{ fontWeight: 600, color: '#242e42' }}>{row.record.displayName}</div>
-                    <div style={{ color: '#79879c' }}>{row.record.address}</div>
+                    <div style={{ fontWeight: 600, color: colors.text }}>{row.record.displayName}</div>
+                    <div style={{ color: colors.muted }}>{row.record.address}</div>
                   </td>
                   <td style={td}>{tr(row.record.kind === 'harbor' ? `${R}KIND_HARBOR` : row.record.kind === 'oci' ? `${R}KIND_OCI` : `${R}KIND_UNKNOWN`)}</td>
                   <td style={td}>
                     <CertCell row={row} />
                   </td>
                   <td style={td} data-testid="hc-registry-trust">
-                    <span style={{ color: row.trust.state === 'ok' ? '#55bc8a' : row.trust.state === 'unknown' ? '#79879c' : '#ca2621' }}>{row.trust.text}</span>
-                    {row.record.trustMode !== 'automatic' ? <span style={{ color: '#79879c' }}> ({tr(`HARBOR_CONNECT_TRUST_MODE_${row.record.trustMode.toUpperCase()}`)})</span> : null}
+                    <span style={{ color: row.trust.state === 'ok' ? colors.success : row.trust.state === 'unknown' ? colors.muted : colors.error }}>{row.trust.text}</span>
+                    {row.record.trustMode !== 'automatic' ? <span style={{ color: colors.muted }}> ({tr(`HARBOR_CONNECT_TRUST_MODE_${row.record.trustMode.toUpperCase()}`)})</span> : null}
                   </td>
                   <td style={td} title={row.projects.join(', ')} data-testid="hc-registry-projects">
                     {row.projects.length === 0 ? (
-                      <span style={{ color: '#f5a623' }}>{tr(`${R}NO_PROJECTS`)}</span>
+                      <span style={{ color: colors.warning }}>{tr(`${R}NO_PROJECTS`)}</span>
                     ) : (
                       <>
                         {tr(`${R}PROJECT_COUNT`, { count: row.projects.length })}
-                        <span style={{ color: '#79879c' }}> {row.projects.slice(0, 3).join(', ')}{row.projects.length > 3 ? '…' : ''}</span>
+                        <span style={{ color: colors.muted }}> {row.projects.slice(0, 3).join(', ')}{row.projects.length > 3 ? '…' : ''}</span>
                       </>
                     )}
                   </td>
@@ -129,8 +130,8 @@ export function RegistriesPage() {
               ))}
             </tbody>
           </table>
-          {broken.length ? <div style={{ color: '#f5a623', marginTop: 8 }}>{tr(`${R}BROKEN_RECORDS`, { names: broken.join('; ') })}</div> : null}
-          {list.data?.unreadable.length ? <div style={{ color: '#79879c', marginTop: 8 }}>{tr(`${R}UNREADABLE`, { what: list.data.unreadable.join(', ') })}</div> : null}
+          {broken.length ? <div style={{ color: colors.warning, marginTop: 8 }}>{tr(`${R}BROKEN_RECORDS`, { names: broken.join('; ') })}</div> : null}
+          {list.data?.unreadable.length ? <div style={{ color: colors.muted, marginTop: 8 }}>{tr(`${R}UNREADABLE`, { what: list.data.unreadable.join(', ') })}</div> : null}
         </Card>
       )}
     </div>

@@ -11,9 +11,10 @@ import { tr } from '../../i18n/t';
 import { HealthPanel } from '../health/HealthPanel';
 import { fetchRegistrySecrets, healthKeys, STALE_MS } from '../health/sources';
 import { RemoveRegistry, UpdateCredentials } from '../wizard/RegistryMaintenance';
+import { colors } from '../../components/theme';
 
 const R = 'HARBOR_CONNECT_REGISTRIES_';
-const dt: React.CSSProperties = { color: '#79879c', fontSize: 12 };
+const dt: React.CSSProperties = { color: colors.muted, fontSize: 12 };
 const dd: React.CSSProperties = { fontWeight: 600, marginBottom: 8, wordBreak: 'break-all' };
 
 /** /clusters/:cluster/image-registries/:registry: the registry's settings, health, and pull test. */

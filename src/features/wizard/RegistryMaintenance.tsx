@@ -33,6 +33,7 @@ import { waitForRemoveMode } from './removal';
 import { fetchRegistryCopies } from './load';
 import { removalReducer, type RemovalEvent, type RemovalState } from '../../domain/wizard/removal';
 import { Field, inputStyle } from './ui';
+import { colors } from '../../components/theme';
 
 /** The first value a query delivered: a plan under review (and then applied) never changes under the user. */
 function useFirst<T>(value: T | undefined): T | undefined {
@@ -88,7 +89,7 @@ export function UpdateCredentials({ cluster, registryId, onClose }: { cluster: C
   if (!data) return <Spinner />;
   return (
     <div data-testid="hc-update-credentials">
-      <div style={{ fontSize: 12, color: '#79879c', marginBottom: 12 }}>{tr('HARBOR_CONNECT_WIZARD_ROTATE_DESC', { count: data.copies.length })}</div>
+      <div style={{ fontSize: 12, color: colors.muted, marginBottom: 12 }}>{tr('HARBOR_CONNECT_WIZARD_ROTATE_DESC', { count: data.copies.length })}</div>
       {applying ? (
         <>
           <ApplyProgress writes={writes} execute={executor} stage={writeStage} testId="hc-rotate-apply-progress" />

@@ -20,6 +20,7 @@ import { ReviewStep } from './steps/ReviewStep';
 import { usePrefill } from './prefill';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
+import { colors } from '../../components/theme';
 
 function StepHeader({ step, onGo, maxReached }: { step: number; onGo: (i: number) => void; maxReached: number }) {
   return (
@@ -37,8 +38,8 @@ function StepHeader({ step, onGo, maxReached }: { step: number; onGo: (i: number
             style={{
               flex: '1 1 100px',
               padding: '8px 10px',
-              borderBottom: `3px solid ${active ? '#55bc8a' : done ? '#a7e0c5' : '#e3e9ef'}`,
-              color: active ? '#242e42' : '#79879c',
+              borderBottom: `3px solid ${active ? colors.success : done ? colors.successBorder : colors.border}`,
+              color: active ? colors.text : colors.muted,
               fontWeight: active ? 600 : 400,
               cursor: reachable ? 'pointer' : 'default',
               fontSize: 13,
@@ -126,7 +127,7 @@ export function WizardPage() {
           maxReached={maxReached}
         />
         <div style={{ fontSize: 16, fontWeight: 600, marginBottom: 4 }}>{tr(`HARBOR_CONNECT_WIZARD_STEP_${id.toUpperCase()}`)}</div>
-        <div style={{ color: '#79879c', fontSize: 12, marginBottom: 16 }}>{tr(`HARBOR_CONNECT_WIZARD_STEP_${id.toUpperCase()}_DESC`)}</div>
+        <div style={{ color: colors.muted, fontSize: 12, marginBottom: 16 }}>{tr(`HARBOR_CONNECT_WIZARD_STEP_${id.toUpperCase()}_DESC`)}</div>
         {id === 'registry' ? <RegistryStep {...stepProps} /> : null}
         {id === 'certificate' ? <CertificateStep {...stepProps} /> : null}
         {id === 'trust' ? <TrustStep {...stepProps} /> : null}
@@ -150,7 +151,7 @@ export function WizardPage() {
           </Alert>
         ) : null}
 
-        <div style={{ display: 'flex', gap: 8, marginTop: 24, borderTop: '1px solid #e3e9ef', paddingTop: 16 }}>
+        <div style={{ display: 'flex', gap: 8, marginTop: 24, borderTop: `1px solid ${colors.border}`, paddingTop: 16 }}>
           {id === 'apply' ? (
             <Button color="secondary" onClick={close} disabled={!outcomes} data-testid="hc-wizard-close">
               {tr('HARBOR_CONNECT_WIZARD_CLOSE')}

@@ -1,6 +1,7 @@
 // Small layout pieces shared by the wizard's steps (inline styles: the host serves no CSS from extensions).
 import React from 'react';
 import { tr, type TParams } from '../../i18n/t';
+import { colors } from '../../components/theme';
 
 /** tr with a fallback key for texts another feature's locale file may not define yet ('' = show nothing). */
 export function trOr(key: string, fallback: string, params?: TParams): string {
@@ -24,14 +25,14 @@ export function Field({
 }) {
   return (
     <div style={{ marginBottom: 16 }} data-testid={testId}>
-      <div style={{ fontWeight: 600, marginBottom: 6, color: '#242e42' }}>{label}</div>
+      <div style={{ fontWeight: 600, marginBottom: 6, color: colors.text }}>{label}</div>
       {children}
       {error ? (
-        <div style={{ color: '#ca2621', fontSize: 12, marginTop: 4 }} data-testid={testId ? `${testId}-error` : undefined} role="alert">
+        <div style={{ color: colors.error, fontSize: 12, marginTop: 4 }} data-testid={testId ? `${testId}-error` : undefined} role="alert">
           {error}
         </div>
       ) : help ? (
-        <div style={{ color: '#79879c', fontSize: 12, marginTop: 4 }}>{help}</div>
+        <div style={{ color: colors.muted, fontSize: 12, marginTop: 4 }}>{help}</div>
       ) : null}
     </div>
   );
@@ -40,8 +41,8 @@ export function Field({
 export function Section({ title, description, children }: { title: React.ReactNode; description?: React.ReactNode; children: React.ReactNode }) {
   return (
     <div style={{ marginBottom: 20 }}>
-      <div style={{ fontSize: 14, fontWeight: 600, color: '#242e42', marginBottom: 4 }}>{title}</div>
-      {description ? <div style={{ color: '#79879c', fontSize: 12, marginBottom: 10 }}>{description}</div> : null}
+      <div style={{ fontSize: 14, fontWeight: 600, color: colors.text, marginBottom: 4 }}>{title}</div>
+      {description ? <div style={{ color: colors.muted, fontSize: 12, marginBottom: 10 }}>{description}</div> : null}
       {children}
     </div>
   );
@@ -68,8 +69,8 @@ export function Choice({
         display: 'flex',
         gap: 10,
         alignItems: 'flex-start',
-        border: `1px solid ${checked ? '#55bc8a' : '#e3e9ef'}`,
-        background: checked ? '#f1faf5' : '#fff',
+        border: `1px solid ${checked ? colors.success : colors.border}`,
+        background: checked ? colors.successBg : colors.white,
         borderRadius: 4,
         padding: '10px 12px',
         marginBottom: 8,
@@ -79,7 +80,7 @@ export function Choice({
       <input type={type} checked={checked} onChange={(e) => onChange(e.target.checked)} data-testid={testId} style={{ marginTop: 3 }} />
       <span>
         <span style={{ fontWeight: 600, display: 'block' }}>{title}</span>
-        {description ? <span style={{ color: '#79879c', fontSize: 12 }}>{description}</span> : null}
+        {description ? <span style={{ color: colors.muted, fontSize: 12 }}>{description}</span> : null}
       </span>
     </label>
   );

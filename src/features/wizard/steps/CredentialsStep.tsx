@@ -14,18 +14,19 @@ import { parseAddress } from '../../../domain/wizard/state';
 import { registryIdOf } from '../../../domain/wizard/plan';
 import { newProbeId, planProbe, probeDeleteWrite } from '../../../domain/registry/probe';
 import { probeRegistry, removePullTestLeftovers, runPullTest, verifyWithKubeSphere, WIZARD_PROBE_PATHS, type VerifyResult } from '../verify';
+import { colors } from '../../../components/theme';
 
-const STATE_COLOR: Record<string, string> = { ok: '#55bc8a', pulled: '#55bc8a', unauthorized: '#ca2621', failed: '#ca2621', x509: '#f5a623', unreachable: '#ca2621', 'not-routed': '#f5a623', error: '#ca2621', timeout: '#f5a623' };
+const STATE_COLOR: Record<string, string> = { ok: colors.success, pulled: colors.success, unauthorized: colors.error, failed: colors.error, x509: colors.warning, unreachable: colors.error, 'not-routed': colors.warning, error: colors.error, timeout: colors.warning };
 
 function CheckCard({ title, proves, children, testId, state }: { title: string; proves: string; children: React.ReactNode; testId: string; state?: string }) {
   return (
     <div
       data-testid={testId}
       data-state={state ?? 'idle'}
-      style={{ flex: '1 1 280px', border: '1px solid #e3e9ef', borderTop: `3px solid ${state ? STATE_COLOR[state] ?? '#abb4be' : '#abb4be'}`, borderRadius: 4, padding: 12, minWidth: 260 }}
+      style={{ flex: '1 1 280px', border: `1px solid ${colors.border}`, borderTop: `3px solid ${state ? STATE_COLOR[state] ?? colors.faint : colors.faint}`, borderRadius: 4, padding: 12, minWidth: 260 }}
     >
       <div style={{ fontWeight: 600 }}>{title}</div>
-      <div style={{ fontSize: 12, color: '#79879c', margin: '4px 0 10px' }}>{proves}</div>
+      <div style={{ fontSize: 12, color: colors.muted, margin: '4px 0 10px' }}>{proves}</div>
       {children}
     </div>
   );
@@ -36,7 +37,7 @@ function ResultText({ r, privateCa, testId }: { r: VerifyResult; privateCa: bool
     <div style={{ marginTop: 8, fontSize: 12 }} data-testid={testId} data-state={r.state}>
       <div style={{ fontWeight: 600, color: STATE_COLOR[r.state] }}>{tr(`HARBOR_CONNECT_WIZARD_CHECK_${r.state.toUpperCase().replace(/-/g, '_')}`)}</div>
       {r.state === 'x509' && privateCa ? <div>{tr('HARBOR_CONNECT_WIZARD_VERIFY_X509_EXPECTED')}</div> : null}
-      {r.detail ? <div style={{ color: '#79879c', wordBreak: 'break-word', marginTop: 2 }}>{r.detail}</div> : null}
+      {r.detail ? <div style={{ color: colors.muted, wordBreak: 'break-word', marginTop: 2 }}>{r.detail}</div> : null}
     </div>
   );
 }
@@ -123,7 +124,7 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
       </Field>
 
       <div style={{ fontWeight: 600, margin: '8px 0' }}>{tr('HARBOR_CONNECT_WIZARD_CHECKS_TITLE')}</div>
-      <div style={{ fontSize: 12, color: '#79879c', marginBottom: 8 }}>{tr('HARBOR_CONNECT_WIZARD_CHECKS_DESC')}</div>
+      <div style={{ fontSize: 12, color: colors.muted, marginBottom: 8 }}>{tr('HARBOR_CONNECT_WIZARD_CHECKS_DESC')}</div>
       <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
         <CheckCard title={tr('HARBOR_CONNECT_WIZARD_VERIFY_TITLE')} proves={tr('HARBOR_CONNECT_WIZARD_VERIFY_PROVES')} testId="hc-check-verify" state={state.verify?.state}>
           <Button size="sm" onClick={() => void doVerify()} disabled={!ready || !!busy} loading={busy === 'verify'} data-testid="hc-run-verify">
@@ -149,7 +150,7 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
             <>
               <ResultText r={state.probe} privateCa={false} testId="hc-probe-result" />
               {state.probe.state === 'ok' ? (
-                <div style={{ fontSize: 12, color: '#79879c' }}>{tr(state.probe.wantsAuth ? 'HARBOR_CONNECT_WIZARD_PROBE_OK_AUTH' : 'HARBOR_CONNECT_WIZARD_PROBE_OK_ANONYMOUS')}</div>
+                <div style={{ fontSize: 12, color: colors.muted }}>{tr(state.probe.wantsAuth ? 'HARBOR_CONNECT_WIZARD_PROBE_OK_AUTH' : 'HARBOR_CONNECT_WIZARD_PROBE_OK_ANONYMOUS')}</div>
               ) : null}
               {state.probe.cleanupFailures?.length ? (
                 <Alert type="warning" title={tr('HARBOR_CONNECT_WIZARD_PROBE_CLEANUP_FAILED', { names: state.probe.cleanupFailures.map((f) => f.name).join(', ') })} style={{ marginTop: 6 }} data-testid="hc-probe-cleanup-failed">
@@ -184,7 +185,7 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
               {tr('HARBOR_CONNECT_PULLTEST_IMAGE')}
               <Input value={testImage} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setImage(e.target.value)} data-testid="hc-pull-image" />
             </label>
-            {ns ? <div style={{ fontSize: 12, color: '#79879c' }}>{tr('HARBOR_CONNECT_WIZARD_PULL_WRITES', { namespace: ns })}</div> : null}
+            {ns ? <div style={{ fontSize: 12, color: colors.muted }}>{tr('HARBOR_CONNECT_WIZARD_PULL_WRITES', { namespace: ns })}</div> : null}
           </div>
           <Button size="sm" style={{ marginTop: 8 }} onClick={() => void doPull()} disabled={!ready || !ns || !!busy} loading={busy === 'pull'} data-testid="hc-run-pull">
             {tr('HARBOR_CONNECT_WIZARD_PULL_RUN')}
@@ -200,12 +201,12 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
                     {trOr(state.pullTest.diagnosis.titleKey, 'HARBOR_CONNECT_WIZARD_PULL_CAUSE', { ...state.pullTest.diagnosis.detail, cause: state.pullTest.diagnosis.cause })}
                   </div>
                   <div>{trOr(state.pullTest.diagnosis.fixKey, '', state.pullTest.diagnosis.detail)}</div>
-                  {state.pullTest.diagnosis.cause === 'unknown-authority' ? <div style={{ color: '#b86e00' }}>{tr('HARBOR_CONNECT_WIZARD_PULL_X509_BEFORE_TRUST')}</div> : null}
+                  {state.pullTest.diagnosis.cause === 'unknown-authority' ? <div style={{ color: colors.warningText }}>{tr('HARBOR_CONNECT_WIZARD_PULL_X509_BEFORE_TRUST')}</div> : null}
                 </>
               ) : null}
-              {state.pullTest.message ? <div style={{ color: '#79879c', wordBreak: 'break-word' }}>{state.pullTest.message}</div> : null}
+              {state.pullTest.message ? <div style={{ color: colors.muted, wordBreak: 'break-word' }}>{state.pullTest.message}</div> : null}
               {state.pullTest.cleanupFailures?.length ? (
-                <div style={{ color: '#b86e00', marginTop: 4 }} data-testid="hc-pull-cleanup-failed">
+                <div style={{ color: colors.warningText, marginTop: 4 }} data-testid="hc-pull-cleanup-failed">
                   {tr('HARBOR_CONNECT_WIZARD_PULL_CLEANUP_FAILED', { names: state.pullTest.cleanupFailures.map((f) => `${f.name} (${f.message})`).join(', ') })}
                 </div>
               ) : null}

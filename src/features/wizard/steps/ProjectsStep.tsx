@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { Field, inputStyle } from '../ui';
 import type { StepProps } from './types';
 import { validateDns1123Label } from '../../../domain/names';
+import { colors } from '../../../components/theme';
 
 export function ProjectsStep({ state, dispatch, cluster }: StepProps) {
   const q = useQuery(['harbor-connect', cluster.name, 'wizard-projects'], ({ signal }) => listMyProjects(cluster, { signal, limit: 500 }));
@@ -33,14 +34,14 @@ export function ProjectsStep({ state, dispatch, cluster }: StepProps) {
         <Input value={search} placeholder={tr('HARBOR_CONNECT_WIZARD_PROJECTS_SEARCH')} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)} style={inputStyle} data-testid="hc-project-search" />
         {q.isLoading ? <Spinner /> : null}
         {q.isError ? <ErrorAlert error={q.error} /> : null}
-        <div style={{ border: '1px solid #e3e9ef', borderRadius: 4, marginTop: 8, maxHeight: 320, overflow: 'auto', maxWidth: 720 }}>
+        <div style={{ border: `1px solid ${colors.border}`, borderRadius: 4, marginTop: 8, maxHeight: 320, overflow: 'auto', maxWidth: 720 }}>
           {groups.map(([ws, projects]) => {
             const visible = projects.filter((p) => !s || p.includes(s) || ws.toLowerCase().includes(s));
             if (!visible.length) return null;
             const all = visible.every((p) => selected.has(p));
             return (
               <div key={ws || '-'} data-testid="hc-workspace-group" data-workspace={ws}>
-                <label style={{ display: 'flex', gap: 8, padding: '8px 12px', background: '#f9fbfd', fontWeight: 600, cursor: 'pointer' }}>
+                <label style={{ display: 'flex', gap: 8, padding: '8px 12px', background: colors.panelBg, fontWeight: 600, cursor: 'pointer' }}>
                   <input type="checkbox" checked={all} onChange={(e) => dispatch({ type: 'setProjects', names: visible, on: e.target.checked })} data-testid={`hc-workspace-${ws || 'none'}`} />
                   {ws ? tr('HARBOR_CONNECT_WIZARD_WORKSPACE', { name: ws }) : tr('HARBOR_CONNECT_WIZARD_NO_WORKSPACE')}
                 </label>
@@ -67,7 +68,7 @@ export function ProjectsStep({ state, dispatch, cluster }: StepProps) {
         <input type="checkbox" checked={state.bindDefaultServiceAccount} onChange={(e) => dispatch({ type: 'set', patch: { bindDefaultServiceAccount: e.target.checked } })} data-testid="hc-bind-default-sa" style={{ marginTop: 3 }} />
         <span>
           <span style={{ fontWeight: 600, display: 'block' }}>{tr('HARBOR_CONNECT_WIZARD_BIND_SA')}</span>
-          <span style={{ fontSize: 12, color: '#79879c' }}>{tr('HARBOR_CONNECT_WIZARD_BIND_SA_DESC')}</span>
+          <span style={{ fontSize: 12, color: colors.muted }}>{tr('HARBOR_CONNECT_WIZARD_BIND_SA_DESC')}</span>
         </span>
       </label>
     </div>

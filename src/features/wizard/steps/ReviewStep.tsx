@@ -9,6 +9,7 @@ import type { StepProps } from './types';
 import { buildWizardPlan, registryIdOf, type WizardPlan } from '../../../domain/wizard/plan';
 import { choicesOf } from '../../../domain/wizard/choices';
 import { useWizardCurrent } from '../load';
+import { colors } from '../../../components/theme';
 
 /** The console's signed-in user (recorded as the creator of what the plan creates). */
 function consoleUser(): string | undefined {
@@ -48,7 +49,7 @@ export function ReviewStep({ state, cluster, plan, onPlan, preflight }: ReviewSt
   return (
     <div data-testid="hc-step-review">
       <div style={{ display: 'flex', alignItems: 'center', marginBottom: 12, gap: 8 }}>
-        <div style={{ flex: 1, color: '#79879c', fontSize: 12 }}>{tr('HARBOR_CONNECT_WIZARD_REVIEW_DESC')}</div>
+        <div style={{ flex: 1, color: colors.muted, fontSize: 12 }}>{tr('HARBOR_CONNECT_WIZARD_REVIEW_DESC')}</div>
         <Button size="sm" variant="outline" onClick={() => void current.refetch()} disabled={loading} data-testid="hc-review-reload">
           {tr('HARBOR_CONNECT_WIZARD_REVIEW_RELOAD')}
         </Button>

@@ -13,6 +13,7 @@ import { copyText } from '../../../components/plan/download';
 import { Choice, Section } from '../ui';
 import type { StepProps } from './types';
 import { parseAddress } from '../../../domain/wizard/state';
+import { colors } from '../../../components/theme';
 
 function Copyable({ text, testId }: { text: string; testId?: string }) {
   return (
@@ -51,7 +52,7 @@ function RuntimeInstructions({ r }: { r: ManualRuntimeInstructions }) {
         </div>
       ))}
       {r.notes.map((n) => (
-        <div key={n.key} style={{ fontSize: 12, color: '#79879c' }}>
+        <div key={n.key} style={{ fontSize: 12, color: colors.muted }}>
           • {tr(n.key, n.params)}
         </div>
       ))}
@@ -102,14 +103,14 @@ export function TrustStep({ state, dispatch, cluster }: StepProps) {
       <Section title={tr('HARBOR_CONNECT_WIZARD_TRUST_NODES', { count: runtimes.length })}>
         {nodeList.isLoading ? <Spinner /> : null}
         {nodeList.isError ? <ErrorAlert error={nodeList.error} /> : null}
-        <div style={{ border: '1px solid #e3e9ef', borderRadius: 4 }} data-testid="hc-trust-nodes">
+        <div style={{ border: `1px solid ${colors.border}`, borderRadius: 4 }} data-testid="hc-trust-nodes">
           {runtimes.map((r, i) => (
-            <div key={r.node} style={{ display: 'flex', gap: 12, padding: '6px 12px', borderTop: i ? '1px solid #e3e9ef' : undefined }} data-testid="hc-trust-node">
+            <div key={r.node} style={{ display: 'flex', gap: 12, padding: '6px 12px', borderTop: i ? `1px solid ${colors.border}` : undefined }} data-testid="hc-trust-node">
               <span style={{ fontWeight: 600, minWidth: 200 }}>{r.node}</span>
               <Tag color={r.runtime === 'unknown' || r.runtime === 'k3s' || r.runtime === 'rke2' ? 'warning' : 'default'}>{r.runtime}</Tag>
-              <span style={{ color: '#79879c' }}>{r.version}</span>
+              <span style={{ color: colors.muted }}>{r.version}</span>
               {state.trustMode === 'automatic' && (r.runtime === 'k3s' || r.runtime === 'rke2' || r.runtime === 'unknown') ? (
-                <span style={{ color: '#b86e00', fontSize: 12 }}>{tr('HARBOR_CONNECT_TRUST_REASON_RUNTIME_MANUAL', { runtime: r.runtime })}</span>
+                <span style={{ color: colors.warningText, fontSize: 12 }}>{tr('HARBOR_CONNECT_TRUST_REASON_RUNTIME_MANUAL', { runtime: r.runtime })}</span>
               ) : null}
             </div>
           ))}
@@ -135,7 +136,7 @@ export function TrustStep({ state, dispatch, cluster }: StepProps) {
       {manual ? (
         <Section title={tr('HARBOR_CONNECT_TRUST_MANUAL_TITLE')} description={tr('HARBOR_CONNECT_TRUST_MANUAL_DESC')}>
           {manual.notes.map((n) => (
-            <div key={n.key} style={{ fontSize: 12, color: '#b86e00' }}>
+            <div key={n.key} style={{ fontSize: 12, color: colors.warningText }}>
               {tr(n.key, n.params)}
             </div>
           ))}
