@@ -3,7 +3,7 @@
 // menus, menu titles) is all that runs when the console loads the extension; the pages (src/pages.ts and everything
 // it imports) are compiled by a second build into a factory inside the same file, evaluated when a page of ours
 // first renders (lazyPages). Host-shared modules stay external: exactly the console's import-map keys
-// (shared/KUBESPHERE.md). Everything else, including TanStack Query, is bundled. Vite 7 (Rollup) is required:
+// (docs/kubesphere.md). Everything else, including TanStack Query, is bundled. Vite 7 (Rollup) is required:
 // Rolldown (Vite 8) cannot emit the system format.
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

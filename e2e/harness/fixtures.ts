@@ -15,7 +15,7 @@ const ARTIFACTS = process.env.HC_E2E_ARTIFACTS
   : resolve(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 
 /**
- * The console's own page errors with no DLL build (shared/CONSOLE-HOST.md): the HTML page served where a
+ * The console's own page errors with no DLL build (docs/kubesphere.md, "The console host in the lab"): the HTML page served where a
  * script was expected. The lab serves an empty DLL, so these normally do not occur; they are tolerated, and
  * nothing else is. (MobX "already declared as an observer" messages are console warnings, not page errors.)
  */

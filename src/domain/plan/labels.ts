@@ -1,5 +1,5 @@
 // Labels on everything the extension creates, so it can find, update and remove exactly what it wrote
-// with one label-selector request (shared/DESIGN.md, "Contracts").
+// with one label-selector request (docs/design.md, "Contracts").
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'harbor-connect';

@@ -1,4 +1,4 @@
-// One shape for every write the extension makes (shared/DESIGN.md, "Writes are plans").
+// One shape for every write the extension makes (docs/design.md, "Writes are plans").
 // Domain code builds lists of these; the API layer applies them; the review step shows them.
 
 export type WriteAction = 'create' | 'replace' | 'patch' | 'delete';

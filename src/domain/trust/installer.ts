@@ -1,6 +1,6 @@
 // The automatic way to trust a registry CA on every node: a ConfigMap with the installer script and a
 // DaemonSet that runs it on each node, copying the CA from the registry record into each runtime's certs.d
-// folder (the node-ca DaemonSet pattern, shared/REGISTRY.md). Removal is two-phase, see planTrustRemoval.
+// folder (the node-ca DaemonSet pattern, docs/registry.md). Removal is two-phase, see planTrustRemoval.
 import type { ConfigMap, Pod } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import { deepClone, deepEqual } from '../plan/jsonpatch';

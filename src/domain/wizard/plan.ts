@@ -1,5 +1,5 @@
 // The add-registry wizard's plan: pure functions from "what the user chose" + "what exists now" to the
-// list of writes (shared/DESIGN.md, "Writes are plans"). No network, no React: the loader (load.ts) reads the
+// list of writes (docs/design.md, "Writes are plans"; docs/architecture.md). No network, no React: the loader (load.ts) reads the
 // current objects, these functions decide. Planning again after an apply gives an empty plan.
 import type { ConfigMap, Namespace, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
