@@ -9,6 +9,8 @@ import { clientFor } from './resources';
 import type { CallOptions } from './resource';
 import { replanBindingWrite } from '../domain/binding';
 import { withoutLastApplied } from '../domain/plan/secrets';
+import { sleep } from '../domain/async';
+import { isRetryableWrite, isTransient, retryDelayMs, WRITE_ATTEMPTS } from './retry';
 
 export interface ExecuteOptions extends CallOptions {
   /** Server-side dry run: validation and admission without persisting (for the review step). */
@@ -61,35 +63,45 @@ export async function executeWrite(write: Write, cluster: ClusterContext, opts: 
 }
 
 /**
- * The executor src/domain/plan/apply.ts runs plans with. Idempotent where the server lets us tell:
- * a create that finds the object already as planned, a delete that finds nothing, and a replace or
- * patch refused (409/422) because the object is already as planned, report UNCHANGED instead of failing.
- * Anything else fails with the server's ApiError.
+ * The executor src/domain/plan/apply.ts runs plans with, under the one retry policy (./retry.ts). Idempotent where
+ * the server lets us tell: a create that finds the object already as planned, a delete that finds nothing, and a
+ * replace or patch refused (409/422) because the object is already as planned, report UNCHANGED instead of failing.
+ * A transient failure (network, timeout, 502/503/504, 429) sends the write again after a jittered backoff, bounded;
+ * the next answer tells whether the first one landed. Anything else fails with the server's ApiError.
  */
 export function planExecutor(cluster: ClusterContext, opts: Omit<ExecuteOptions, 'signal'> = {}): WriteExecutor {
   return async (write, signal) => {
-    try {
-      return await executeWrite(write, cluster, { ...opts, signal });
-    } catch (err) {
-      if (write.action === 'delete' && isNotFound(err)) return UNCHANGED;
-      const mayBeDone =
-        (write.action === 'create' && isAlreadyExists(err)) ||
-        ((write.action === 'replace' || write.action === 'patch') && (isConflict(err) || isInvalid(err)));
-      if (mayBeDone && !opts.dryRun) {
-        const current = await readCurrent(write, cluster, signal);
-        if (current && isNoop(write, current)) return UNCHANGED;
-        // Someone else's object under the planned name: never counted as done, never written over.
-        if (write.action === 'create' && current) throw new NameTakenError(write.kind, write.namespace, write.name);
-        // A guarded binding whose guard failed because the list changed since it was planned: plan it again
-        // from a fresh read (bounded), so "retry failed" finishes the job and never drops other entries.
-        if (current && write.intent) return replanAndWrite(write, current, cluster, { ...opts, signal });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await executeOnce(write, cluster, opts, signal);
+      } catch (err) {
+        if (opts.dryRun || attempt >= WRITE_ATTEMPTS || signal?.aborted || !isTransient(err)) throw err;
+        await sleep(retryDelayMs(attempt), signal);
       }
-      throw err;
     }
   };
 }
 
-const REPLAN_ATTEMPTS = 5;
+async function executeOnce(write: Write, cluster: ClusterContext, opts: Omit<ExecuteOptions, 'signal'>, signal?: AbortSignal): Promise<unknown> {
+  try {
+    return await executeWrite(write, cluster, { ...opts, signal });
+  } catch (err) {
+    if (write.action === 'delete' && isNotFound(err)) return UNCHANGED;
+    const mayBeDone =
+      (write.action === 'create' && isAlreadyExists(err)) ||
+      ((write.action === 'replace' || write.action === 'patch') && (isConflict(err) || isInvalid(err)));
+    if (mayBeDone && !opts.dryRun) {
+      const current = await readCurrent(write, cluster, signal);
+      if (current && isNoop(write, current)) return UNCHANGED;
+      // Someone else's object under the planned name: never counted as done, never written over.
+      if (write.action === 'create' && current) throw new NameTakenError(write.kind, write.namespace, write.name);
+      // A guarded binding whose guard failed because the list changed since it was planned: plan it again
+      // from a fresh read (bounded), so "retry failed" finishes the job and never drops other entries.
+      if (current && write.intent) return replanAndWrite(write, current, cluster, { ...opts, signal });
+    }
+    throw err;
+  }
+}
 
 async function readCurrent(write: Write, cluster: ClusterContext, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
   const client = clientFor(write.apiVersion, write.kind);
@@ -107,14 +119,15 @@ async function replanAndWrite(
 ): Promise<unknown> {
   let current: Record<string, unknown> | undefined = first;
   let lastError: unknown;
-  for (let attempt = 0; attempt < REPLAN_ATTEMPTS && current; attempt++) {
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS && current; attempt++) {
     const next = replanBindingWrite(write, current);
     if (!next) return UNCHANGED;
     try {
       return await executeWrite(next, cluster, opts);
     } catch (err) {
-      if (!(isConflict(err) || isInvalid(err))) throw err;
+      if (!(isRetryableWrite(next, err) || isInvalid(err)) || opts.signal?.aborted) throw err;
       lastError = err;
+      await sleep(retryDelayMs(attempt), opts.signal);
       current = await readCurrent(write, cluster, opts.signal);
     }
   }

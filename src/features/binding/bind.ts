@@ -10,7 +10,8 @@ import { API_VERSION_OF, planForTarget, type BindTarget, type TargetKind } from 
 import { sleep } from '../../domain/async';
 import type { Write } from '../../domain/plan/write';
 import { isNoop } from '../../domain/plan/apply';
-import { isConflict, isNetworkError, isTestOpFailure, isTimeout, ApiError, NameTakenError } from '../../api/errors';
+import { isConflict, isTestOpFailure, ApiError, NameTakenError } from '../../api/errors';
+import { isGuardFailure, isTransient, retryDelayMs, WRITE_ATTEMPTS } from '../../api/retry';
 
 
 /** The network part, so the same logic runs in the browser (src/api) and in Node tests. */
@@ -19,23 +20,13 @@ export interface BindIo {
   write(write: Write, signal?: AbortSignal): Promise<unknown>;
 }
 
-// 422s answered to a test-guarded JSON patch with no field-level cause: kube-apiserver reports a failed `test` op
-// as a generic 422 (the json-patch text is in details.causes, which some servers leave out). Re-reading and
-// re-planning is safe (a real validation error repeats and ends after maxAttempts).
+// Guard failures seen on a write: kept so the next read-plan-write round treats them as retryable.
 const guardFailures = new WeakSet<object>();
 
-export function isGuardFailure(write: Write, err: unknown): boolean {
-  if (!(err instanceof ApiError) || err.code !== 422) return false;
-  if (isTestOpFailure(err)) return true;
-  const guarded = write.patchType === 'json' && Array.isArray(write.patch) && write.patch.some((op) => op.op === 'test');
-  return guarded && !(err.details?.causes ?? []).some((c) => c.field);
-}
-
-/** Errors after which a fresh read + plan is safe and may succeed. */
-export function isRetryable(err: unknown): boolean {
+/** Errors after which a fresh read + plan is safe and may succeed (the one write retry policy, src/api/retry.ts). */
+function isRetryable(err: unknown): boolean {
   if (typeof err === 'object' && err !== null && guardFailures.has(err)) return true;
-  if (isConflict(err) || isTestOpFailure(err) || isNetworkError(err) || isTimeout(err)) return true;
-  return err instanceof ApiError && (err.code === 502 || err.code === 503 || err.code === 504 || err.code === 429);
+  return isConflict(err) || isTestOpFailure(err) || isTransient(err);
 }
 
 export interface BindOptions {
@@ -55,8 +46,9 @@ export async function bindTarget(
   options: BindOptions = {},
 ): Promise<RetryResult> {
   const apiVersion = API_VERSION_OF[target.kind];
-  const maxAttempts = options.maxAttempts ?? 8;
+  const maxAttempts = options.maxAttempts ?? WRITE_ATTEMPTS;
   let attempt = 0;
+  let retries = 0;
   const read = async (signal?: AbortSignal) => {
     // A read that fails on the network is retried here too (bindWithRetry returns on a failed read).
     for (let i = 0; ; i++) {
@@ -64,8 +56,8 @@ export async function bindTarget(
         if (attempt++ > 0) options.onRetry?.(attempt, undefined);
         return await io.read(apiVersion, target.kind, namespace, target.name, signal);
       } catch (e) {
-        if (i >= 4 || !(isNetworkError(e) || isTimeout(e)) || signal?.aborted) throw e;
-        await sleep(50 * (i + 1));
+        if (i >= 4 || !isTransient(e) || signal?.aborted) throw e;
+        await sleep(retryDelayMs(i + 1), signal);
       }
     }
   };
@@ -77,7 +69,7 @@ export async function bindTarget(
         return await io.write(write, signal);
       } catch (e) {
         if (typeof e === 'object' && e !== null && isGuardFailure(write, e)) guardFailures.add(e);
-        if (isRetryable(e)) await sleep(20 + Math.random() * 80);
+        if (isRetryable(e)) await sleep(retryDelayMs(++retries), signal);
         throw e;
       }
     },
