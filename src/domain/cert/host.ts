@@ -1,8 +1,8 @@
-// The registry address as the user typed it, reduced to what TLS checks against the certificate.
-// A small local parser on purpose: the general registry address normalizer lives elsewhere; this one
-// only needs the host, its kind (DNS name or IP) and the port. Matching follows Go's crypto/x509
+// The registry address as the user typed it, reduced to what TLS checks against the certificate: the host, its kind
+// (DNS name or IP) and the port. Built on the one host:port splitter and IP parsers (domain/registry/address.ts); what
+// counts as a DNS name here is Go's view (anything that is not an IP), not the normalizer's. Matching follows Go's crypto/x509
 // (VerifyHostname), since Go code (containerd, kubelet, docker) is what verifies on the nodes.
-import { formatIPv6 } from '../registry/address';
+import { formatIPv6, parseIPv4 as parseIPv4Octets, parseIPv6 as parseIPv6Groups, parsePort, splitHostPort } from '../registry/address';
 
 export interface RegistryHost {
   kind: 'dns' | 'ip';
@@ -21,89 +21,37 @@ export function parseRegistryHost(input: string): RegistryHost | undefined {
   if (at >= 0) s = s.slice(at + 1);
   if (!s) return undefined;
 
-  let hostPart: string;
-  let portPart: string | undefined;
-  if (s.startsWith('[')) {
-    const close = s.indexOf(']');
-    if (close < 0) return undefined;
-    hostPart = s.slice(1, close);
-    const rest = s.slice(close + 1);
-    if (rest.startsWith(':')) portPart = rest.slice(1);
-    else if (rest !== '') return undefined;
-    const v6 = parseIPv6(hostPart.replace(/%.*$/, ''));
-    if (!v6) return undefined;
-    return { kind: 'ip', host: formatIp(v6), ip: v6, port: parsePort(portPart) };
+  const split = splitHostPort(s);
+  if (!split) return undefined;
+  if (split.bracketed || split.host.includes(':')) {
+    // A bare IPv6 address cannot carry a port (splitHostPort gives it none).
+    const v6 = parseIPv6(split.host.replace(/%.*$/, ''));
+    return v6 ? { kind: 'ip', host: formatIp(v6), ip: v6, port: portOf(split.portText) } : undefined;
   }
-  const colons = s.split(':').length - 1;
-  if (colons >= 2) {
-    // A bare IPv6 address cannot carry a port.
-    const v6 = parseIPv6(s.replace(/%.*$/, ''));
-    return v6 ? { kind: 'ip', host: formatIp(v6), ip: v6, port: undefined } : undefined;
-  }
-  [hostPart, portPart] = colons === 1 ? (s.split(':') as [string, string]) : [s, undefined];
-  hostPart = hostPart.toLowerCase().replace(/\.$/, '');
+  const hostPart = split.host.toLowerCase().replace(/\.$/, '');
   if (!hostPart || /[\s\\]/.test(hostPart)) return undefined;
   const v4 = parseIPv4(hostPart);
-  if (v4) return { kind: 'ip', host: formatIp(v4), ip: v4, port: parsePort(portPart) };
-  return { kind: 'dns', host: hostPart, port: parsePort(portPart) };
+  if (v4) return { kind: 'ip', host: formatIp(v4), ip: v4, port: portOf(split.portText) };
+  return { kind: 'dns', host: hostPart, port: portOf(split.portText) };
 }
 
-function parsePort(text: string | undefined): number | undefined {
-  if (!text || !/^\d{1,5}$/.test(text)) return undefined;
-  const port = Number(text);
-  return port >= 1 && port <= 65535 ? port : undefined;
-}
+const portOf = (text: string | undefined): number | undefined => (text === undefined ? undefined : parsePort(text) ?? undefined);
 
-/** Dotted quad only, no leading zeros (Go's net.ParseIP refuses them since 1.17). */
+/** Dotted quad only, no leading zeros (Go's net.ParseIP refuses them since 1.17), as 16 bytes (IPv4-mapped). */
 export function parseIPv4(text: string): Uint8Array | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
+  const octets = parseIPv4Octets(text);
+  if (!octets) return undefined;
   const out = new Uint8Array(16);
   out[10] = 0xff;
   out[11] = 0xff;
-  for (let i = 0; i < 4; i++) {
-    const part = m[i + 1]!;
-    if (part.length > 1 && part.startsWith('0')) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    out[12 + i] = n;
-  }
+  out.set(octets, 12);
   return out;
 }
 
+/** An IPv6 literal (no brackets, no zone; an IPv4 tail allowed) as 16 bytes. */
 export function parseIPv6(text: string): Uint8Array | undefined {
-  if (!/^[0-9a-fA-F:.]+$/.test(text)) return undefined;
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const parseGroups = (part: string): number[] | undefined => {
-    if (part === '') return [];
-    const groups: number[] = [];
-    const items = part.split(':');
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      if (i === items.length - 1 && item.includes('.')) {
-        const v4 = parseIPv4(item);
-        if (!v4) return undefined;
-        groups.push((v4[12]! << 8) | v4[13]!, (v4[14]! << 8) | v4[15]!);
-      } else {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(item)) return undefined;
-        groups.push(parseInt(item, 16));
-      }
-    }
-    return groups;
-  };
-  const head = parseGroups(halves[0]!);
-  const tail = halves.length === 2 ? parseGroups(halves[1]!) : [];
-  if (!head || !tail) return undefined;
-  let groups: number[];
-  if (halves.length === 2) {
-    const missing = 8 - head.length - tail.length;
-    if (missing < 1) return undefined;
-    groups = [...head, ...new Array<number>(missing).fill(0), ...tail];
-  } else {
-    groups = head;
-  }
-  if (groups.length !== 8) return undefined;
+  const groups = parseIPv6Groups(text);
+  if (!groups) return undefined;
   const out = new Uint8Array(16);
   groups.forEach((g, i) => {
     out[i * 2] = g >> 8;

@@ -225,42 +225,49 @@ type AuthorityResult =
   | { ok: true; host: string; port?: number; kind: 'dns' | 'ipv4' | 'ipv6' }
   | { ok: false; error: 'invalid-host' | 'invalid-port' | 'ipv6-needs-brackets' | 'empty' };
 
-function parsePort(p: string): number | null {
+/** A port from 1 to 65535 written in decimal digits only, or null. The one port parser. */
+export function parsePort(p: string): number | null {
   if (!/^[0-9]{1,5}$/.test(p)) return null;
   const n = Number(p);
   return n >= 1 && n <= 65535 ? n : null;
 }
 
-export function parseAuthority(a: string): AuthorityResult {
-  if (a === '') return { ok: false, error: 'invalid-host' };
+/**
+ * The one host:port splitter (no scheme, path or userinfo left): `[v6]` or `[v6]:port` (bracketed), a bare IPv6
+ * literal (two colons or more: no port), or `host[:port]`. Undefined for a bracket left open or text after it.
+ * The callers decide what a host may be (parseAuthority here, Go's rules in cert/host.ts, node paths in trust/host.ts).
+ */
+export function splitHostPort(a: string): { host: string; portText?: string; bracketed: boolean } | undefined {
   if (a.startsWith('[')) {
     const close = a.indexOf(']');
-    if (close < 0) return { ok: false, error: 'invalid-host' };
-    const inner = a.slice(1, close);
+    if (close < 0) return undefined;
     const after = a.slice(close + 1);
-    const groups = parseIPv6(inner);
-    if (!groups) return { ok: false, error: 'invalid-host' };
-    let port: number | undefined;
-    if (after !== '') {
-      if (!after.startsWith(':')) return { ok: false, error: 'invalid-host' };
-      const p = parsePort(after.slice(1));
-      if (p === null) return { ok: false, error: 'invalid-port' };
-      port = p;
-    }
-    return { ok: true, host: formatIPv6(groups), port, kind: 'ipv6' };
+    if (after !== '' && !after.startsWith(':')) return undefined;
+    return { host: a.slice(1, close), ...(after ? { portText: after.slice(1) } : {}), bracketed: true };
   }
   const colons = a.split(':').length - 1;
-  if (colons > 1) return parseIPv6(a) ? { ok: false, error: 'ipv6-needs-brackets' } : { ok: false, error: 'invalid-host' };
-  let hostPart = a;
-  let port: number | undefined;
   if (colons === 1) {
     const i = a.indexOf(':');
-    hostPart = a.slice(0, i);
-    const p = parsePort(a.slice(i + 1));
+    return { host: a.slice(0, i), portText: a.slice(i + 1), bracketed: false };
+  }
+  return { host: a, bracketed: false };
+}
+
+export function parseAuthority(a: string): AuthorityResult {
+  if (a === '') return { ok: false, error: 'invalid-host' };
+  const split = splitHostPort(a);
+  if (!split) return { ok: false, error: 'invalid-host' };
+  const groups = split.bracketed ? parseIPv6(split.host) : undefined;
+  if (split.bracketed && !groups) return { ok: false, error: 'invalid-host' };
+  let port: number | undefined;
+  if (split.portText !== undefined) {
+    const p = parsePort(split.portText);
     if (p === null) return { ok: false, error: 'invalid-port' };
     port = p;
   }
-  let host = hostPart.toLowerCase();
+  if (groups) return { ok: true, host: formatIPv6(groups), port, kind: 'ipv6' };
+  if (split.host.includes(':')) return parseIPv6(split.host) ? { ok: false, error: 'ipv6-needs-brackets' } : { ok: false, error: 'invalid-host' };
+  let host = split.host.toLowerCase();
   if (host.endsWith('.')) host = host.slice(0, -1); // a fully-qualified trailing dot never appears in image names
   const ascii = toAsciiHost(host);
   if (ascii === null) return { ok: false, error: 'invalid-host' };

@@ -186,3 +186,26 @@ describe('credentialMatchesImage (kubelet keyring)', () => {
     expect(credentialKeyMatchesHost('harbor.example.com', 'harbor.example.com:8443')).toBe(false);
   });
 });
+
+describe('one host:port splitter for the three host parsers', () => {
+  it('splits bracketed, bare IPv6 and host:port the same way for all of them', async () => {
+    const { splitHostPort, parsePort } = await import('./address');
+    const { parseRegistryHost } = await import('../cert/host');
+    const { registryHost } = await import('../trust/host');
+    expect(splitHostPort('[fd00::5]:8443')).toEqual({ host: 'fd00::5', portText: '8443', bracketed: true });
+    expect(splitHostPort('fd00::5')).toEqual({ host: 'fd00::5', bracketed: false });
+    expect(splitHostPort('harbor.example.com:5000')).toEqual({ host: 'harbor.example.com', portText: '5000', bracketed: false });
+    expect(splitHostPort('[fd00::5]x')).toBeUndefined();
+    expect([parsePort('443'), parsePort('0'), parsePort('65536'), parsePort('8a')]).toEqual([443, null, null, null]);
+    for (const input of ['[fd00::5]:8443', 'harbor.example.com:5000', '10.0.0.5']) {
+      const a = normalizeRegistryAddress(input);
+      const c = parseRegistryHost(input);
+      const t = registryHost(input);
+      expect(a.ok && a.value.host).toBe(c?.host);
+      expect(t.host).toBe(c?.host);
+      expect(t.port).toBe(c?.port);
+    }
+    expect(() => registryHost('[fd00::zz]')).toThrow(/not a registry host/);
+    expect(() => registryHost('harbor.example.com:99999')).toThrow(/not a port/);
+  });
+});

@@ -13,8 +13,9 @@ export interface RegistryHost {
   serverUrl: string;
 }
 
+import { parseIPv6, parsePort, splitHostPort } from '../registry/address';
+
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
-const IPV6 = /^[0-9a-f:.]+$/;
 
 /**
  * Parses `host[:port]` (a serverKey; a leading scheme and a trailing path are tolerated). Throws on anything
@@ -23,31 +24,17 @@ const IPV6 = /^[0-9a-f:.]+$/;
 export function registryHost(hostPort: string): RegistryHost {
   let rest = hostPort.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
   rest = rest.split('/')[0];
-  let host: string;
-  let portText: string | undefined;
-  let ipv6 = false;
-  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
-  if (bracket) {
-    host = bracket[1];
-    portText = bracket[2];
-    ipv6 = true;
-  } else if ((rest.match(/:/g) ?? []).length > 1) {
-    host = rest;
-    ipv6 = true;
-  } else {
-    const [h, p] = rest.split(':');
-    host = h;
-    portText = rest.includes(':') ? p : undefined;
-  }
-  if (ipv6 ? !IPV6.test(host) || !host.includes(':') : !HOSTNAME.test(host) || host.length > 253) {
+  const split = splitHostPort(rest);
+  const host = split?.host ?? '';
+  const ipv6 = !!split && (split.bracketed || host.includes(':'));
+  if (!split || (ipv6 ? !parseIPv6(host) : !HOSTNAME.test(host) || host.length > 253)) {
     throw new Error(`not a registry host: ${JSON.stringify(hostPort)}`);
   }
   let port: number | undefined;
-  if (portText !== undefined) {
-    if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      throw new Error(`not a port: ${JSON.stringify(hostPort)}`);
-    }
-    port = Number(portText);
+  if (split.portText !== undefined) {
+    const p = parsePort(split.portText);
+    if (p === null) throw new Error(`not a port: ${JSON.stringify(hostPort)}`);
+    port = p;
   }
   const shown = ipv6 ? `[${host}]` : host;
   const hostDir = port === undefined || port === 443 ? shown : `${shown}:${port}`;
