@@ -81,7 +81,7 @@ export async function watchStream<T extends KObject>(
   return lastRV;
 }
 
-export interface WatchOptions<T> extends WatchStreamOptions<T> {
+export interface WatchLoopOptions<T> extends WatchStreamOptions<T> {
   /** Start after this version (from the list the caller showed). */
   resourceVersion?: string;
   /** Called when the version is too old (410): relist, then return the new list's resourceVersion. */
@@ -97,7 +97,7 @@ export interface WatchOptions<T> extends WatchStreamOptions<T> {
  */
 export async function watchLoop<T extends KObject>(
   buildUrl: (resourceVersion: string | undefined) => string,
-  opts: WatchOptions<T>,
+  opts: WatchLoopOptions<T>,
 ): Promise<void> {
   let rv = opts.resourceVersion;
   const delay = opts.reconnectDelayMs ?? 1000;

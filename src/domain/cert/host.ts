@@ -4,7 +4,7 @@
 // (VerifyHostname), since Go code (containerd, kubelet, docker) is what verifies on the nodes.
 import { formatIPv6, parseIPv4 as parseIPv4Octets, parseIPv6 as parseIPv6Groups, parsePort, splitHostPort } from '../registry/address';
 
-export interface RegistryHost {
+export interface TlsHost {
   kind: 'dns' | 'ip';
   /** Lower case, no trailing dot; IPs in canonical text form (IPv6 compressed, no brackets). */
   host: string;
@@ -13,7 +13,7 @@ export interface RegistryHost {
   ip?: Uint8Array;
 }
 
-export function parseRegistryHost(input: string): RegistryHost | undefined {
+export function parseRegistryHost(input: string): TlsHost | undefined {
   let s = String(input ?? '').trim();
   s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
   s = s.split(/[/?#]/, 1)[0] ?? '';

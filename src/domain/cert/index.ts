@@ -14,7 +14,7 @@ export {
 } from './inspect';
 export type { KeyAlgorithm } from './parse';
 export { findingMessageKeys, generationErrorMessageKey, CERT_DETAIL_LABEL_KEYS, LOCALE_PREFIX } from './messages';
-export { parseRegistryHost, type RegistryHost } from './host';
+export { parseRegistryHost, type TlsHost } from './host';
 export { MAX_INPUT_BYTES } from './input';
 export { canonicalCaPem, CANONICAL_PEM_LINE, MAX_CERTIFICATES, type CanonicalCa } from './canonical';
 export {

@@ -229,7 +229,7 @@ export function checkCredentials(record: RegistryRecord | undefined, pullSecrets
 
 // ---------- reachability ----------
 
-export interface Reachability {
+export interface ReachabilityInput {
   /** The project page: probes and ReverseProxies are cluster-scoped, for cluster administrators only. */
   projectScope?: boolean;
   /** The panel's own credential-free probe, once it ran. */
@@ -238,7 +238,7 @@ export interface Reachability {
   objects?: Readable<ProbeObjects>;
 }
 
-export function checkReachability(record: RegistryRecord | undefined, r: Reachability): CheckResult & { version?: string } {
+export function checkReachability(record: RegistryRecord | undefined, r: ReachabilityInput): CheckResult & { version?: string } {
   const host = record ? hostOf(record).hostDir : '';
   if (r.projectScope) return { id: 'reachability', state: 'unknown', summary: { key: `${H}REACH_UNREADABLE` }, items: [] };
   const items: CheckItem[] = [];

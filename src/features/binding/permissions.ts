@@ -7,10 +7,10 @@ import type { ClusterContext } from '../../api/cluster';
 import { queryKeys } from '../../api/queryKeys';
 import { tr } from '../../i18n/t';
 
-export type CheckId = 'patchServiceAccounts' | 'createSecrets' | 'patchDeployments' | 'patchStatefulSets' | 'patchDaemonSets' | 'patchCronJobs';
+export type PermissionId = 'patchServiceAccounts' | 'createSecrets' | 'patchDeployments' | 'patchStatefulSets' | 'patchDaemonSets' | 'patchCronJobs';
 
-export interface Check {
-  id: CheckId;
+export interface PermissionCheck {
+  id: PermissionId;
   verb: 'patch' | 'create';
   group: string;
   resource: string;
@@ -21,7 +21,7 @@ export interface Check {
  * operator role's rules allow every verb on the core, apps and batch groups: config/ks-core builtinroles.yaml), so
  * a denial always names those two roles; the dry run, not this list, decides.
  */
-export const CHECKS: readonly Check[] = [
+export const CHECKS: readonly PermissionCheck[] = [
   { id: 'patchServiceAccounts', verb: 'patch', group: '', resource: 'serviceaccounts' },
   { id: 'createSecrets', verb: 'create', group: '', resource: 'secrets' },
   { id: 'patchDeployments', verb: 'patch', group: 'apps', resource: 'deployments' },
@@ -30,7 +30,7 @@ export const CHECKS: readonly Check[] = [
   { id: 'patchCronJobs', verb: 'patch', group: 'batch', resource: 'cronjobs' },
 ];
 
-export const CHECK_FOR_KIND: Record<string, CheckId> = {
+export const CHECK_FOR_KIND: Record<string, PermissionId> = {
   ServiceAccount: 'patchServiceAccounts',
   Deployment: 'patchDeployments',
   StatefulSet: 'patchStatefulSets',
@@ -42,14 +42,14 @@ export const CHECK_FOR_KIND: Record<string, CheckId> = {
 export interface ProjectPermissions {
   loading: boolean;
   /** undefined while unknown. */
-  allowed: Partial<Record<CheckId, boolean>>;
+  allowed: Partial<Record<PermissionId, boolean>>;
   /** The translated reason for each denied check. */
-  reasons: Partial<Record<CheckId, string>>;
+  reasons: Partial<Record<PermissionId, string>>;
   error?: unknown;
 }
 
 /** "You cannot patch serviceaccounts in project demo. The project roles operator and admin allow it; ask a project admin." */
-export function deniedReason(check: Check, namespace: string): string {
+export function deniedReason(check: PermissionCheck, namespace: string): string {
   const resource = check.group ? `${check.resource}.${check.group}` : check.resource;
   return tr('HARBOR_CONNECT_PROJECT_DENIED_OPERATOR', {
     verb: check.verb,

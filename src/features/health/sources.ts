@@ -40,9 +40,9 @@ import {
 } from '../../domain/record';
 import { TRUST_COMPONENT } from '../../domain/trust';
 import type {
-  CertManagerState as DomainCertManagerState,
+  CertManagerState,
   HealthProbe,
-  ProbeObjects as DomainProbeObjects,
+  ProbeObjects,
   Readable,
 } from '../../domain/health';
 
@@ -146,10 +146,9 @@ export async function fetchNetworkPolicies(cluster: ClusterContext, namespace?: 
   return readable(networkPolicies.list(cluster, { namespace, signal: o.signal }).then((l) => l.items as NetworkPolicy[]));
 }
 
-export type CertManagerState = DomainCertManagerState<Certificate>;
 
 /** cert-manager: the registry's Certificates by label. A 404 on the list means the CRD is not installed. */
-export async function fetchCertManager(cluster: ClusterContext, registryId: string, o: Opts = {}): Promise<CertManagerState> {
+export async function fetchCertManager(cluster: ClusterContext, registryId: string, o: Opts = {}): Promise<CertManagerState<Certificate>> {
   try {
     const l = await certificates.list(cluster, { labelSelector: managedSelector(registryId), signal: o.signal });
     return { installed: true, certificates: l.items };
@@ -160,13 +159,12 @@ export async function fetchCertManager(cluster: ClusterContext, registryId: stri
   }
 }
 
-export type ProbeObjects = DomainProbeObjects<ReverseProxy, LeftoverCleanup>;
 
 /**
  * Our ReverseProxies of the registry: leftovers (and any probe carrying a credential) are removed first, then what
  * remains is checked for an Authorization header sent upstream. Cluster-scoped: cluster administrators only.
  */
-export async function fetchProbeObjects(cluster: ClusterContext, registryId: string, o: Opts = {}): Promise<Readable<ProbeObjects>> {
+export async function fetchProbeObjects(cluster: ClusterContext, registryId: string, o: Opts = {}): Promise<Readable<ProbeObjects<ReverseProxy, LeftoverCleanup>>> {
   return readable(
     (async () => {
       const cleanup = await removeProbeLeftovers(cluster, { registryId, signal: o.signal });

@@ -20,6 +20,7 @@ import {
 import type { Write } from '../../domain/plan/write';
 import type { StoredPullTest } from '../../domain/health';
 import { writeLastPullTest } from './storage';
+import { sleep } from '../../domain/async';
 
 export interface PullTestRequest {
   cluster: ClusterContext;
@@ -38,7 +39,7 @@ export interface PodOutcome {
   diagnosis?: PullDiagnosis;
 }
 
-export interface PullTestState {
+export interface PullTestRunState {
   phase: PullTestPhase;
   runId?: string;
   namespace?: string;
@@ -51,11 +52,6 @@ export interface PullTestState {
 }
 
 const POLL_MS = 1000;
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 function outcomesOf(podList: Pod[], evs: Event[], final: boolean): PodOutcome[] {
   return podList.map((pod) => {
@@ -82,7 +78,7 @@ export async function cleanupLeftovers(cluster: ClusterContext, podList: Pod[], 
 
 export function usePullTest() {
   const qc = useQueryClient();
-  const [state, setState] = React.useState<PullTestState>({ phase: 'idle', pods: [], events: [], outcomes: [] });
+  const [state, setState] = React.useState<PullTestRunState>({ phase: 'idle', pods: [], events: [], outcomes: [] });
   const abortRef = React.useRef<AbortController>();
   const liveRef = React.useRef<{ cluster: ClusterContext; namespace: string; runId: string } | undefined>();
 
