@@ -6,7 +6,7 @@ import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../plan/label
 import type { Write } from '../plan/write';
 import { ANNOTATION_PREFIX, COMPONENT_LABEL, PULL_TEST_LABEL, sha256Hex } from '../record';
 import { registryHost } from '../trust/host';
-import { classifyPullError, pullSecretUnavailable, SECRET_UNAVAILABLE_REASON } from '../diagnosis';
+import { classifyPullError, diagnosePull, pullSecretUnavailable, SECRET_UNAVAILABLE_REASON, type PullDiagnosis } from '../diagnosis';
 
 export const PULL_TEST_PREFIX = 'hc-pulltest-';
 export const PULL_TEST_COMPONENT = 'pull-test';
@@ -298,4 +298,24 @@ export function defaultTestImage(serverKey: string, repositories?: string[]): st
   const repo = first.startsWith(`${host}/`) ? first.slice(host.length + 1) : first.replace(/^\/+/, '');
   const last = repo.slice(repo.lastIndexOf('/') + 1);
   return `${host}/${repo}${last.includes(':') || last.includes('@') ? '' : ':latest'}`;
+}
+
+export interface PullTestPodOutcome {
+  result: PullTestResult;
+  /** Once the pod settled (or the run ended): why the pull failed, or what it proved. */
+  diagnosis?: PullDiagnosis;
+}
+
+/**
+ * Each pull-test pod's result with its diagnosis once settled. `final`: the run is over (deadline), so a pod still
+ * pending counts as failed (its diagnosis says why, e.g. never scheduled).
+ */
+export function pullTestOutcomes(podList: readonly Pod[], events: readonly CoreV1Event[], final: boolean): PullTestPodOutcome[] {
+  return podList.map((pod) => {
+    const mine = events.filter((e) => e.involvedObject?.name === pod.metadata?.name);
+    const result = pullTestResult(pod, mine);
+    const settled = result.state !== 'pending' || final;
+    const diagnosis = settled ? diagnosePull({ containerStatuses: pod.status?.containerStatuses, events: mine, nodeName: pod.spec?.nodeName }) : undefined;
+    return { result: final && result.state === 'pending' ? { ...result, state: 'failed' } : result, diagnosis };
+  });
 }

@@ -7,7 +7,8 @@ import { eventTime } from '../../domain/diagnosis';
 import { defaultTestImage } from '../../domain/pulltest';
 import type { RegistryRecord } from '../../domain/record';
 import { tr } from '../../i18n/t';
-import { cleanupLeftovers, usePullTest } from './usePullTest';
+import { usePullTest } from './usePullTest';
+import { cleanupLeftovers } from './engine';
 import { colors } from '../../components/theme';
 
 export interface PullTestRunnerProps {

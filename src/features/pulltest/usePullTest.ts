@@ -5,21 +5,19 @@ import React from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Event, Pod } from 'kubernetes-types/core/v1';
 import { events, executeWrite, pods, queryKeys, type ClusterContext } from '../../api';
-import { diagnosePull, type PullDiagnosis } from '../../domain/diagnosis';
 import {
   DEFAULT_DEADLINE_SECONDS,
   newPullTestRunId,
   planPullTest,
   planPullTestCleanup,
-  pullTestLeftovers,
-  pullTestResult,
+  pullTestOutcomes,
   pullTestSelector,
   PULL_TEST_PREFIX,
-  type PullTestResult,
+  type PullTestPodOutcome,
 } from '../../domain/pulltest';
-import type { Write } from '../../domain/plan/write';
 import type { StoredPullTest } from '../../domain/health';
 import { writeLastPullTest } from './storage';
+import { activePullTestRuns, deleteWithRetry } from './engine';
 import { sleep } from '../../domain/async';
 
 export interface PullTestRequest {
@@ -34,10 +32,6 @@ export interface PullTestRequest {
 
 export type PullTestPhase = 'idle' | 'starting' | 'running' | 'cleaning' | 'done' | 'error';
 
-export interface PodOutcome {
-  result: PullTestResult;
-  diagnosis?: PullDiagnosis;
-}
 
 export interface PullTestRunState {
   phase: PullTestPhase;
@@ -47,34 +41,11 @@ export interface PullTestRunState {
   startedAt?: number;
   pods: Pod[];
   events: Event[];
-  outcomes: PodOutcome[];
+  outcomes: PullTestPodOutcome[];
   error?: unknown;
 }
 
 const POLL_MS = 1000;
-
-function outcomesOf(podList: Pod[], evs: Event[], final: boolean): PodOutcome[] {
-  return podList.map((pod) => {
-    const mine = evs.filter((e) => e.involvedObject?.name === pod.metadata?.name);
-    const result = pullTestResult(pod, mine);
-    const settled = result.state !== 'pending' || final;
-    const diagnosis = settled
-      ? diagnosePull({ containerStatuses: pod.status?.containerStatuses, events: mine, nodeName: pod.spec?.nodeName })
-      : undefined;
-    return { result: final && result.state === 'pending' ? { ...result, state: 'failed' } : result, diagnosis };
-  });
-}
-
-async function deleteAll(cluster: ClusterContext, writes: Write[]): Promise<void> {
-  await Promise.all(writes.map((w) => executeWrite(w, cluster).catch(() => undefined)));
-}
-
-/** Deletes pull-test pods that finished or outlived their deadline (from a closed page). Returns how many. */
-export async function cleanupLeftovers(cluster: ClusterContext, podList: Pod[], keepRunIds: string[] = []): Promise<number> {
-  const writes = pullTestLeftovers(podList, Date.now(), { keepRunIds });
-  await deleteAll(cluster, writes);
-  return writes.length;
-}
 
 export function usePullTest() {
   const qc = useQueryClient();
@@ -89,9 +60,10 @@ export function usePullTest() {
       abortRef.current?.abort();
       const live = liveRef.current;
       if (live) {
+        activePullTestRuns.delete(live.runId);
         void pods
           .list(live.cluster, { namespace: live.namespace, labelSelector: pullTestSelector(live.runId) })
-          .then((l) => deleteAll(live.cluster, planPullTestCleanup(l.items as Pod[], live.runId)))
+          .then((l) => deleteWithRetry(live.cluster, planPullTestCleanup(l.items as Pod[], live.runId), 8))
           .catch(() => undefined);
       }
     },
@@ -101,6 +73,8 @@ export function usePullTest() {
   const run = React.useCallback(
     async (req: PullTestRequest) => {
       abortRef.current?.abort();
+      // A run this one replaces is no longer followed: its pods are leftovers (their deadline ends them).
+      if (liveRef.current) activePullTestRuns.delete(liveRef.current.runId);
       const ac = new AbortController();
       abortRef.current = ac;
       const runId = newPullTestRunId(Date.now());
@@ -109,6 +83,7 @@ export function usePullTest() {
       setState({ phase: 'starting', runId, namespace: req.namespace, image: req.image, startedAt, pods: [], events: [], outcomes: [] });
       const { cluster, namespace } = req;
       liveRef.current = { cluster, namespace, runId };
+      activePullTestRuns.add(runId);
       const writes = planPullTest({
         namespace,
         image: req.image,
@@ -121,7 +96,8 @@ export function usePullTest() {
       try {
         await Promise.all(writes.map((w) => executeWrite(w, cluster, { signal: ac.signal })));
       } catch (error) {
-        await deleteAll(cluster, writes.map((w) => ({ ...w, action: 'delete' as const, body: undefined })));
+        await deleteWithRetry(cluster, writes.map((w) => ({ ...w, action: 'delete' as const, body: undefined })), 8);
+        activePullTestRuns.delete(runId);
         liveRef.current = undefined;
         setState((s) => ({ ...s, phase: 'error', error }));
         return;
@@ -142,7 +118,7 @@ export function usePullTest() {
           if (ac.signal.aborted) return;
         }
         const timedOut = Date.now() - startedAt > (deadline + 10) * 1000;
-        const outcomes = outcomesOf(podList, evs, timedOut);
+        const outcomes = pullTestOutcomes(podList, evs, timedOut);
         const settled = podList.length >= writes.length && outcomes.every((o) => o.result.state !== 'pending');
         const final = settled || timedOut;
         setState((s) => ({ ...s, pods: podList, events: evs, outcomes }));
@@ -150,9 +126,10 @@ export function usePullTest() {
         await sleep(POLL_MS, ac.signal);
       }
       if (ac.signal.aborted) return;
-      const outcomes = outcomesOf(podList, evs, true);
+      const outcomes = pullTestOutcomes(podList, evs, true);
       setState((s) => ({ ...s, phase: 'cleaning', outcomes }));
-      await deleteAll(cluster, planPullTestCleanup(podList, runId));
+      await deleteWithRetry(cluster, planPullTestCleanup(podList, runId), 8);
+      activePullTestRuns.delete(runId);
       liveRef.current = undefined;
       const stored: StoredPullTest = {
         at: new Date().toISOString(),

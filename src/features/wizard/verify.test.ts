@@ -5,7 +5,8 @@ import { http, setAdapter, type HttpAdapter } from '../../api/client';
 import { clusterContext } from '../../api/cluster';
 import { flushOnPageHide, pendingPageHideDeletes } from '../../api/ephemeral';
 import { normalizeRegistryAddress } from '../../domain/registry';
-import { removePullTestLeftovers, runPullTest } from './verify';
+import { runPullTest } from './verify';
+import { removePullTestLeftovers } from '../pulltest/engine';
 
 interface Req {
   method: string;

@@ -11,7 +11,6 @@ import {
   pods,
   request,
   secrets,
-  isNotFound,
   deleteOnPageHide,
   runRegistryProbe,
   type ClusterContext,
@@ -19,10 +18,11 @@ import {
 import { classifyV2, harborVersion, isHarborPing, type ProbePathTag } from '../../domain/registry/probe';
 import { buildPullSecret } from '../../domain/dockerconfig';
 import type { RegistryAddress } from '../../domain/registry';
-import { newPullTestRunId, planPullTest, pullTestLeftovers, pullTestResult, pullTestSecretLabels, pullTestSecretLeftovers, pullTestSelector } from '../../domain/pulltest';
+import { newPullTestRunId, planPullTest, pullTestOutcomes, pullTestSecretLabels } from '../../domain/pulltest';
 import type { Write } from '../../domain/plan/write';
-import { diagnosePull, SECRET_UNAVAILABLE_REASON } from '../../domain/diagnosis';
+import { SECRET_UNAVAILABLE_REASON } from '../../domain/diagnosis';
 import { sleep } from '../../domain/async';
+import { activePullTestRuns, deleteWithRetry } from '../pulltest/engine';
 import type { ProbeResult, PullTestOutcome, VerifyResult, VerifyState } from '../../domain/wizard/results';
 
 export type { ProbeResult, PullTestOutcome, VerifyResult, VerifyState };
@@ -99,8 +99,6 @@ export async function probeRegistry(
 
 
 
-/** Pull-test runs in progress in this page: never taken for leftovers. */
-const activeRuns = new Set<string>();
 
 /**
  * (c) A temporary pull secret and one pull-test pod in the project the user chose, watched until the image is
@@ -135,7 +133,7 @@ export async function runPullTest(
     const client = w.kind === 'Pod' ? pods : secrets;
     untrack.push(deleteOnPageHide(client.path(cluster, { namespace: w.namespace, name: w.name }), uid ? { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } } : undefined));
   };
-  activeRuns.add(runId);
+  activePullTestRuns.add(runId);
   let outcome: PullTestOutcome = { state: 'timeout' };
   try {
     const secretWrite: Write = { action: 'create', apiVersion: 'v1', kind: 'Secret', namespace: input.namespace, name: secretName, body: secret };
@@ -147,16 +145,14 @@ export async function runPullTest(
       const evs = (await events
         .list(cluster, { namespace: input.namespace, fieldSelector: `involvedObject.name=${podWrite.name}`, signal })
         .catch(() => ({ items: [] }))) as { items: CoreV1Event[] };
-      const r = pullTestResult(pod, evs.items);
+      const [{ result: r, diagnosis }] = pullTestOutcomes([pod], evs.items, false);
       if (r.state === 'pending') {
         // Kubelet could not read the pull secret and backs off before retrying: the verdict if it never can.
         if (r.reason === SECRET_UNAVAILABLE_REASON) {
-          const diagnosis = diagnosePull({ containerStatuses: pod.status?.containerStatuses, events: evs.items, nodeName: pod.spec?.nodeName });
-          outcome = { state: 'failed', diagnosis, message: r.message, node: pod.spec?.nodeName };
+          outcome = { state: 'failed', diagnosis: pullTestOutcomes([pod], evs.items, true)[0].diagnosis, message: r.message, node: pod.spec?.nodeName };
         }
         continue;
       }
-      const diagnosis = diagnosePull({ containerStatuses: pod.status?.containerStatuses, events: evs.items, nodeName: pod.spec?.nodeName });
       outcome = { state: r.state, diagnosis, message: r.message, node: pod.spec?.nodeName };
       break;
     }
@@ -170,43 +166,9 @@ export async function runPullTest(
     created.forEach((w, i) => {
       if (!failed.has(`${w.kind}/${w.name}`)) untrack[i]?.();
     });
-    activeRuns.delete(runId);
+    activePullTestRuns.delete(runId);
     if (failures.length) outcome = { ...outcome, cleanupFailures: failures.map(({ name, message }) => ({ name, message })) };
   }
   return outcome;
 }
 
-async function deleteWithRetry(cluster: ClusterContext, writes: Write[]): Promise<Array<{ kind: string; name: string; message: string }>> {
-  const out: Array<{ kind: string; name: string; message: string }> = [];
-  for (const w of writes) {
-    let last: unknown;
-    let done = false;
-    for (let attempt = 0; attempt < 3 && !done; attempt++) {
-      if (attempt) await sleep(200 * attempt);
-      try {
-        await executeWrite(w, cluster);
-        done = true;
-      } catch (e) {
-        if (isNotFound(e)) done = true;
-        else last = e;
-      }
-    }
-    if (!done) out.push({ kind: w.kind, name: w.name, message: ApiError.from(last).message });
-  }
-  return out;
-}
-
-/**
- * Pull-test objects of closed tabs (or failed deletes), cluster-wide by label: finished or overdue pods, and
- * Secrets older than their TTL (read as metadata only). Returns what could not be deleted.
- */
-export async function removePullTestLeftovers(cluster: ClusterContext, signal?: AbortSignal): Promise<{ removed: number; failures: Array<{ name: string; message: string }> }> {
-  const keepRunIds = [...activeRuns];
-  const [podList, secretList] = await Promise.all([
-    pods.list(cluster, { labelSelector: pullTestSelector(), signal }),
-    secrets.listMetadata(cluster, { labelSelector: pullTestSelector(), signal }),
-  ]);
-  const writes = [...pullTestLeftovers(podList.items as Pod[], Date.now(), { keepRunIds }), ...pullTestSecretLeftovers(secretList.items, Date.now(), { keepRunIds })];
-  const failures = await deleteWithRetry(cluster, writes);
-  return { removed: writes.length - failures.length, failures: failures.map(({ name, message }) => ({ name, message })) };
-}

@@ -13,7 +13,8 @@ import type { StepProps } from './types';
 import { parseAddress } from '../../../domain/wizard/state';
 import { registryIdOf } from '../../../domain/wizard/plan';
 import { newProbeId, planProbe, probeDeleteWrite } from '../../../domain/registry/probe';
-import { probeRegistry, removePullTestLeftovers, runPullTest, verifyWithKubeSphere, WIZARD_PROBE_PATHS, type VerifyResult } from '../verify';
+import { probeRegistry, runPullTest, verifyWithKubeSphere, WIZARD_PROBE_PATHS, type VerifyResult } from '../verify';
+import { removePullTestLeftovers } from '../../pulltest/engine';
 import { colors } from '../../../components/theme';
 
 const STATE_COLOR: Record<string, string> = { ok: colors.success, pulled: colors.success, unauthorized: colors.error, failed: colors.error, x509: colors.warning, unreachable: colors.error, 'not-routed': colors.warning, error: colors.error, timeout: colors.warning };
