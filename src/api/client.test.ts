@@ -294,6 +294,70 @@ describe('planExecutor (what applyPlan runs)', () => {
     await expect(exec({ ...create, body: { metadata: { name: 'cm' }, data: { a: 'other' } } })).rejects.toMatchObject({ name: 'NameTakenError', objectName: 'cm', namespace: 'demo' });
     await expect(exec({ action: 'delete', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'gone' })).resolves.toBe(UNCHANGED);
   });
+
+  it('sends a write again after a transient failure (503, then done), bounded', async () => {
+    const { planExecutor } = await import('./write');
+    let posts = 0;
+    handler = (r, res) => {
+      if (r.method === 'POST' && ++posts === 1) return json(res, 503, { kind: 'Status', code: 503, reason: 'ServiceUnavailable' });
+      return json(res, 201, JSON.parse(r.body));
+    };
+    const create = { action: 'create', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'cm', body: { metadata: { name: 'cm' }, data: { a: 'b' } } } as const;
+    await expect(planExecutor(host)(create)).resolves.toMatchObject({ data: { a: 'b' } });
+    expect(posts).toBe(2);
+    handler = (_r, res) => json(res, 503, { kind: 'Status', code: 503, reason: 'ServiceUnavailable' });
+    seen = [];
+    await expect(planExecutor(host)(create)).rejects.toMatchObject({ code: 503 });
+    expect(seen.filter((q) => q.method === 'POST')).toHaveLength(8);
+  }, 20_000);
+
+  it('someone else\'s same-named Secret fails the create, and the ServiceAccount is never bound to it (stop on failure)', async () => {
+    const { planExecutor } = await import('./write');
+    const { applyStaged } = await import('../domain/plan/apply');
+    const { planBinding } = await import('../domain/binding');
+    const { buildPullSecret } = await import('../domain/dockerconfig');
+    const body = buildPullSecret({ name: 'harbor-pull', namespace: 'demo', registryId: 'harbor-example-com', server: 'harbor.example.com', username: 'u', password: 'p' });
+    const foreign = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'harbor-pull', namespace: 'demo', labels: { team: 'x' } }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 'eyJhdXRocyI6e319' } };
+    handler = (r, res) => {
+      if (r.method === 'POST') return json(res, 409, { kind: 'Status', code: 409, reason: 'AlreadyExists' });
+      if (r.method === 'GET') return json(res, 200, foreign);
+      return json(res, 200, {});
+    };
+    const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'demo', resourceVersion: '1' }, imagePullSecrets: [{ name: 'other' }] };
+    const create = { action: 'create' as const, apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name: 'harbor-pull', body };
+    const out = await applyStaged([create, ...planBinding({ secretName: 'harbor-pull', serviceAccounts: [sa as never] }).writes], planExecutor(host), {
+      stage: (w) => (w.kind === 'Secret' ? 0 : 1),
+      stopOnFailure: true,
+    });
+    expect(out.map((o) => o.status)).toEqual(['failed', 'failed']);
+    expect((out[0] as { error: unknown }).error).toMatchObject({ name: 'NameTakenError' });
+    expect(seen.filter((q) => q.method === 'PATCH')).toEqual([]);
+  });
+
+  it('a binding whose list moved since it was planned is planned again from a fresh read: the other entries stay', async () => {
+    const { planExecutor } = await import('./write');
+    const { planBinding } = await import('../domain/binding');
+    const planned = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'demo', resourceVersion: '1' }, imagePullSecrets: [{ name: 'other' }] };
+    const now = { ...planned, metadata: { ...planned.metadata, resourceVersion: '2' }, imagePullSecrets: [{ name: 'other' }, { name: 'theirs' }] };
+    const patches: unknown[] = [];
+    handler = (r, res) => {
+      if (r.method === 'GET') return json(res, 200, now);
+      if (r.method === 'PATCH') {
+        const ops = JSON.parse(r.body) as Array<{ op: string; path: string; value?: unknown }>;
+        patches.push(ops);
+        const test = ops.find((o) => o.op === 'test');
+        if (test && JSON.stringify(test.value) !== JSON.stringify(now.imagePullSecrets)) return json(res, 422, { kind: 'Status', code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request' });
+        return json(res, 200, now);
+      }
+      return json(res, 404, { kind: 'Status', code: 404, reason: 'NotFound' });
+    };
+    const [write] = planBinding({ secretName: 'harbor-pull', serviceAccounts: [planned as never] }).writes;
+    await planExecutor(host)(write);
+    expect(patches).toHaveLength(2);
+    const last = patches[1] as Array<{ op: string; path: string; value?: unknown }>;
+    expect(JSON.stringify(last)).toContain('theirs');
+    expect(JSON.stringify(last)).toContain('harbor-pull');
+  });
 });
 
 describe('lists', () => {

@@ -4,14 +4,12 @@ import { Alert, Button, Card, Tag } from '@kubed/components';
 import type { Pod, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { ClusterContext } from '../../api/cluster';
 import { invalidateAfterApply } from '../../api/hooks';
+import { planExecutor } from '../../api/write';
 import { podsNeedingRestart, type BindingNote } from '../../domain/binding';
-import { UNCHANGED } from '../../domain/plan/apply';
 import type { Write } from '../../domain/plan/write';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { tr } from '../../i18n/t';
-import { bindingExecutor } from './bind';
 import { planForTarget, type BindTarget } from '../../domain/binding/target';
-import { apiBindIo } from './io';
 import { bindingWarnings, currentPullSecrets, podSpecImages, podSpecOf, resultingPullSecrets, serviceAccountOf } from '../../domain/binding/model';
 import { CHECK_FOR_KIND, type ProjectPermissions } from './permissions';
 import { PlanPreview, type PreviewItem } from './PlanPreview';
@@ -91,7 +89,7 @@ export function BindPanel(props: BindPanelProps) {
       return next;
     });
 
-  const executor = React.useMemo(() => bindingExecutor(apiBindIo(cluster), secret, mode, UNCHANGED), [cluster, secret, mode]);
+  const executor = React.useMemo(() => planExecutor(cluster), [cluster]);
 
   return (
     <Card style={{ marginTop: 12 }} data-testid="hc-bind-panel" data-mode={mode}>

@@ -1,16 +1,17 @@
 // Bind / unbind one target with a fresh read each attempt: the planner (domain/binding) writes test-guarded JSON
 // patches, so a concurrent change fails the write (422/409) and we re-read and re-plan. A dropped connection is
 // retried the same way: the re-read tells whether the write landed (then the plan is empty), so nothing is lost
-// and nothing is duplicated.
+// and nothing is duplicated. The pages apply bindings through the one executor (planExecutor, src/api/write.ts),
+// which re-plans a guarded write the same way under the same retry policy (src/api/retry.ts); this loop is the
+// read-first variant lab/binding-reliability.test.ts drives against the real API under contention.
 import {
   bindWithRetry,
   type RetryResult,
 } from '../../domain/binding';
-import { API_VERSION_OF, planForTarget, type BindTarget, type TargetKind } from '../../domain/binding/target';
+import { API_VERSION_OF, planForTarget, type BindTarget } from '../../domain/binding/target';
 import { sleep } from '../../domain/async';
 import type { Write } from '../../domain/plan/write';
-import { isNoop } from '../../domain/plan/apply';
-import { isConflict, isTestOpFailure, ApiError, NameTakenError } from '../../api/errors';
+import { isConflict, isTestOpFailure } from '../../api/errors';
 import { isGuardFailure, isTransient, retryDelayMs, WRITE_ATTEMPTS } from '../../api/retry';
 
 
@@ -75,39 +76,4 @@ export async function bindTarget(
     },
     { maxAttempts, isConflict: isRetryable, signal: options.signal },
   );
-}
-
-/** Thrown when a binding gave up after its attempts (the object kept changing). */
-export class BindingRetryExhausted extends Error {
-  constructor(readonly attempts: number, readonly last: unknown) {
-    super(`gave up after ${attempts} attempts`);
-    this.name = 'BindingRetryExhausted';
-  }
-}
-
-/**
- * A WriteExecutor (for ApplyProgress / applyPlan) that turns each previewed binding write into bindTarget: the
- * write names the target; the actual patch is re-planned from a fresh read, so a retry never applies a stale
- * patch. Other writes (a Secret create) go straight to io.write; AlreadyExists counts as unchanged only when the
- * object found holds what the create would have written (a retry after a lost answer), else NameTakenError.
- */
-export function bindingExecutor(io: BindIo, secretName: string, mode: 'bind' | 'unbind', unchanged: unknown) {
-  return async (write: Write, signal?: AbortSignal): Promise<unknown> => {
-    if (write.kind in API_VERSION_OF && write.namespace) {
-      const r = await bindTarget(io, write.namespace, { kind: write.kind as TargetKind, name: write.name }, secretName, mode, { signal });
-      if (r.status === 'unchanged') return unchanged;
-      if (r.status === 'failed') throw r.exhausted ? new BindingRetryExhausted(r.attempts, r.error) : r.error;
-      return r.outcomes[r.outcomes.length - 1]?.status === 'done' ? (r.outcomes[r.outcomes.length - 1] as { result?: unknown }).result : undefined;
-    }
-    try {
-      return await io.write(write, signal);
-    } catch (e) {
-      if (write.action === 'create' && e instanceof ApiError && e.reason === 'AlreadyExists') {
-        const current = await io.read(write.apiVersion, write.kind, write.namespace ?? '', write.name, signal).catch(() => undefined);
-        if (current && isNoop(write, current)) return unchanged;
-        throw new NameTakenError(write.kind, write.namespace, write.name);
-      }
-      throw e;
-    }
-  };
 }

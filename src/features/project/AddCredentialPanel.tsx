@@ -5,18 +5,16 @@ import type { ServiceAccount } from 'kubernetes-types/core/v1';
 import type { ClusterContext } from '../../api/cluster';
 import { isForbidden } from '../../api/errors';
 import { invalidateAfterApply, useList } from '../../api/hooks';
+import { planExecutor } from '../../api/write';
 import { secrets } from '../../api/resources';
 import { planBinding } from '../../domain/binding';
 import { buildPullSecret, isRobotAccount, validateCredential } from '../../domain/dockerconfig';
 import { validateDns1123Subdomain, suggestSecretName } from '../../domain/names';
-import { UNCHANGED } from '../../domain/plan/apply';
 import type { Write } from '../../domain/plan/write';
 import { DEFAULT_EXTENSION_NAMESPACE, RECORD_LABEL_SELECTOR, parseRegistryRecord, registryIdFromServerKey, caFileSha256 } from '../../domain/record';
 import { credentialKeyMatchesHost, normalizeRegistryAddress } from '../../domain/registry';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { tr } from '../../i18n/t';
-import { bindingExecutor } from '../binding/bind';
-import { apiBindIo } from '../binding/io';
 import { PlanPreview } from '../binding/PlanPreview';
 import { currentPullSecrets, resultingPullSecrets } from '../../domain/binding/model';
 import { colors } from '../../components/theme';
@@ -116,7 +114,7 @@ export function AddCredentialPanel(props: AddCredentialPanelProps) {
     return out;
   };
 
-  const executor = React.useMemo(() => bindingExecutor(apiBindIo(cluster), effectiveName, 'bind', UNCHANGED), [cluster, effectiveName]);
+  const executor = React.useMemo(() => planExecutor(cluster), [cluster]);
   const field = (caption_: string, el: React.ReactNode, error?: string) => (
     <label style={label}>
       <div style={caption}>{caption_}</div>
