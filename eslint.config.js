@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // Tests build partial objects and stubs.
-    files: ['**/*.test.{ts,tsx}', '**/*.testutil.ts'],
+    files: ['**/*.test.{ts,tsx}', '**/*.testutil.ts', 'tests/**/*.{ts,tsx}'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );
