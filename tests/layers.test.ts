@@ -1,14 +1,34 @@
 // src/features holds hooks and components only: every exported function there touches React, the network
 // (src/api), the console's translations or the browser. Pure logic lives in src/domain, tested on its own.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pureFeatureFunctions } from '../scripts/layers';
 
 describe('layers', () => {
   it('no pure exported function in src/features', () => {
     expect(pureFeatureFunctions(join(__dirname, '..'))).toEqual([]);
+  });
+
+  it('no arrow points the wrong way: domain imports no React, API, feature or UI code; api and components import no feature', () => {
+    const src = join(__dirname, '..', 'src');
+    const files = (d: string): string[] =>
+      readdirSync(d).flatMap((n) => {
+        const p = join(d, n);
+        return statSync(p).isDirectory() ? files(p) : /\.tsx?$/.test(n) && !/\.test\.tsx?$/.test(n) ? [p] : [];
+      });
+    const imports = (f: string) => [...readFileSync(f, 'utf8').matchAll(/^import [^;]*? from '([^']+)';/gms)].map((m) => m[1]);
+    const wrong: string[] = [];
+    for (const f of files(join(src, 'domain'))) {
+      for (const spec of imports(f)) {
+        if (/^(react|react-dom|@tanstack\/|@kubed\/|styled-components)/.test(spec) || /^(\.\.\/)+(api|features|components|i18n)(\/|$)/.test(spec)) wrong.push(`${relative(src, f)} → ${spec}`);
+      }
+    }
+    for (const f of [...files(join(src, 'api')), ...files(join(src, 'components'))]) {
+      for (const spec of imports(f)) if (/^(\.\.\/)+features(\/|$)/.test(spec)) wrong.push(`${relative(src, f)} → ${spec}`);
+    }
+    expect(wrong).toEqual([]);
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'hc-layers-'));
