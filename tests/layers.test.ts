@@ -31,6 +31,20 @@ describe('layers', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('every query key comes from the key factory (src/api/queryKeys.ts): no key written as an array literal', () => {
+    const src = join(__dirname, '..', 'src');
+    const files = (d: string): string[] =>
+      readdirSync(d).flatMap((n) => {
+        const p = join(d, n);
+        return statSync(p).isDirectory() ? files(p) : /\.tsx?$/.test(n) && !/\.test\.tsx?$/.test(n) ? [p] : [];
+      });
+    const raw = files(src)
+      .filter((f) => relative(src, f) !== join('api', 'queryKeys.ts'))
+      .filter((f) => /queryKey:\s*\[|use(Query|Queries|InfiniteQuery)\(\s*\[|\[\s*ROOT\s*,/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(src, f));
+    expect(raw).toEqual([]);
+  });
+
   const dir = mkdtempSync(join(tmpdir(), 'hc-layers-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -90,6 +90,10 @@ export const queryKeys = {
     /** Our ReverseProxies of a registry after the visit's clean-up of leftovers (src/features/health/sources.ts). */
     probeObjects: (cluster: string, registryId: string) =>
       [ROOT, cluster, 'reverseproxies', CLUSTER_SCOPED, 'list', { composite: 'probe-objects', registry: registryId }] as const,
+    /** The projects the user may use on a cluster (listMyProjects; the wizard's pickers). */
+    myProjects: (cluster: string) => [ROOT, cluster, 'namespaces', CLUSTER_SCOPED, 'list', { composite: 'my-projects' }] as const,
+    /** The health panel's own probe of a registry: `what` it asked, `version` of the record it probed with. */
+    healthProbe: (cluster: string, registryId: string, what: string, version: string) => [ROOT, cluster, 'probe', registryId, what, version] as const,
     registryList: (cluster: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'list', { composite: 'registry-list' }] as const,
   },
 };

@@ -18,7 +18,6 @@ import {
   queryKeys,
   removeProbeLeftovers,
   reverseProxies,
-  ROOT,
   runRegistryProbe,
   secrets,
   serviceAccounts,
@@ -204,7 +203,7 @@ export const healthKeys = {
   netpols: (c: string, ns?: string) => queryKeys.list(c, 'networkpolicies', ns ?? '*', { all: true }),
   certs: (c: string, id: string) => queryKeys.list(c, 'certificates', '*', { labelSelector: managedSelector(id) }),
   probeObjects: (c: string, id: string) => queryKeys.composite.probeObjects(c, id),
-  probe: (c: string, id: string, what: string, key: string) => [ROOT, c, 'probe', id, what, key] as const,
+  probe: (c: string, id: string, what: string, key: string) => queryKeys.composite.healthProbe(c, id, what, key),
 };
 
 export { REGISTRY_LABEL };

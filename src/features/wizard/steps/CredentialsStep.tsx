@@ -1,7 +1,7 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Input, InputPassword, Tag } from '@kubed/components';
 import { useQuery } from '@tanstack/react-query';
-import { deleteProbeObjects, listMyProjects, removeProbeLeftovers, type Namespace } from '../../../api';
+import { deleteProbeObjects, listMyProjects, queryKeys, removeProbeLeftovers, type Namespace } from '../../../api';
 import { isRobotAccount } from '../../../domain/dockerconfig';
 import { defaultTestImage } from '../../../domain/pulltest';
 import { tr } from '../../../i18n/t';
@@ -51,7 +51,7 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
   const ready = addr.ok && !!state.username && !!state.password;
   // The probe needs no credential: only the address (and the CA).
   const probeReady = addr.ok;
-  const projects = useQuery(['harbor-connect', cluster.name, 'wizard-projects'], ({ signal }) => listMyProjects(cluster, { signal, limit: 500 }));
+  const projects = useQuery(queryKeys.composite.myProjects(cluster.name), ({ signal }) => listMyProjects(cluster, { signal, limit: 500 }));
   const projectNames = ((projects.data?.items ?? []) as Namespace[]).map((n) => n.metadata?.name ?? '').filter(Boolean).sort();
   const [pullNs, setPullNs] = useState('');
   // The project the temporary pull secret goes to is chosen, never picked for the user (the first project

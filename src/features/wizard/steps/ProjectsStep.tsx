@@ -1,7 +1,7 @@
 import React, { useMemo, useState } from 'react';
 import { Input } from '@kubed/components';
 import { useQuery } from '@tanstack/react-query';
-import { listMyProjects, WORKSPACE_LABEL, type Namespace } from '../../../api';
+import { listMyProjects, queryKeys, WORKSPACE_LABEL, type Namespace } from '../../../api';
 import { tr } from '../../../i18n/t';
 import { Spinner } from '../../../components/Spinner';
 import { ErrorAlert } from '../../../components/ErrorAlert';
@@ -11,7 +11,7 @@ import { validateDns1123Label } from '../../../domain/names';
 import { colors } from '../../../components/theme';
 
 export function ProjectsStep({ state, dispatch, cluster }: StepProps) {
-  const q = useQuery(['harbor-connect', cluster.name, 'wizard-projects'], ({ signal }) => listMyProjects(cluster, { signal, limit: 500 }));
+  const q = useQuery(queryKeys.composite.myProjects(cluster.name), ({ signal }) => listMyProjects(cluster, { signal, limit: 500 }));
   const [search, setSearch] = useState('');
   const groups = useMemo(() => {
     const by = new Map<string, string[]>();
