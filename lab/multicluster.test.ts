@@ -33,7 +33,14 @@ describe('member cluster through the host', () => {
     expect(member.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('True');
     expect(member.status.kubernetesVersion).toBe('v1.31.14');
     expect(member.status.nodeCount).toBe(1);
+    // As KubeSphere's clusters getter answers: never the member's kubeconfig (its admin credentials).
+    expect(member.spec.connection.type).toBe('direct');
+    expect(member.spec.connection.kubeconfig).toBeUndefined();
+    const one = await as('admin', 'GET', `/kapis/resources.kubesphere.io/v1alpha3/clusters/${MEMBER}`);
+    expect(one.status).toBe(200);
+    expect(one.json.spec.connection.kubeconfig).toBeUndefined();
   });
+
 
   it('/clusters/member-1/… reaches the member: its nodes, its projects of demo-ws', async () => {
     const nodes = await as('admin', 'GET', `/clusters/${MEMBER}/api/v1/nodes`);
