@@ -41,7 +41,6 @@ describe('member cluster through the host', () => {
     expect(one.json.spec.connection.kubeconfig).toBeUndefined();
   });
 
-
   it('/clusters/member-1/… reaches the member: its nodes, its projects of demo-ws', async () => {
     const nodes = await as('admin', 'GET', `/clusters/${MEMBER}/api/v1/nodes`);
     expect(nodes.status).toBe(200);
