@@ -155,8 +155,11 @@ test('wrong password: the checks say what they can and nothing is written', asyn
     await expect(page.getByTestId('hc-step-errors')).toContainText(/unauthorized|rejected/i);
     await expect(page.getByTestId('hc-step-credentials')).toBeVisible();
   }
-  // Nothing was written: no pull secret, no record, no probe left behind (the same objects, unchanged).
-  expect(await managed()).toEqual(before);
+  // Nothing was written: no pull secret, no record (the same objects, unchanged), and no probe left behind (the
+  // wizard may have removed an older run's leftover probe by label, as it should: none may be added).
+  const after = await managed();
+  expect(after.secrets).toEqual(before.secrets);
+  expect(after.proxies.filter((p: string) => !before.proxies.includes(p))).toEqual([]);
 });
 
 test('admin adds the lab registry for demo and demo-2; a new pod pulls', async ({ page, context }) => {
@@ -280,6 +283,36 @@ test('the same flow in Chinese shows no untranslated key', async ({ page, contex
   } finally {
     await api('PATCH', '/apis/iam.kubesphere.io/v1beta1/users/admin', { spec: { lang: 'en' } });
   }
+});
+
+test('edit: titled as an edit, the user name read back (never the password); Cancel asks before discarding input', async ({ page, context }) => {
+  await login(context, page);
+  await page.goto('/clusters/host/image-registries');
+  await page.locator(`[data-testid="hc-registry-row"][data-registry="${REGISTRY_ID}"]`).click();
+  await page.getByTestId('hc-edit').click();
+  await expect(page.getByTestId('hc-wizard')).toContainText('Edit Image Registry');
+  await expect(page.getByTestId('hc-address')).toHaveValue(REGISTRY);
+  // Untouched edit: Cancel leaves at once.
+  await page.getByTestId('hc-wizard-cancel').click();
+  await expect(page).toHaveURL(/\/clusters\/host\/image-registries$/);
+  await page.locator(`[data-testid="hc-registry-row"][data-registry="${REGISTRY_ID}"]`).click();
+  await page.getByTestId('hc-edit').click();
+  await page.getByTestId('hc-wizard-next').click();
+  await page.getByTestId('hc-wizard-next').click();
+  await page.getByTestId('hc-wizard-next').click();
+  await expect(page.getByTestId('hc-username')).toHaveValue(ROBOT);
+  await expect(page.getByTestId('hc-password')).toHaveValue('');
+  await page.getByTestId('hc-password').fill('typed-but-not-saved');
+  // Input entered: Cancel asks; Keep editing keeps it; Discard leaves.
+  await page.getByTestId('hc-wizard-cancel').click();
+  await expect(page.getByTestId('hc-wizard-discard-confirm')).toBeVisible();
+  await shot(page, 'edit-discard-confirm');
+  await page.getByTestId('hc-wizard-keep-editing').click();
+  await expect(page.getByTestId('hc-wizard-discard-confirm')).toHaveCount(0);
+  await expect(page.getByTestId('hc-password')).toHaveValue('typed-but-not-saved');
+  await page.getByTestId('hc-wizard-cancel').click();
+  await page.getByTestId('hc-wizard-discard').click();
+  await expect(page).toHaveURL(/\/clusters\/host\/image-registries$/);
 });
 
 test('removal: Cancel cancels; Remove leaves no file of ours on any node and every ServiceAccount as before the binding', async ({ page, context }) => {

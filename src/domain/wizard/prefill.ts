@@ -1,7 +1,8 @@
 // The edit path (/image-registries/:registry/edit): the wizard's starting state from the registry record and the
-// pull secrets made from it. Credentials are not read back: the user types them again (rotation).
+// pull secrets made from it. The user name is read back from a pull secret; the password never is (it is typed again).
 import type { Secret } from 'kubernetes-types/core/v1';
 import { inspectCertificate } from '../cert';
+import { getDockerConfigCredential } from '../dockerconfig';
 import { COMPONENT_LABEL, type RegistryRecord } from '../record';
 import type { WizardAction } from './state';
 
@@ -26,5 +27,8 @@ export function prefillActions(record: RegistryRecord, copies: readonly Secret[]
       ...(pulls[0]?.metadata?.name ? { secretName: pulls[0].metadata.name, secretNameTouched: true } : {}),
     },
   });
+  // Only the user name leaves this function: the password read with it is dropped here.
+  const username = pulls.map((s) => getDockerConfigCredential(s, record.serverKey)?.username).find(Boolean);
+  if (username) out.push({ type: 'credentials', patch: { username } });
   return out;
 }

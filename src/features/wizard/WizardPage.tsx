@@ -85,6 +85,9 @@ export function WizardPage() {
     // Publicly trusted: nothing to set up on the nodes, but the step still says so.
     go(state.step + 1);
   };
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
+  // Cancel asks first once the user has entered something that would be lost (edit: a step taken or a password).
+  const entered = state.step > 0 || !!state.password || (!registry && (!!state.address || !!state.caText || !!state.username));
   const close = useCallback(() => {
     // Nothing with a credential outlives the wizard: cached Secret reads and the reducer state go.
     removeSecretQueries(qc, ctx.name);
@@ -112,7 +115,11 @@ export function WizardPage() {
 
   return (
     <div data-testid="hc-wizard" data-step={id}>
-      <PageBanner title={tr('HARBOR_CONNECT_WIZARD_TITLE')} description={tr('HARBOR_CONNECT_WIZARD_DESC')} />
+      {registry ? (
+        <PageBanner title={tr('HARBOR_CONNECT_WIZARD_TITLE_EDIT')} description={tr('HARBOR_CONNECT_WIZARD_DESC_EDIT', { address: state.address || registry })} />
+      ) : (
+        <PageBanner title={tr('HARBOR_CONNECT_WIZARD_TITLE')} description={tr('HARBOR_CONNECT_WIZARD_DESC')} />
+      )}
       <Card style={{ marginTop: 12, padding: 20 }}>
         {prefill.error ? <ErrorAlert error={prefill.error} /> : null}
         {prefill.loading ? <Spinner /> : null}
@@ -151,6 +158,20 @@ export function WizardPage() {
           </Alert>
         ) : null}
 
+        {confirmDiscard ? (
+          <Alert type="warning" title={tr('HARBOR_CONNECT_WIZARD_DISCARD_TITLE')} style={{ marginTop: 16 }} data-testid="hc-wizard-discard-confirm">
+            <div>{tr('HARBOR_CONNECT_WIZARD_DISCARD_DESC')}</div>
+            <div style={{ display: 'flex', gap: 8, marginTop: 8 }}>
+              <Button variant="outline" onClick={() => setConfirmDiscard(false)} data-testid="hc-wizard-keep-editing">
+                {tr('HARBOR_CONNECT_WIZARD_KEEP_EDITING')}
+              </Button>
+              <Button color="error" onClick={close} data-testid="hc-wizard-discard">
+                {tr('HARBOR_CONNECT_WIZARD_DISCARD')}
+              </Button>
+            </div>
+          </Alert>
+        ) : null}
+
         <div style={{ display: 'flex', gap: 8, marginTop: 24, borderTop: `1px solid ${colors.border}`, paddingTop: 16 }}>
           {id === 'apply' ? (
             <Button color="secondary" onClick={close} disabled={!outcomes} data-testid="hc-wizard-close">
@@ -158,7 +179,7 @@ export function WizardPage() {
             </Button>
           ) : (
             <>
-              <Button variant="outline" onClick={close} data-testid="hc-wizard-cancel">
+              <Button variant="outline" onClick={() => (entered ? setConfirmDiscard(true) : close())} data-testid="hc-wizard-cancel">
                 {tr('HARBOR_CONNECT_WIZARD_CANCEL')}
               </Button>
               <span style={{ flex: 1 }} />
