@@ -4,7 +4,7 @@ import type { Node, Pod, Secret } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import { REGISTRY_LABEL } from '../plan/labels';
 import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, parseRegistryRecord, type RegistryRecord } from '../record';
-import { checkCertificate, checkTrust, worst, type CertSummary, type CheckState } from './checks';
+import { checkCertificate, checkPullTest, checkTrust, overall, type CertSummary, type CheckResult, type CheckState, type StoredPullTest, type Text } from './checks';
 
 const EXT_NS = DEFAULT_EXTENSION_NAMESPACE;
 
@@ -23,10 +23,21 @@ export interface RegistryRow {
   projects: string[];
   cert: CertSummary;
   trust: { text: string; state: CheckState };
+  /** The verdict, by the detail page's rule (overall) over the checks the list has, the last pull test included. */
   health: CheckState;
+  /** Why, when not healthy: the summary of the check that decided it (shown next to the badge). */
+  reason?: Text;
 }
 
-export function registryRows(src: RegistryListSources, now: Date): { rows: RegistryRow[]; broken: string[] } {
+/**
+ * `lastPullTest`: the registry's last pull test in this tab (the detail page's too), so list and detail agree on
+ * what a failed pull means.
+ */
+export function registryRows(
+  src: RegistryListSources,
+  now: Date,
+  lastPullTest: (registryId: string) => StoredPullTest | undefined = () => undefined,
+): { rows: RegistryRow[]; broken: string[] } {
   const rows: RegistryRow[] = [];
   const broken: string[] = [];
   for (const s of src.records) {
@@ -43,7 +54,8 @@ export function registryRows(src: RegistryListSources, now: Date): { rows: Regis
           .map((m) => m.metadata?.namespace ?? ''),
       ),
     ].sort();
-    const cert = checkCertificate(record, now).cert;
+    const certCheck = checkCertificate(record, now);
+    const cert = certCheck.cert;
     const ds = src.daemonSets.find((d) => d.metadata?.labels?.[REGISTRY_LABEL] === record.id);
     const trustCheck = checkTrust({
       record,
@@ -55,8 +67,18 @@ export function registryRows(src: RegistryListSources, now: Date): { rows: Regis
     // Manual (or system) trust: the extension cannot count trusted nodes, only a pull test can tell.
     const unknownOnly = trustCheck.nodes.length > 0 && trustCheck.nodes.every((n) => n.state === 'manual-unknown');
     const trust = { text: unknownOnly ? '—' : trustCheck.text, state: trustCheck.state };
-    const credState: CheckState = projects.length ? 'ok' : 'warning';
-    rows.push({ record, projects, cert, trust, health: worst([cert.state, trust.state === 'unknown' ? 'ok' : trust.state, credState]) });
+    const checks: CheckResult[] = [
+      certCheck,
+      // Unknown trust (manual, or nodes unreadable) is not a fault: only a pull test can tell.
+      trustCheck.state === 'unknown' ? { ...trustCheck, state: 'ok' } : trustCheck,
+      projects.length
+        ? { id: 'credentials', state: 'ok', summary: { key: 'HARBOR_CONNECT_HEALTH_CRED_SUMMARY', params: { ok: projects.length, count: projects.length } }, items: [] }
+        : { id: 'credentials', state: 'warning', summary: { key: 'HARBOR_CONNECT_HEALTH_CRED_NONE' }, items: [] },
+      checkPullTest(lastPullTest(record.id)),
+    ];
+    const health = overall(checks);
+    const reason = health === 'ok' ? undefined : checks.find((c) => c.state === health)?.summary;
+    rows.push({ record, projects, cert, trust, health, ...(reason ? { reason } : {}) });
   }
   rows.sort((a, b) => a.record.displayName.localeCompare(b.record.displayName));
   return { rows, broken };

@@ -11,6 +11,7 @@ import { PageBanner } from '../../components/PageBanner';
 import { Spinner } from '../../components/Spinner';
 import { tr } from '../../i18n/t';
 import { StateBadge } from '../health/HealthPanel';
+import { readLastPullTest } from '../pulltest/storage';
 import { loadRegistryList, registryListKey } from './data';
 import { registryRows, type RegistryRow } from '../../domain/health';
 import { colors } from '../../components/theme';
@@ -46,7 +47,10 @@ export function RegistriesPage() {
   });
   const add = () => navigate(`/clusters/${encodeURIComponent(cluster)}/image-registries/new`);
   const open = (id: string) => navigate(`/clusters/${encodeURIComponent(cluster)}/image-registries/${encodeURIComponent(id)}`);
-  const { rows, broken } = React.useMemo(() => (list.data ? registryRows(list.data, new Date()) : { rows: [], broken: [] }), [list.data]);
+  const { rows, broken } = React.useMemo(
+    () => (list.data ? registryRows(list.data, new Date(), (id) => readLastPullTest(cluster, id)) : { rows: [], broken: [] }),
+    [list.data, cluster],
+  );
   const canAdd = !!access.data?.allowed;
 
   return (
@@ -125,6 +129,11 @@ export function RegistriesPage() {
                   </td>
                   <td style={td}>
                     <StateBadge state={row.health} />
+                    {row.reason ? (
+                      <div style={{ color: colors.muted, marginTop: 4 }} data-testid="hc-registry-health-reason">
+                        {tr(row.reason.key, row.reason.params)}
+                      </div>
+                    ) : null}
                   </td>
                 </tr>
               ))}
