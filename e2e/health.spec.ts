@@ -192,6 +192,14 @@ for (const lang of ['en', 'zh'] as const) {
       await expect(page.getByTestId('hc-health-pulltest')).toHaveAttribute('data-state', 'error');
       await expect(page.getByTestId('hc-health-pulltest-fix')).toContainText(FIX_WORDS[lang].unknownAuthority);
       await snap(page, testInfo, 'node-2-untrusted');
+      // The list says what the detail page says, with the reason next to the badge (one health rule).
+      await expect(page.getByTestId('hc-health')).toHaveAttribute('data-state', 'error');
+      await page.getByTestId('hc-back').click();
+      const row = page.locator(`[data-testid="hc-registry-row"][data-registry="${GOOD.id}"]`);
+      await expect(row).toHaveAttribute('data-health', 'error');
+      await expect(row.getByTestId('hc-registry-health-reason')).toContainText('2/3');
+      await snap(page, testInfo, 'list-after-failed-pull');
+      await row.click();
       trustNode('node-2', GOOD.server, CA_FILE);
       await runPullTest(page);
       await expect(page.locator('[data-testid="hc-pulltest-result"][data-state="pulled"]')).toHaveCount(3);
