@@ -1,11 +1,12 @@
 // Many clusters: from the host's console, the member cluster member-1 (its own control plane and node, joined as
 // KubeSphere joins one) is reached through KubeSphere's multi-cluster proxy, and the wizard connects the lab
 // registry to it: node trust on the member's node, credentials in the member's project, a pod there pulls.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubeClient, type KubeClient } from '../lab/cluster/kube';
+import { buildRegistryRecord } from '../src/domain/record';
 import { expect, snap, test } from './harness/fixtures';
-import { HARBOR, HARBOR_ID, LAB_DIR } from './harness/lab-api';
+import { HARBOR, HARBOR_ID, LAB_DIR, labApi } from './harness/lab-api';
 
 const MEMBER = 'member-1';
 const MEMBER_PKI = join(LAB_DIR, MEMBER, 'cluster', 'pki');
@@ -16,6 +17,7 @@ const POD = `hc-e2e-member-pull-${Date.now().toString(36)}`;
 const MANAGED = 'app.kubernetes.io/managed-by=harbor-connect';
 
 let member: KubeClient;
+let hostRecordWritten = false;
 const memberApi = (method: string, path: string, body?: unknown) => member.request<any>(method, path, body);
 
 test.setTimeout(240_000);
@@ -35,6 +37,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await memberApi('DELETE', `/api/v1/namespaces/demo/pods/${POD}`);
+  if (hostRecordWritten) await labApi('DELETE', `/api/v1/namespaces/extension-harbor-connect/secrets/hc-registry-${HARBOR_ID}`);
 });
 
 test('admin connects the lab registry to the member cluster from the host console; a pod on the member\'s node pulls', async ({ page, loginAs }, testInfo) => {
@@ -107,6 +110,20 @@ test('admin connects the lab registry to the member cluster from the host consol
   // The member's registry list shows it.
   await page.getByTestId('hc-wizard-close').click();
   await expect(page).toHaveURL(new RegExp(`/clusters/${MEMBER}/image-registries$`));
-  await expect(page.locator(`[data-testid="hc-registry-row"][data-registry="${HARBOR_ID}"]`)).toBeVisible();
+  const memberRow = page.locator(`[data-testid="hc-registry-row"][data-registry="${HARBOR_ID}"]`);
+  await expect(memberRow).toBeVisible();
   await snap(page, testInfo, 'member-list');
+
+  // Each list names the other clusters connected to the same registry (one read per other cluster): none yet...
+  await expect(memberRow.getByTestId('hc-registry-clusters')).toHaveText('no other cluster');
+  // ...then the host holds the same registry's record too (written as the wizard writes it; the host's own
+  // wizard journey is e2e/wizard.spec.ts): each cluster's list names the other.
+  const hostRecord = buildRegistryRecord({ serverKey: HARBOR, address: HARBOR, trustMode: 'manual', caPem: readFileSync(CA_FILE, 'utf8') });
+  expect((await labApi('POST', '/api/v1/namespaces/extension-harbor-connect/secrets', hostRecord)).status).toBe(201);
+  hostRecordWritten = true;
+  await page.getByTestId('hc-registries-refresh').click();
+  await expect(memberRow.getByTestId('hc-registry-clusters')).toHaveText('host');
+  await page.goto('/clusters/host/image-registries');
+  await expect(page.locator(`[data-testid="hc-registry-row"][data-registry="${HARBOR_ID}"]`).getByTestId('hc-registry-clusters')).toHaveText(MEMBER);
+  await snap(page, testInfo, 'host-list');
 });

@@ -32,3 +32,12 @@ describe('registryRows: the list badge follows the detail page\'s rule, with its
     expect(registryRows(sources([pullSecret('demo')]), now, () => pullTest('pulled')).rows[0].health).toBe('ok');
   });
 });
+
+describe('registryRows: other clusters connected to the same registry', () => {
+  it('names the other clusters holding a record of the same registry id, sorted; none when single-cluster', () => {
+    const now = new Date('2026-12-03T05:00:00Z');
+    const src = { ...sources([pullSecret('demo')]), elsewhere: { 'member-2': [ID], 'member-1': [ID, 'other-registry'], 'member-3': ['other-registry'] } };
+    expect(registryRows(src, now).rows[0].otherClusters).toEqual(['member-1', 'member-2']);
+    expect(registryRows(sources([pullSecret('demo')]), now).rows[0].otherClusters).toEqual([]);
+  });
+});

@@ -16,6 +16,8 @@ export interface RegistryListSources {
   nodes: Node[];
   /** Lists the user may not read (e.g. nodes): their columns show "unknown". */
   unreadable: string[];
+  /** Other clusters (multi-cluster): the registry ids each one holds a record of. */
+  elsewhere?: Record<string, string[]>;
 }
 
 export interface RegistryRow {
@@ -27,6 +29,8 @@ export interface RegistryRow {
   health: CheckState;
   /** Why, when not healthy: the summary of the check that decided it (shown next to the badge). */
   reason?: Text;
+  /** The other clusters connected to the same registry (same id: same address), sorted. */
+  otherClusters: string[];
 }
 
 /**
@@ -78,7 +82,11 @@ export function registryRows(
     ];
     const health = overall(checks);
     const reason = health === 'ok' ? undefined : checks.find((c) => c.state === health)?.summary;
-    rows.push({ record, projects, cert, trust, health, ...(reason ? { reason } : {}) });
+    const otherClusters = Object.entries(src.elsewhere ?? {})
+      .filter(([, ids]) => ids.includes(record.id))
+      .map(([name]) => name)
+      .sort();
+    rows.push({ record, projects, cert, trust, health, otherClusters, ...(reason ? { reason } : {}) });
   }
   rows.sort((a, b) => a.record.displayName.localeCompare(b.record.displayName));
   return { rows, broken };

@@ -52,6 +52,8 @@ export function RegistriesPage() {
     [list.data, cluster],
   );
   const canAdd = !!access.data?.allowed;
+  // Several clusters: which others are connected to the same registry (each keeps its own records and trust).
+  const multiCluster = Object.keys(list.data?.elsewhere ?? {}).length > 0;
 
   return (
     <div data-testid="hc-registries">
@@ -93,6 +95,7 @@ export function RegistriesPage() {
                 <th style={th}>{tr(`${R}COL_TRUST`)}</th>
                 <th style={th}>{tr(`${R}COL_PROJECTS`)}</th>
                 <th style={th}>{tr(`${R}COL_HEALTH`)}</th>
+                {multiCluster ? <th style={th}>{tr(`${R}COL_OTHER_CLUSTERS`)}</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -135,6 +138,11 @@ export function RegistriesPage() {
                       </div>
                     ) : null}
                   </td>
+                  {multiCluster ? (
+                    <td style={td} data-testid="hc-registry-clusters">
+                      {row.otherClusters.length ? row.otherClusters.join(', ') : <span style={{ color: colors.muted }}>{tr(`${R}OTHER_CLUSTERS_NONE`)}</span>}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
