@@ -81,6 +81,9 @@ test('admin connects the lab registry to the member cluster from the host consol
   await snap(page, testInfo, 'member-review');
   await page.getByTestId('hc-wizard-apply').click();
   await expect(page.getByTestId('hc-apply')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  // Proven on the member's own node, through the host.
+  await expect(page.getByTestId('hc-apply-proof')).toHaveAttribute('data-state', 'ok', { timeout: 180_000 });
+  await expect(page.getByTestId('hc-apply-proof')).toContainText('1/1');
   await snap(page, testInfo, 'member-applied');
 
   // Written in the member, not in the host.

@@ -196,6 +196,9 @@ test('admin adds the lab registry for demo and demo-2; a new pod pulls', async (
   // 7. Apply.
   await expect(page.getByTestId('hc-apply')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   await expect(page.getByTestId('hc-apply-done')).toBeVisible();
+  // The last step proves it: once the installer put the CA on every node, a pull on each with the new secret.
+  await expect(page.getByTestId('hc-apply-proof')).toHaveAttribute('data-state', 'ok', { timeout: 180_000 });
+  await expect(page.getByTestId('hc-apply-proof')).toContainText('Connected, proven by a pull on 3/3 nodes');
   await shot(page, '7-apply');
 
   // The objects exist.

@@ -8,7 +8,7 @@ import { tr } from '../../i18n/t';
 import { PageBanner } from '../../components/PageBanner';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { usePreflight } from '../../components/plan/usePreflight';
-import { initialState, STEPS, wizardReducer } from '../../domain/wizard/state';
+import { initialState, parseAddress, STEPS, wizardReducer } from '../../domain/wizard/state';
 import { gateStep, stepErrors } from './validate';
 import { APPLY_CONCURRENCY, writeStage, type WizardPlan } from '../../domain/wizard/plan';
 import { RegistryStep } from './steps/RegistryStep';
@@ -18,6 +18,7 @@ import { CredentialsStep } from './steps/CredentialsStep';
 import { ProjectsStep } from './steps/ProjectsStep';
 import { ReviewStep } from './steps/ReviewStep';
 import { usePrefill } from './prefill';
+import { ApplyProof } from './ApplyProof';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
 import { colors } from '../../components/theme';
@@ -112,6 +113,7 @@ export function WizardPage() {
   const preflight = usePreflight(ctx, id === 'review' && plan && plan.problems.length === 0 ? plan.writes : undefined);
   const canApply = !!plan && plan.problems.length === 0 && plan.writes.length > 0 && preflight.ok;
   const failed = outcomes?.some((o) => o.status === 'failed');
+  const address = parseAddress(state);
 
   return (
     <div data-testid="hc-wizard" data-step={id}>
@@ -148,6 +150,17 @@ export function WizardPage() {
           <Alert type="info" title={tr('HARBOR_CONNECT_WIZARD_APPLY_DONE_TITLE')} style={{ marginTop: 12 }} data-testid="hc-apply-done">
             {tr('HARBOR_CONNECT_WIZARD_APPLY_FINISHED', { count: state.projects.length })}
           </Alert>
+        ) : null}
+        {id === 'apply' && outcomes && !failed && plan && address.ok && state.projects[0] ? (
+          <ApplyProof
+            cluster={ctx}
+            registryId={plan.registryId}
+            serverKey={address.value.serverKey}
+            namespace={state.projects[0]}
+            secretName={state.secretName}
+            trustMode={state.trustMode}
+            publicCa={state.caChoice === 'public'}
+          />
         ) : null}
 
         {tried && errors.length ? (

@@ -8,20 +8,30 @@ import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { daemonSets, isCanceled, pods, unlessNotFound, type ClusterContext } from '../../api';
 import { managedSelector } from '../../domain/plan/labels';
-import { installerRolledOut, trustInstallerName } from '../../domain/trust';
+import { installerRolledOut, trustInstallerName, type InstallerMode } from '../../domain/trust';
 import { sleep as defaultSleep } from '../../domain/async';
 
 export const ROLLOUT_TIMEOUT_MS = 300_000;
 const POLL_MS = 3_000;
 
+type WaitOptions = { signal?: AbortSignal; timeoutMs?: number; pollMs?: number; now?: () => number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void> };
+
 /**
  * Waits until the trust installer runs remove mode on every node it should (installerRolledOut), or is gone.
  * 'timeout' after `timeoutMs`; 'cancelled' when `signal` aborts. A failed read is asked again at the next poll.
  */
-export async function waitForRemoveMode(
+export function waitForRemoveMode(cluster: ClusterContext, input: { registryId: string; namespace: string }, opts: WaitOptions = {}) {
+  return waitForInstallerMode(cluster, { ...input, mode: 'remove' }, opts);
+}
+
+/**
+ * Waits until the trust installer runs `mode` on every node it should: 'install' after the wizard applied (the nodes
+ * then trust the CA), 'remove' before a removal deletes it. A missing installer counts as rolled out.
+ */
+export async function waitForInstallerMode(
   cluster: ClusterContext,
-  input: { registryId: string; namespace: string },
-  opts: { signal?: AbortSignal; timeoutMs?: number; pollMs?: number; now?: () => number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void> } = {},
+  input: { registryId: string; namespace: string; mode: InstallerMode },
+  opts: WaitOptions = {},
 ): Promise<'rolled-out' | 'timeout' | 'cancelled'> {
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? defaultSleep;
@@ -33,7 +43,7 @@ export async function waitForRemoveMode(
       const ds = (await unlessNotFound(daemonSets.get(cluster, name, { namespace: input.namespace, signal: opts.signal }))) as DaemonSet | undefined;
       if (!ds) return 'rolled-out';
       const list = (await pods.list(cluster, { namespace: input.namespace, labelSelector: managedSelector(input.registryId), signal: opts.signal })).items as Pod[];
-      if (installerRolledOut({ daemonSet: ds, pods: list, mode: 'remove' })) return 'rolled-out';
+      if (installerRolledOut({ daemonSet: ds, pods: list, mode: input.mode })) return 'rolled-out';
     } catch (e) {
       if (isCanceled(e) || opts.signal?.aborted) return 'cancelled';
     }

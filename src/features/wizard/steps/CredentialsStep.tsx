@@ -33,11 +33,17 @@ function CheckCard({ title, proves, children, testId, state }: { title: string; 
   );
 }
 
+/** KubeSphere's verify cannot be given a private CA: its x509 says nothing about the registry (not a failure). */
+const cannotApply = (r: VerifyResult | undefined, privateCa: boolean) => r?.state === 'x509' && privateCa;
+
 function ResultText({ r, privateCa, testId }: { r: VerifyResult; privateCa: boolean; testId: string }) {
+  const na = cannotApply(r, privateCa);
   return (
     <div style={{ marginTop: 8, fontSize: 12 }} data-testid={testId} data-state={r.state}>
-      <div style={{ fontWeight: 600, color: STATE_COLOR[r.state] }}>{tr(`HARBOR_CONNECT_WIZARD_CHECK_${r.state.toUpperCase().replace(/-/g, '_')}`)}</div>
-      {r.state === 'x509' && privateCa ? <div>{tr('HARBOR_CONNECT_WIZARD_VERIFY_X509_EXPECTED')}</div> : null}
+      <div style={{ fontWeight: 600, color: na ? colors.muted : STATE_COLOR[r.state] }}>
+        {tr(na ? 'HARBOR_CONNECT_WIZARD_VERIFY_NOT_APPLICABLE' : `HARBOR_CONNECT_WIZARD_CHECK_${r.state.toUpperCase().replace(/-/g, '_')}`)}
+      </div>
+      {na ? <div>{tr('HARBOR_CONNECT_WIZARD_VERIFY_X509_EXPECTED')}</div> : null}
       {r.detail ? <div style={{ color: colors.muted, wordBreak: 'break-word', marginTop: 2 }}>{r.detail}</div> : null}
     </div>
   );
@@ -127,7 +133,7 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
       <div style={{ fontWeight: 600, margin: '8px 0' }}>{tr('HARBOR_CONNECT_WIZARD_CHECKS_TITLE')}</div>
       <div style={{ fontSize: 12, color: colors.muted, marginBottom: 8 }}>{tr('HARBOR_CONNECT_WIZARD_CHECKS_DESC')}</div>
       <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
-        <CheckCard title={tr('HARBOR_CONNECT_WIZARD_VERIFY_TITLE')} proves={tr('HARBOR_CONNECT_WIZARD_VERIFY_PROVES')} testId="hc-check-verify" state={state.verify?.state}>
+        <CheckCard title={tr('HARBOR_CONNECT_WIZARD_VERIFY_TITLE')} proves={tr('HARBOR_CONNECT_WIZARD_VERIFY_PROVES')} testId="hc-check-verify" state={cannotApply(state.verify, !!caPem) ? 'not-applicable' : state.verify?.state}>
           <Button size="sm" onClick={() => void doVerify()} disabled={!ready || !!busy} loading={busy === 'verify'} data-testid="hc-run-verify">
             {tr('HARBOR_CONNECT_WIZARD_VERIFY_RUN')}
           </Button>
