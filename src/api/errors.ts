@@ -3,6 +3,7 @@
 // into a translated sentence with the detail a user can act on.
 import type { StatusCause } from 'kubernetes-types/meta/v1';
 import { tr, type Translate } from '../i18n/t';
+import { DEFAULT_EXTENSION_NAMESPACE } from '../domain/record';
 
 export type ApiErrorKind =
   /** The server answered with an HTTP error (a Status body, JSON or plain text). */
@@ -235,8 +236,6 @@ export function invalidCauses(err: ApiError): string[] {
     .map((c) => (c.field ? `${c.field}: ${c.message ?? c.reason ?? ''}`.trim() : (c.message ?? '')));
 }
 
-/** Where the extension keeps cluster-level records: a denial there is about the cluster, not a project. */
-const CLUSTER_RECORDS_NAMESPACE = 'extension-harbor-connect';
 
 /**
  * A read the user's role does not allow, said once in the user's words with the role to ask for (the page then
@@ -248,7 +247,8 @@ export function accessDeniedText(err: unknown, t: Translate = tr): { title: stri
   const f = parseForbidden((err as ApiError).message);
   const title = t('HARBOR_CONNECT_NO_ACCESS_TITLE');
   if (!f) return { title, body: t('HARBOR_CONNECT_NO_ACCESS_OTHER') };
-  if (!f.namespace || f.namespace === CLUSTER_RECORDS_NAMESPACE) return { title, body: t('HARBOR_CONNECT_NO_ACCESS_CLUSTER', { user: f.user }) };
+  // The extension's namespace holds the cluster-level records: a denial there is about the cluster, not a project.
+  if (!f.namespace || f.namespace === DEFAULT_EXTENSION_NAMESPACE) return { title, body: t('HARBOR_CONNECT_NO_ACCESS_CLUSTER', { user: f.user }) };
   return { title, body: t('HARBOR_CONNECT_NO_ACCESS_PROJECT', { user: f.user, namespace: f.namespace }) };
 }
 

@@ -148,9 +148,14 @@ export function pullSecretUnavailable(events: readonly PullEvent[] | null | unde
   return { names, message };
 }
 
+/** The registry refused the credential sent (or none was sent): the causes a missing pull secret also produces. */
+export function isCredentialRefusal(cause: PullCause): boolean {
+  return cause === 'unauthorized' || cause === 'denied';
+}
+
 /** A credential-shaped failure of an attempt that had no credential to send is the secret's fault, not the registry's. */
 function secretUnavailableInstead(cause: PullCause, events: readonly PullEvent[] | null | undefined): { names: string; message: string } | undefined {
-  return cause === 'unauthorized' || cause === 'denied' ? pullSecretUnavailable(events) : undefined;
+  return isCredentialRefusal(cause) ? pullSecretUnavailable(events) : undefined;
 }
 
 type StatusState = 'failed' | 'ok' | 'pending';

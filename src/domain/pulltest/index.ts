@@ -6,7 +6,7 @@ import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../plan/label
 import type { Write } from '../plan/write';
 import { ANNOTATION_PREFIX, COMPONENT_LABEL, PULL_TEST_LABEL, sha256Hex } from '../record';
 import { registryHost } from '../trust/host';
-import { classifyPullError, diagnosePull, pullSecretUnavailable, SECRET_UNAVAILABLE_REASON, type PullDiagnosis } from '../diagnosis';
+import { classifyPullError, diagnosePull, isCredentialRefusal, pullSecretUnavailable, SECRET_UNAVAILABLE_REASON, type PullDiagnosis } from '../diagnosis';
 
 export const PULL_TEST_PREFIX = 'hc-pulltest-';
 export const PULL_TEST_COMPONENT = 'pull-test';
@@ -172,7 +172,7 @@ export function pullTestResult(pod: Pod, events?: CoreV1Event[]): PullTestResult
   // An "unauthorized" from an attempt the kubelet made without the pull secret (not yet in its cache) proves
   // nothing about the credential: wait for kubelet's retry. Still so at the deadline, the diagnosis names it.
   // (kubelet reports both "Failed to pull image …: 401 Unauthorized" and "Error: ErrImagePull" as Failed events.)
-  const credentialShaped = (m: string | undefined) => ['unauthorized', 'denied'].includes(classifyPullError(m ?? '').cause);
+  const credentialShaped = (m: string | undefined) => isCredentialRefusal(classifyPullError(m ?? '').cause);
   const refused = evs.some((e) => e.reason === 'Failed' && credentialShaped(e.message)) || credentialShaped(waiting?.message);
   if ((failedEvent || (waiting?.reason && PULL_FAILURES.has(waiting.reason))) && refused) {
     const secret = pullSecretUnavailable(evs);
