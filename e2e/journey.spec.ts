@@ -1,7 +1,7 @@
 // A first-time user's ways in, clicked from the console's landing page as a user does (no typed URLs), plus the
 // language switch in User Settings and a typed URL the user's role does not allow.
 import type { Page } from '@playwright/test';
-import { expect, setUserLang, snap, test } from './harness/fixtures';
+import { expect, openClusterManagement, setUserLang, snap, test } from './harness/fixtures';
 
 /** Opens a left-nav group and clicks its "Image Registries" entry. */
 async function openImageRegistries(page: Page, group: string, entry: string): Promise<void> {
@@ -9,29 +9,20 @@ async function openImageRegistries(page: Page, group: string, entry: string): Pr
   await page.getByRole('link', { name: entry, exact: true }).click();
 }
 
-test('admin: landing page → Cluster Management → host → Configuration → Image Registries', async ({ page, loginAs }, testInfo) => {
-  await loginAs('admin');
-  await page.getByText('Cluster Management', { exact: true }).click();
-  await page.getByText('host', { exact: true }).first().click();
-  await expect(page).toHaveURL(/\/clusters\/host\/overview/);
-  await openImageRegistries(page, 'Configuration', 'Image Registries');
-  await expect(page).toHaveURL(/\/clusters\/host\/image-registries$/);
-  await expect(page.getByTestId('hc-registries')).toBeVisible();
-  await expect(page.getByTestId('hc-error')).toHaveCount(0);
-  await snap(page, testInfo, 'host-registries');
-});
-
-test('admin: the member cluster is reached the same way, through the host', async ({ page, loginAs }, testInfo) => {
-  await loginAs('admin');
-  await page.getByText('Cluster Management', { exact: true }).click();
-  await page.getByText('member-1', { exact: true }).first().click();
-  await expect(page).toHaveURL(/\/clusters\/member-1\/overview/);
-  await openImageRegistries(page, 'Configuration', 'Image Registries');
-  await expect(page).toHaveURL(/\/clusters\/member-1\/image-registries$/);
-  await expect(page.getByTestId('hc-registries')).toBeVisible();
-  await expect(page.getByTestId('hc-error')).toHaveCount(0);
-  await snap(page, testInfo, 'member-registries');
-});
+// The member cluster is reached the same way, through the host's multi-cluster proxy.
+for (const cluster of ['host', 'member-1']) {
+  test(`admin: landing page → Cluster Management → ${cluster} → Configuration → Image Registries`, async ({ page, loginAs }, testInfo) => {
+    await loginAs('admin');
+    await openClusterManagement(page);
+    await page.getByText(cluster, { exact: true }).first().click();
+    await expect(page).toHaveURL(new RegExp(`/clusters/${cluster}/overview`));
+    await openImageRegistries(page, 'Configuration', 'Image Registries');
+    await expect(page).toHaveURL(new RegExp(`/clusters/${cluster}/image-registries$`));
+    await expect(page.getByTestId('hc-registries')).toBeVisible();
+    await expect(page.getByTestId('hc-error')).toHaveCount(0);
+    await snap(page, testInfo, `${cluster}-registries`);
+  });
+}
 
 test('demo-admin: landing page → Workspace Management → demo-ws → demo → Configuration → Image Registries', async ({ page, loginAs }, testInfo) => {
   await loginAs('demo-admin');

@@ -10,22 +10,9 @@ import { clusterContext } from '../src/api/cluster';
 import { KUBESPHERE_ROUTES } from '../src/api/kubesphere-routes';
 import { executeWrite } from '../src/api/write';
 import { clusterBinaries } from './cluster/build';
-import { GATEWAY_URL, HARBOR, kubeAdmin, labCaPem, loginToken, useProductApiAs, waitFor } from './testing';
+import { gatewayAs, GATEWAY_URL, HARBOR, kubeAdmin, labCaPem, loginToken, useProductApiAs, waitFor } from './testing';
 
-async function as(user: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: any }> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (user) headers.Authorization = `Bearer ${await loginToken(user)}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(GATEWAY_URL + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, text, json };
-}
+const as = gatewayAs;
 
 describe('versions', () => {
   it('kubectl version shows the real Kubernetes; /kapis/version answers KubeSphere v4.1.3', async () => {

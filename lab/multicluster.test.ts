@@ -4,25 +4,11 @@
 // JWT secret) and authorizes with its own role bindings. Needs a lab started with a member (HC_LAB_MEMBERS=1;
 // `npm test` starts one).
 import { describe, expect, it } from 'vitest';
-import { GATEWAY_URL, loginToken, waitFor } from './testing';
+import { gatewayAs, waitFor } from './testing';
 
 const MEMBER = 'member-1';
 
-async function as(user: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(GATEWAY_URL + path, {
-    method,
-    headers: { Authorization: `Bearer ${await loginToken(user)}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, json };
-}
+const as = gatewayAs;
 
 describe('member cluster through the host', () => {
   it('the host lists both clusters, the member Ready with its own Kubernetes and node', async () => {

@@ -53,6 +53,25 @@ export async function loginToken(username: string, password = LAB_PASSWORD): Pro
 }
 
 /**
+ * One request to the KubeSphere gateway as `user` (a token from loginToken; none when undefined), as the console's
+ * server forwards it. `json` is the parsed body, undefined when the body is not JSON.
+ */
+export async function gatewayAs(user: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; text: string; json: any }> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (user) headers.Authorization = `Bearer ${await loginToken(user)}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(GATEWAY_URL + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, text, json };
+}
+
+/**
  * Points the extension's own HTTP client (src/api/client.ts) at the KubeSphere gateway as `username`: the same
  * requests the browser sends through the console, with the token the console's server would add.
  */
