@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubeClient, type KubeClient } from '../lab/cluster/kube';
 import { buildRegistryRecord } from '../src/domain/record';
-import { expect, snap, test } from './harness/fixtures';
+import { expect, openClusterManagement, snap, test } from './harness/fixtures';
 import { HARBOR, HARBOR_ID, LAB_DIR, labApi } from './harness/lab-api';
 
 const MEMBER = 'member-1';
@@ -42,7 +42,7 @@ test.afterAll(async () => {
 
 test('admin connects the lab registry to the member cluster from the host console; a pod on the member\'s node pulls', async ({ page, loginAs }, testInfo) => {
   await loginAs('admin');
-  await page.getByText('Cluster Management', { exact: true }).click();
+  await openClusterManagement(page);
   await page.getByText(MEMBER, { exact: true }).first().click();
   await page.getByText('Configuration', { exact: true }).first().click();
   await page.getByRole('link', { name: 'Image Registries', exact: true }).click();

@@ -62,6 +62,16 @@ export async function setUserLang(user: LabLogin, lang: Lang): Promise<void> {
   expect(res.status, `set ${user}'s language`).toBe(200);
 }
 
+/**
+ * Landing page → Cluster Management, once the landing page has loaded its cluster count (as a user sees the card's
+ * number before clicking): a click while the dashboard still loads can leave the console's cluster list blank.
+ */
+export async function openClusterManagement(page: Page): Promise<void> {
+  await expect(page.getByText('Clusters', { exact: true })).toBeVisible();
+  await page.getByText('Cluster Management', { exact: true }).click();
+  await expect(page).toHaveURL(/\/clusters$/);
+}
+
 /** Saves a full-page screenshot as e2e/artifacts/screens/<test title>/<name>.png and attaches it to the report. */
 export async function snap(page: Page, testInfo: TestInfo, name: string): Promise<string> {
   const folder = join(ARTIFACTS, 'screens', testInfo.titlePath.slice(1).join(' - ').replace(/[^\w.-]+/g, '_'));
