@@ -282,8 +282,17 @@ describe('a pull secret the kubelet could not read (real kubelet: "failed to syn
     expect(diagnosePull({ nodeName: 'node-1', events }).cause).toBe('pull-secret-unavailable');
   });
 
+  it('the first attempt: a sandbox that took seconds to create still ties the secret failure to its pull (the red CI of stop 17)', () => {
+    // Secret read at :00, the sandbox ready and "Pulling" at :05 on a loaded node, 401 at :06.
+    const events = [secretEvent('2026-12-02T18:46:00Z'), at('Pulling', `Pulling image "${image}"`, 'Normal', '2026-12-02T18:46:05Z'), at('Failed', unauthorized, 'Warning', '2026-12-02T18:46:06Z')];
+    expect(pullSecretUnavailable(events)?.names).toBe('hc-pull-demo');
+    expect(diagnosePull({ nodeName: 'node-1', containerStatuses: backOff, events }).cause).toBe('pull-secret-unavailable');
+  });
+
   it('a later attempt that had the secret and still got "unauthorized" blames the credential', () => {
-    const events = [secretEvent('2026-12-02T18:46:00Z'), at('Pulling', `Pulling image "${image}"`, 'Normal', '2026-12-02T18:46:15Z'), at('Failed', unauthorized, 'Warning', '2026-12-02T18:46:16Z')];
+    // kubelet aggregates the retry's "Pulling" into the first one: count 2, lastTimestamp the retry's.
+    const retry = { ...at('Pulling', `Pulling image "${image}"`, 'Normal', '2026-12-02T18:46:15Z'), firstTimestamp: '2026-12-02T18:46:00Z', count: 2 };
+    const events = [secretEvent('2026-12-02T18:46:00Z'), retry, { ...at('Failed', unauthorized, 'Warning', '2026-12-02T18:46:16Z'), count: 2 }];
     expect(pullSecretUnavailable(events)).toBeUndefined();
     expect(diagnosePull({ nodeName: 'node-1', containerStatuses: backOff, events }).cause).toBe('unauthorized');
   });

@@ -128,7 +128,7 @@ function build(
 
 /** kubelet's Warning when it cannot read a pod's pull secret: the attempt that follows pulls without it. */
 export const SECRET_UNAVAILABLE_REASON = 'FailedToRetrieveImagePullSecret';
-// kubelet reports it in the same pod sync as the attempt's "Pulling"; back-off retries are at least 10 s apart.
+// A retry runs in one pod sync, its "Pulling" a moment after the secret read; back-off retries are ≥ 10 s apart.
 const SAME_ATTEMPT_MS = 2000;
 
 /**
@@ -142,7 +142,11 @@ export function pullSecretUnavailable(events: readonly PullEvent[] | null | unde
   const secret = sortEvents(all.filter((e) => e.reason === SECRET_UNAVAILABLE_REASON))[0];
   if (!secret) return undefined;
   const pulling = sortEvents(all.filter((e) => e.reason === 'Pulling'))[0];
-  if (pulling && timeMs(secret) < timeMs(pulling) - SAME_ATTEMPT_MS) return undefined;
+  // The first attempt also creates the pod sandbox between the secret read and "Pulling" (seconds on a loaded
+  // node), so any secret failure before it is its own. A retry reuses the sandbox: only a failure within the same
+  // sync is the retry's; an older one belongs to an attempt before it.
+  const retried = (pulling?.count ?? 1) > 1;
+  if (pulling && retried && timeMs(secret) < timeMs(pulling) - SAME_ATTEMPT_MS) return undefined;
   const message = secret.message ?? '';
   const names = /pull secrets \(([^)]*)\)/.exec(message)?.[1] ?? '';
   return { names, message };

@@ -114,7 +114,8 @@ describe('pullTestResult', () => {
     // The retry, with the secret, pulled.
     expect(pullTestResult(pod(waiting('ImagePullBackOff')), [...events, ev('Pulled', 'Successfully pulled image "x" in 1s')]).state).toBe('pulled');
     // A retry with the secret that is still refused: the credential is wrong.
-    const retried = [noSecret, { ...ev('Pulling', 'Pulling image "x"'), lastTimestamp: '2024-01-01T00:00:20Z' }, { ...ev('Failed', unauthorized, 'Warning'), lastTimestamp: '2024-01-01T00:00:21Z' }];
+    // (kubelet aggregates the retry's events into the first attempt's: count 2, lastTimestamp the retry's.)
+    const retried = [noSecret, { ...ev('Pulling', 'Pulling image "x"'), lastTimestamp: '2024-01-01T00:00:20Z', count: 2 }, { ...ev('Failed', unauthorized, 'Warning'), lastTimestamp: '2024-01-01T00:00:21Z', count: 2 }];
     expect(pullTestResult(pod(waiting('ErrImagePull')), retried)).toMatchObject({ state: 'failed', message: unauthorized });
   });
 
