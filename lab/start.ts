@@ -12,6 +12,7 @@ import { hostClusterSpec, joinMemberCluster, kubeSphereJwtSecret, memberClusterS
 import { CLUSTER_DIR } from './cluster/build';
 import { assertPortFree, ensureConsoleBuilt, startConsole, type RunningConsole } from './console/build.mjs';
 import { startRegistries, type LabRegistry } from './registry/index';
+import { serveLabControl } from './control';
 import { buildPackage } from '../scripts/package';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -186,6 +187,9 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
       await joinMemberCluster(cluster, member, log);
       members.push(member);
     }
+
+    const control = await serveLabControl(labDir, [cluster, ...members], log);
+    stops.push({ name: 'control', close: () => control.close() });
 
     const registries = await timed('registries', () => startRegistries({ labDir }));
     stops.push({ name: 'registries', close: () => registries.close() });

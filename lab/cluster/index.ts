@@ -118,6 +118,8 @@ export interface RunningCluster {
   /** The trust installer's image on every node, pinned by digest: the extension is installed with it. */
   installerImage: string;
   kube: KubeClient;
+  /** Stops and starts this cluster's kube-apiserver (same flags, same data): an outage the tests can cause. */
+  apiServer: { stop(): Promise<void>; start(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -232,7 +234,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     ]);
     await waitFor('etcd answers /health', () => httpOk(`http://127.0.0.1:${ports.etcd}/health`), etcd, 30_000);
 
-    const apiserver = start('kube-apiserver', bins.labcluster, [
+    const apiserverArgs = [
       'kube-apiserver',
       `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
       '--bind-address=127.0.0.1', `--secure-port=${ports.apiserver}`, `--advertise-address=${LAB_IP}`,
@@ -245,9 +247,23 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       '--service-cluster-ip-range=10.96.0.0/16',
       '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction',
       '--allow-privileged=true', '--profiling=false', '--event-ttl=2h',
-    ]);
+    ];
+    let apiserver = start('kube-apiserver', bins.labcluster, apiserverArgs);
     await waitFor('kube-apiserver is ready', async () => (await kube.request('GET', '/readyz')).status === 200, apiserver, 90_000);
     log(`kube-apiserver ${apiServerUrl} ready`);
+    const apiServer = {
+      async stop() {
+        await apiserver.stop();
+        stops.splice(stops.indexOf(apiserver), 1);
+        log(`kube-apiserver ${apiServerUrl} stopped (${spec.name})`);
+      },
+      async start() {
+        if (stops.includes(apiserver)) return;
+        apiserver = start('kube-apiserver', bins.labcluster, apiserverArgs);
+        await waitFor('kube-apiserver is ready again', async () => (await kube.request('GET', '/readyz').catch(() => ({ status: 0 }))).status === 200, apiserver, 90_000);
+        log(`kube-apiserver ${apiServerUrl} ready again (${spec.name})`);
+      },
+    };
 
     start('kube-controller-manager', bins.labcluster, [
       'kube-controller-manager', `--kubeconfig=${pki('controller-manager.kubeconfig')}`,
@@ -317,7 +333,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     });
     log(`nodes ${nodeNames.join(', ')} Ready`);
 
-    return { labDir, spec, bins, pkiDir, adminKubeconfig: pki('admin.kubeconfig'), apiServerUrl, gatewayUrl, hostsFile, nodes, installerImage, kube, close };
+    return { labDir, spec, bins, pkiDir, adminKubeconfig: pki('admin.kubeconfig'), apiServerUrl, gatewayUrl, hostsFile, nodes, installerImage, kube, apiServer, close };
   } catch (error) {
     await close();
     throw error;
