@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isClusterUnreachable,
   accessDeniedText,
   ApiError,
   errorMessage,
@@ -100,6 +101,20 @@ describe('ApiError from Kubernetes Status bodies', () => {
       causes: [{ message: 'test operation does not apply: is missing path: /imagePullSecrets' }],
     }));
     expect(isTestOpFailure(missing)).toBe(true);
+  });
+});
+
+describe('ks-apiserver\'s wrapped Status', () => {
+  it('a Go StatusError written as is ({"ErrStatus": …}, the multicluster filter\'s 503) reads as its Status', () => {
+    const body = '{"ErrStatus":{"metadata":{},"status":"Failure","message":"cluster member-1 is not ready","reason":"ServiceUnavailable","code":503}}';
+    const e = ApiError.fromResponse(503, body, { method: 'POST', path: '/clusters/member-1/api/v1/namespaces/demo/secrets' });
+    expect(e).toMatchObject({ code: 503, reason: 'ServiceUnavailable', message: 'cluster member-1 is not ready' });
+    expect(errorMessage(e, (k, p) => `${k} ${JSON.stringify(p)}`)).toContain('cluster member-1 is not ready');
+    expect(errorMessage(e, (k, p) => `${k} ${JSON.stringify(p)}`)).not.toContain('ErrStatus');
+    // A cluster that did not answer, unlike one that answered and refused.
+    expect(isClusterUnreachable(e)).toBe(true);
+    expect(isClusterUnreachable(new ApiError({ kind: 'network', message: 'Failed to fetch' }))).toBe(true);
+    expect(isClusterUnreachable(ApiError.fromResponse(403, { kind: 'Status', code: 403, reason: 'Forbidden', message: 'no' }))).toBe(false);
   });
 });
 

@@ -100,6 +100,9 @@ export class ApiError extends Error {
       }
     }
     const base = { kind: 'http' as const, code, method: request.method, path: stripQuery(request.path) };
+    // ks-apiserver's filters write a Go *StatusError as is: the Status arrives wrapped in "ErrStatus"
+    // (pkg/apiserver/filters/multicluster.go: `cluster member-1 is not ready`, 503).
+    if (data && typeof data === 'object' && typeof (data as { ErrStatus?: unknown }).ErrStatus === 'object') data = (data as { ErrStatus: unknown }).ErrStatus;
     if (data && typeof data === 'object') {
       const o = data as Record<string, unknown>;
       if (o.kind === 'Status' || typeof o.reason === 'string' || typeof o.message === 'string') {
@@ -313,4 +316,14 @@ export async function unlessNotFound<T>(p: Promise<T>): Promise<T | undefined> {
     if (isNotFound(e)) return undefined;
     throw e;
   }
+}
+
+/**
+ * The cluster behind KubeSphere's multi-cluster proxy did not answer: ks-apiserver's "cluster … is not ready" (503,
+ * pkg/apiserver/filters/multicluster.go), a gateway error (502/503/504), a dropped or timed-out request. A write
+ * the cluster answered and refused (403, 409, 422) is not this.
+ */
+export function isClusterUnreachable(err: unknown): boolean {
+  if (isNetworkError(err) || isTimeout(err)) return true;
+  return err instanceof ApiError && (err.code === 502 || err.code === 503 || err.code === 504);
 }
