@@ -18,13 +18,14 @@ const record: RegistryRecord = {
 describe('prefillActions (edit)', () => {
   it('fills the user name from a pull secret, never the password', () => {
     const copy = buildPullSecret({ name: 'pull', namespace: 'demo', registryId: record.id, server: record.serverKey, username: 'robot$demo+ci', password: 'S3cret!' }) as Secret;
-    const actions = prefillActions(record, [copy]);
+    const actions = prefillActions(record, [copy], 'host');
     expect(actions).toContainEqual({ type: 'credentials', patch: { username: 'robot$demo+ci' } });
     expect(JSON.stringify(actions)).not.toContain('S3cret!');
-    expect(actions.find((a) => a.type === 'set')).toMatchObject({ patch: { projects: ['demo'], secretName: 'pull' } });
+    expect(actions.find((a) => a.type === 'set')).toMatchObject({ patch: { secretName: 'pull' } });
+    expect(actions).toContainEqual({ type: 'setProjects', cluster: 'host', names: ['demo'], on: true });
   });
 
   it('leaves the user name empty when no pull secret can be read', () => {
-    expect(prefillActions(record, []).some((a) => a.type === 'credentials')).toBe(false);
+    expect(prefillActions(record, [], 'host').some((a) => a.type === 'credentials')).toBe(false);
   });
 });

@@ -6,8 +6,8 @@ import { getDockerConfigCredential } from '../dockerconfig';
 import { COMPONENT_LABEL, type RegistryRecord } from '../record';
 import type { WizardAction } from './state';
 
-/** The actions that fill the wizard from `record`; `copies`: every Secret labelled with the registry. */
-export function prefillActions(record: RegistryRecord, copies: readonly Secret[]): WizardAction[] {
+/** The actions that fill the wizard from `record` in `cluster`; `copies`: every Secret there labelled with the registry. */
+export function prefillActions(record: RegistryRecord, copies: readonly Secret[], cluster: string): WizardAction[] {
   const pulls = copies.filter((s) => !s.metadata?.labels?.[COMPONENT_LABEL]);
   const address = record.address || record.serverKey;
   const out: WizardAction[] = [{ type: 'address', value: address }];
@@ -23,10 +23,10 @@ export function prefillActions(record: RegistryRecord, copies: readonly Secret[]
       inspectedText: record.caPem ?? '',
       trustMode: record.trustMode === 'manual' ? 'manual' : 'automatic',
       kind: record.kind,
-      projects: [...new Set(pulls.map((s) => s.metadata?.namespace ?? ''))].filter(Boolean).sort(),
       ...(pulls[0]?.metadata?.name ? { secretName: pulls[0].metadata.name, secretNameTouched: true } : {}),
     },
   });
+  out.push({ type: 'setProjects', cluster, names: [...new Set(pulls.map((s) => s.metadata?.namespace ?? ''))].filter(Boolean), on: true });
   // Only the user name leaves this function: the password read with it is dropped here.
   const username = pulls.map((s) => getDockerConfigCredential(s, record.serverKey)?.username).find(Boolean);
   if (username) out.push({ type: 'credentials', patch: { username } });

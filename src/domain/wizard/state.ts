@@ -31,7 +31,12 @@ export interface WizardState {
   probe?: ProbeResult;
   pullTest?: PullTestOutcome;
   kind?: RegistryKind;
-  projects: string[];
+  /**
+   * Where the registry goes: the chosen clusters, the wizard's own cluster (the page's) first, and the projects
+   * chosen in each. Node trust and the registry record land in every chosen cluster.
+   */
+  clusters: string[];
+  projects: Record<string, string[]>;
   secretName: string;
   secretNameTouched: boolean;
   bindDefaultServiceAccount: boolean;
@@ -49,7 +54,8 @@ export const initialState: WizardState = {
   username: '',
   password: '',
   email: '',
-  projects: [],
+  clusters: [],
+  projects: {},
   secretName: '',
   secretNameTouched: false,
   bindDefaultServiceAccount: true,
@@ -62,10 +68,35 @@ export type WizardAction =
   | { type: 'displayName'; value: string }
   | { type: 'secretName'; value: string }
   | { type: 'credentials'; patch: Partial<Pick<WizardState, 'username' | 'password' | 'email'>> }
-  | { type: 'toggleProject'; name: string; on: boolean }
-  | { type: 'setProjects'; names: string[]; on: boolean }
+  | { type: 'toggleCluster'; cluster: string; on: boolean }
+  | { type: 'toggleProject'; cluster: string; name: string; on: boolean }
+  | { type: 'setProjects'; cluster: string; names: string[]; on: boolean }
   | { type: 'go'; step: number }
   | { type: 'reset' };
+
+/** The wizard opened on `cluster`'s page: that cluster is chosen, and stays first. */
+export function initialWizardState(cluster: string): WizardState {
+  return { ...initialState, clusters: cluster ? [cluster] : [] };
+}
+
+/** The projects chosen in one cluster (none when the cluster is not chosen). */
+export function projectsIn(state: Pick<WizardState, 'projects'>, cluster: string): string[] {
+  return state.projects[cluster] ?? [];
+}
+
+/** Each chosen cluster with its chosen projects, in the order the clusters were chosen. */
+export function chosenTargets(state: Pick<WizardState, 'clusters' | 'projects'>): Array<{ cluster: string; projects: string[] }> {
+  return state.clusters.map((cluster) => ({ cluster, projects: projectsIn(state, cluster) }));
+}
+
+function withProjects(state: WizardState, cluster: string, names: readonly string[], on: boolean): WizardState {
+  const set = new Set(projectsIn(state, cluster));
+  for (const n of names) {
+    if (on) set.add(n);
+    else set.delete(n);
+  }
+  return { ...state, projects: { ...state.projects, [cluster]: [...set].sort() } };
+}
 
 export function parseAddress(state: Pick<WizardState, 'address' | 'insecure'>): NormalizeResult {
   return normalizeRegistryAddress(state.address, { allowInsecure: state.insecure });
@@ -96,24 +127,22 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, secretName: action.value, secretNameTouched: true };
     case 'credentials':
       return { ...state, ...action.patch, verify: undefined, probe: undefined, pullTest: undefined };
-    case 'toggleProject': {
-      const set = new Set(state.projects);
-      if (action.on) set.add(action.name);
-      else set.delete(action.name);
-      return { ...state, projects: [...set].sort() };
+    case 'toggleCluster': {
+      // The wizard's own cluster stays chosen; another one leaves with its projects.
+      if (action.on) return state.clusters.includes(action.cluster) ? state : { ...state, clusters: [...state.clusters, action.cluster] };
+      if (action.cluster === state.clusters[0]) return state;
+      const { [action.cluster]: dropped, ...projects } = state.projects;
+      void dropped;
+      return { ...state, clusters: state.clusters.filter((c) => c !== action.cluster), projects };
     }
-    case 'setProjects': {
-      const set = new Set(state.projects);
-      for (const n of action.names) {
-        if (action.on) set.add(n);
-        else set.delete(n);
-      }
-      return { ...state, projects: [...set].sort() };
-    }
+    case 'toggleProject':
+      return withProjects(state, action.cluster, [action.name], action.on);
+    case 'setProjects':
+      return withProjects(state, action.cluster, action.names, action.on);
     case 'go':
       return { ...state, step: Math.max(0, Math.min(STEPS.length - 1, action.step)) };
     case 'reset':
-      return initialState;
+      return initialWizardState(state.clusters[0] ?? '');
     default:
       return state;
   }

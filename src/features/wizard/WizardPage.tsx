@@ -2,23 +2,20 @@ import React, { useCallback, useEffect, useMemo, useReducer, useState } from 're
 import { useNavigate, useParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card } from '@kubed/components';
-import { clusterContext, invalidateAfterApply, planExecutor, removeSecretQueries } from '../../api';
+import { clusterContext, removeSecretQueries } from '../../api';
 import type { WriteOutcome } from '../../domain/plan/write';
 import { tr } from '../../i18n/t';
 import { PageBanner } from '../../components/PageBanner';
-import { ApplyProgress } from '../../components/plan/ApplyProgress';
-import { usePreflight } from '../../components/plan/usePreflight';
-import { initialState, parseAddress, STEPS, wizardReducer } from '../../domain/wizard/state';
+import { initialWizardState, parseAddress, projectsIn, STEPS, wizardReducer } from '../../domain/wizard/state';
 import { gateStep, stepErrors } from './validate';
-import { APPLY_CONCURRENCY, writeStage, type WizardPlan } from '../../domain/wizard/plan';
 import { RegistryStep } from './steps/RegistryStep';
 import { CertificateStep } from './steps/CertificateStep';
 import { TrustStep } from './steps/TrustStep';
 import { CredentialsStep } from './steps/CredentialsStep';
 import { ProjectsStep } from './steps/ProjectsStep';
-import { ReviewStep } from './steps/ReviewStep';
+import { ReviewStep, type ClusterReview } from './steps/ReviewStep';
 import { usePrefill } from './prefill';
-import { ApplyProof } from './ApplyProof';
+import { ClusterApply } from './ClusterApply';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
 import { colors } from '../../components/theme';
@@ -61,12 +58,12 @@ export function WizardPage() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const ctx = useMemo(() => clusterContext(cluster), [cluster]);
-  const [state, dispatch] = useReducer(wizardReducer, initialState);
+  const [state, dispatch] = useReducer(wizardReducer, cluster, initialWizardState);
   const [maxReached, setMaxReached] = useState(0);
   const [tried, setTried] = useState(false);
-  const [plan, setPlan] = useState<WizardPlan>();
-  const [outcomes, setOutcomes] = useState<WriteOutcome[]>();
-  const executor = useMemo(() => planExecutor(ctx), [ctx]);
+  // Per chosen cluster: its reviewed plan, then the outcomes of its last apply run.
+  const [reviews, setReviews] = useState<Record<string, ClusterReview>>({});
+  const [outcomes, setOutcomes] = useState<Record<string, WriteOutcome[]>>({});
   // Edit: start from what the registry record and its pull secrets say (the password is never read back).
   const prefill = usePrefill(ctx, registry, dispatch);
   const id = STEPS[state.step];
@@ -91,29 +88,28 @@ export function WizardPage() {
   const entered = state.step > 0 || !!state.password || (!registry && (!!state.address || !!state.caText || !!state.username));
   const close = useCallback(() => {
     // Nothing with a credential outlives the wizard: cached Secret reads and the reducer state go.
-    removeSecretQueries(qc, ctx.name);
+    for (const c of state.clusters) removeSecretQueries(qc, c);
     dispatch({ type: 'reset' });
-    setPlan(undefined);
+    setReviews({});
     navigate(listPath);
-  }, [qc, ctx.name, navigate, listPath]);
+  }, [qc, state.clusters, navigate, listPath]);
 
-  // Leaving the page any other way (sidebar, back button) also drops cached Secret reads.
-  useEffect(() => () => removeSecretQueries(qc, ctx.name), [qc, ctx.name]);
+  // Leaving the page any other way (sidebar, back button) also drops cached Secret reads, in every chosen cluster.
+  const clustersKey = state.clusters.join(',');
+  useEffect(() => () => clustersKey.split(',').forEach((c) => c && removeSecretQueries(qc, c)), [qc, clustersKey]);
 
-  const onFinished = useCallback(
-    (out: WriteOutcome[]) => {
-      setOutcomes(out);
-      void invalidateAfterApply(qc, ctx.name, out);
-    },
-    [qc, ctx.name],
-  );
+  const onReview = useCallback((c: string, review: ClusterReview) => setReviews((r) => ({ ...r, [c]: review })), []);
+  const onFinished = useCallback((c: string, out: WriteOutcome[]) => setOutcomes((o) => ({ ...o, [c]: out })), []);
 
   const stepProps = { state, dispatch, cluster: ctx };
-  // Every write dry-run before Apply (also when editing): Apply only when every one is allowed.
-  const preflight = usePreflight(ctx, id === 'review' && plan && plan.problems.length === 0 ? plan.writes : undefined);
-  const canApply = !!plan && plan.problems.length === 0 && plan.writes.length > 0 && preflight.ok;
-  const failed = outcomes?.some((o) => o.status === 'failed');
+  // Apply once every chosen cluster's plan is read, has no problem and every write of it is allowed.
+  const plans = state.clusters.map((c) => ({ cluster: c, plan: reviews[c]?.plan }));
+  const canApply =
+    state.clusters.every((c) => reviews[c]?.ok) && plans.reduce((n, p) => n + (p.plan?.writes.length ?? 0), 0) > 0;
+  const allFinished = state.clusters.every((c) => !!outcomes[c] || !reviews[c]?.plan?.writes.length);
+  const failed = state.clusters.some((c) => outcomes[c]?.some((o) => o.status === 'failed'));
   const address = parseAddress(state);
+  const projectCount = state.clusters.reduce((n, c) => n + projectsIn(state, c).length, 0);
 
   return (
     <div data-testid="hc-wizard" data-step={id}>
@@ -142,26 +138,38 @@ export function WizardPage() {
         {id === 'trust' ? <TrustStep {...stepProps} /> : null}
         {id === 'credentials' ? <CredentialsStep {...stepProps} /> : null}
         {id === 'projects' ? <ProjectsStep {...stepProps} /> : null}
-        {id === 'review' ? <ReviewStep {...stepProps} plan={plan} onPlan={setPlan} preflight={preflight} /> : null}
-        {id === 'apply' && plan ? (
-          <ApplyProgress writes={plan.writes} execute={executor} stage={writeStage} concurrency={APPLY_CONCURRENCY} onFinished={onFinished} stopOnFailure />
-        ) : null}
-        {id === 'apply' && outcomes && !failed ? (
-          <Alert type="info" title={tr('HARBOR_CONNECT_WIZARD_APPLY_DONE_TITLE')} style={{ marginTop: 12 }} data-testid="hc-apply-done">
-            {tr('HARBOR_CONNECT_WIZARD_APPLY_FINISHED', { count: state.projects.length })}
+        {id === 'review' ? <ReviewStep {...stepProps} onReview={onReview} /> : null}
+        {id === 'apply' && allFinished && !failed ? (
+          <Alert type="info" title={tr('HARBOR_CONNECT_WIZARD_APPLY_DONE_TITLE')} style={{ marginBottom: 12 }} data-testid="hc-apply-done">
+            {tr('HARBOR_CONNECT_WIZARD_APPLY_FINISHED', { count: projectCount })}
           </Alert>
         ) : null}
-        {id === 'apply' && outcomes && !failed && plan && address.ok && state.projects[0] ? (
-          <ApplyProof
-            cluster={ctx}
-            registryId={plan.registryId}
-            serverKey={address.value.serverKey}
-            namespace={state.projects[0]}
-            secretName={state.secretName}
-            trustMode={state.trustMode}
-            publicCa={state.caChoice === 'public'}
-          />
-        ) : null}
+        {id === 'apply'
+          ? plans.map(({ cluster: c, plan }) =>
+              plan ? (
+                <ClusterApply
+                  key={c}
+                  cluster={c}
+                  plan={plan}
+                  titled={plans.length > 1}
+                  outcomes={outcomes[c]}
+                  onFinished={onFinished}
+                  proof={
+                    address.ok && projectsIn(state, c)[0]
+                      ? {
+                          registryId: plan.registryId,
+                          serverKey: address.value.serverKey,
+                          namespace: projectsIn(state, c)[0]!,
+                          secretName: state.secretName,
+                          trustMode: state.trustMode,
+                          publicCa: state.caChoice === 'public',
+                        }
+                      : undefined
+                  }
+                />
+              ) : null,
+            )
+          : null}
 
         {tried && errors.length ? (
           <Alert type="error" title={tr('HARBOR_CONNECT_WIZARD_FIX_FIRST')} style={{ marginTop: 16 }} data-testid="hc-step-errors">
@@ -187,7 +195,7 @@ export function WizardPage() {
 
         <div style={{ display: 'flex', gap: 8, marginTop: 24, borderTop: `1px solid ${colors.border}`, paddingTop: 16 }}>
           {id === 'apply' ? (
-            <Button color="secondary" onClick={close} disabled={!outcomes} data-testid="hc-wizard-close">
+            <Button color="secondary" onClick={close} disabled={!allFinished} data-testid="hc-wizard-close">
               {tr('HARBOR_CONNECT_WIZARD_CLOSE')}
             </Button>
           ) : (

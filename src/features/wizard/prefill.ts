@@ -21,8 +21,8 @@ export function usePrefill(cluster: ClusterContext, registryId: string | undefin
   useEffect(() => {
     if (!q.data || !registryId || done.current === registryId) return;
     done.current = registryId;
-    for (const action of prefillActions(q.data.record, q.data.copies)) dispatch(action);
-  }, [q.data, registryId, dispatch]);
+    for (const action of prefillActions(q.data.record, q.data.copies, cluster.name)) dispatch(action);
+  }, [q.data, registryId, dispatch, cluster.name]);
   // Loading until the state is filled (the effect above runs after the render that brings the data).
   return { loading: !!registryId && !q.isError && done.current !== registryId, error: q.error ?? undefined };
 }

@@ -22,7 +22,8 @@ function reviewed(caText: string): WizardState {
     inspectedText: caText,
     username: 'robot$ci',
     password: 'secret',
-    projects: ['demo'],
+    clusters: ['host'],
+    projects: { host: ['demo'] },
     secretName: 'harbor-pull',
   };
 }

@@ -3,7 +3,7 @@ import { tr } from '../../i18n/t';
 import { validateDns1123Label } from '../../domain/names';
 import { validateCredential } from '../../domain/dockerconfig';
 import { isPublicRegistryHost } from '../../domain/registry';
-import { parseAddress, STEPS, type WizardState } from '../../domain/wizard/state';
+import { chosenTargets, parseAddress, STEPS, type WizardState } from '../../domain/wizard/state';
 
 export function addressErrorText(state: Pick<WizardState, 'address' | 'insecure'>): string | undefined {
   const r = parseAddress(state);
@@ -45,7 +45,11 @@ export function stepErrors(state: WizardState, step: number = state.step): strin
       }
       break;
     case 'projects':
-      if (!state.projects.length) out.push(tr('HARBOR_CONNECT_WIZARD_PROJECTS_REQUIRED'));
+      // Every chosen cluster needs a project: its pull secret lives there, and its proof pull runs there.
+      for (const t of chosenTargets(state)) {
+        if (t.projects.length) continue;
+        out.push(state.clusters.length > 1 ? tr('HARBOR_CONNECT_WIZARD_PROJECTS_REQUIRED_IN', { cluster: t.cluster }) : tr('HARBOR_CONNECT_WIZARD_PROJECTS_REQUIRED'));
+      }
       for (const e of validateDns1123Label(state.secretName)) out.push(`${tr('HARBOR_CONNECT_WIZARD_SECRET_NAME')}: ${e.message}`);
       break;
     default:

@@ -10,7 +10,7 @@ import { codeStyle } from '../../../components/plan/PlanReview';
 import { writeToKubectl, writeToYamlDocument } from '../../../domain/plan';
 import { Field, inputStyle } from '../ui';
 import type { StepProps } from './types';
-import { parseAddress } from '../../../domain/wizard/state';
+import { parseAddress, projectsIn } from '../../../domain/wizard/state';
 import { registryIdOf } from '../../../domain/wizard/plan';
 import { newProbeId, planProbe, probeDeleteWrite } from '../../../domain/registry/probe';
 import { probeRegistry, runPullTest, verifyWithKubeSphere, WIZARD_PROBE_PATHS, type VerifyResult } from '../verify';
@@ -62,7 +62,7 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
   const [pullNs, setPullNs] = useState('');
   // The project the temporary pull secret goes to is chosen, never picked for the user (the first project
   // alphabetically could belong to anyone): one already chosen in the Projects step, or an explicit choice here.
-  const ns = pullNs || state.projects[0] || '';
+  const ns = pullNs || projectsIn(state, cluster.name)[0] || '';
   const [image, setImage] = useState('');
   const testImage = image || (addr.ok ? defaultTestImage(addr.value.serverKey) : '');
 

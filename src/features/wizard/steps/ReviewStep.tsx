@@ -1,13 +1,14 @@
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 import { Alert, Button } from '@kubed/components';
+import { clusterContext } from '../../../api';
 import { tr } from '../../../i18n/t';
 import { Spinner } from '../../../components/Spinner';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { PlanReview } from '../../../components/plan/PlanReview';
-import { PreflightSummary, type Preflight } from '../../../components/plan/usePreflight';
+import { PreflightSummary, usePreflight } from '../../../components/plan/usePreflight';
 import type { StepProps } from './types';
-import { buildWizardPlan, registryIdOf, type WizardPlan } from '../../../domain/wizard/plan';
-import { choicesOf } from '../../../domain/wizard/choices';
+import { buildWizardPlan, registryIdOf, type WizardChoices, type WizardPlan } from '../../../domain/wizard/plan';
+import { clusterChoicesOf } from '../../../domain/wizard/choices';
 import { useWizardCurrent } from '../load';
 import { colors } from '../../../components/theme';
 
@@ -17,38 +18,49 @@ function consoleUser(): string | undefined {
   return typeof user === 'string' ? user : undefined;
 }
 
-export interface ReviewStepProps extends StepProps {
+/** One cluster's review: its plan once read, and whether Apply may send it (no problem, every write allowed). */
+export interface ClusterReview {
   plan?: WizardPlan;
-  onPlan: (plan: WizardPlan | undefined) => void;
-  preflight: Preflight;
+  ok: boolean;
 }
 
-/** Reads what exists (one cluster-wide list of our Secrets, the default ServiceAccounts), then shows every write. */
-export function ReviewStep({ state, cluster, plan, onPlan, preflight }: ReviewStepProps) {
-  // The plan's input as the review opened (the steps before it are done).
-  const [choices] = useState(() => choicesOf(state, consoleUser()));
-  const current = useWizardCurrent(
-    cluster,
-    choices && {
-      registryId: registryIdOf(choices.address),
-      projects: choices.projects,
-      secretName: choices.secretName,
-      bindDefaultServiceAccount: choices.bindDefaultServiceAccount,
-    },
-  );
+export interface ReviewStepProps extends StepProps {
+  onReview: (cluster: string, review: ClusterReview) => void;
+}
+
+interface SectionProps {
+  cluster: string;
+  choices: WizardChoices;
+  titled: boolean;
+  onReview: ReviewStepProps['onReview'];
+}
+
+/** Reads what exists in one cluster (a constant number of lists), plans, dry-runs every write, shows them all. */
+function ClusterReviewSection({ cluster, choices, titled, onReview }: SectionProps) {
+  const ctx = useMemo(() => clusterContext(cluster), [cluster]);
+  const current = useWizardCurrent(ctx, {
+    registryId: registryIdOf(choices.address),
+    projects: choices.projects,
+    secretName: choices.secretName,
+    bindDefaultServiceAccount: choices.bindDefaultServiceAccount,
+  });
   const loading = current.isFetching;
   const error = current.isError && !loading ? current.error : undefined;
-
   // A plan from each fresh read; none while reading.
-  useEffect(() => {
-    if (loading) onPlan(undefined);
-    else if (choices && current.data && current.isSuccess) onPlan(buildWizardPlan(choices, current.data));
+  const plan = useMemo(
+    () => (!loading && current.isSuccess && current.data ? buildWizardPlan(choices, current.data) : undefined),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [loading, current.dataUpdatedAt]);
+    [loading, current.dataUpdatedAt],
+  );
+  // Every write dry-run before Apply (also when editing): Apply only when every one is allowed.
+  const preflight = usePreflight(ctx, plan && plan.problems.length === 0 ? plan.writes : undefined);
+  const ok = !!plan && plan.problems.length === 0 && preflight.ok;
+  useEffect(() => onReview(cluster, { plan, ok }), [cluster, plan, ok, onReview]);
 
   return (
-    <div data-testid="hc-step-review">
+    <div data-testid="hc-review-cluster" data-cluster={cluster} style={titled ? { marginBottom: 20 } : undefined}>
       <div style={{ display: 'flex', alignItems: 'center', marginBottom: 12, gap: 8 }}>
+        {titled ? <div style={{ fontWeight: 600 }}>{tr('HARBOR_CONNECT_WIZARD_REVIEW_CLUSTER', { cluster })}</div> : null}
         <div style={{ flex: 1, color: colors.muted, fontSize: 12 }}>{tr('HARBOR_CONNECT_WIZARD_REVIEW_DESC')}</div>
         <Button size="sm" variant="outline" onClick={() => void current.refetch()} disabled={loading} data-testid="hc-review-reload">
           {tr('HARBOR_CONNECT_WIZARD_REVIEW_RELOAD')}
@@ -64,7 +76,23 @@ export function ReviewStep({ state, cluster, plan, onPlan, preflight }: ReviewSt
         </Alert>
       ) : null}
       {plan && !loading && plan.writes.length ? <PreflightSummary preflight={preflight} /> : null}
-      {plan && !loading ? <PlanReview writes={plan.writes} fileName={`harbor-connect-${plan.registryId}.yaml`} verdicts={preflight.verdicts} /> : null}
+      {plan && !loading ? (
+        <PlanReview writes={plan.writes} fileName={titled ? `harbor-connect-${plan.registryId}-${cluster}.yaml` : `harbor-connect-${plan.registryId}.yaml`} verdicts={preflight.verdicts} />
+      ) : null}
+    </div>
+  );
+}
+
+/** Every chosen cluster's writes, grouped by cluster; each cluster read and dry-run on its own. */
+export function ReviewStep({ state, onReview }: ReviewStepProps) {
+  // The plans' input as the review opened (the steps before it are done).
+  const [perCluster] = useState(() => clusterChoicesOf(state, consoleUser()) ?? []);
+  const titled = perCluster.length > 1;
+  return (
+    <div data-testid="hc-step-review">
+      {perCluster.map(({ cluster, choices }) => (
+        <ClusterReviewSection key={cluster} cluster={cluster} choices={choices} titled={titled} onReview={onReview} />
+      ))}
     </div>
   );
 }
