@@ -85,12 +85,10 @@ describe('failingPods: every pod of the project whose pull fails, in the diagnos
   });
 
   it('leaves out terminating and finished pods, and events of an earlier pod of the same name', () => {
-    const gone = clone(podNamed('debug'));
-    gone.metadata!.deletionTimestamp = '2026-12-03T06:30:00Z';
+    const gone: Pod = { ...clone(podNamed('debug')), metadata: { ...podNamed('debug').metadata, deletionTimestamp: '2026-12-03T06:30:00Z' } };
     const done = { ...clone(podNamed('tools')), status: { ...clone(podNamed('tools')).status, phase: 'Failed' } };
     expect(names(failingPods({ ...INPUT, pods: [gone, done] }))).toEqual([]);
-    const reborn = clone(podNamed('cache-0'));
-    reborn.metadata!.uid = 'ffffffff-0000-4000-8000-000000000000';
+    const reborn: Pod = { ...clone(podNamed('cache-0')), metadata: { ...podNamed('cache-0').metadata, uid: 'ffffffff-0000-4000-8000-000000000000' } };
     reborn.status!.containerStatuses = [{ ...reborn.status!.containerStatuses![0], state: { waiting: { reason: 'ContainerCreating' } } }];
     expect(failingPods({ ...INPUT, pods: [reborn] })).toEqual([]);
   });
