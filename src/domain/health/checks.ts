@@ -6,7 +6,7 @@ import type { Event, Node, Pod, Secret, ServiceAccount } from 'kubernetes-types/
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import { findingMessageKeys, inspectCertificate } from '../cert';
-import { causeKeys, classifyPullError, groupFailures, type FailureGroup, type PullDiagnosis } from '../diagnosis';
+import { causeKeys, classifyPullError, groupFailures, isCredentialRefusal, type FailureGroup, type PullDiagnosis } from '../diagnosis';
 import { parseDockerConfigJson } from '../dockerconfig';
 import { effectivePolicyTypes, evaluateEgress, parseCidr, parseIp, type EgressResult } from '../netpol';
 import type { RegistryRecord } from '../record';
@@ -327,6 +327,26 @@ export function registryFailures(events: Event[], record: RegistryRecord, namesp
     if (!m.includes(hostDir) && !m.includes(record.serverKey)) return false;
     return !ns || ns.has(e.involvedObject?.namespace ?? e.metadata?.namespace ?? '');
   });
+}
+
+/** At most this many pods are read to look for pods created before their pull secret was bound. */
+export const REFUSED_PODS_MAX = 50;
+
+/**
+ * The pods whose pulls from this registry were refused as a credential problem since `since` (401, denied), most
+ * recent first, at most REFUSED_PODS_MAX: the only ones that can have been created before their pull secret was
+ * bound, so the only ones the panel reads to tell.
+ */
+export function refusedPods(record: RegistryRecord, events: Event[], namespaces: string[] | undefined, since: Date): Array<{ namespace: string; name: string }> {
+  const out = new Map<string, { namespace: string; name: string }>();
+  for (const g of groupFailures(registryFailures(events, record, namespaces), { since })) {
+    if (!isCredentialRefusal(g.cause)) continue;
+    for (const p of g.pods) {
+      const [namespace, name] = p.includes('/') ? [p.slice(0, p.indexOf('/')), p.slice(p.indexOf('/') + 1)] : ['', p];
+      if (namespace && out.size < REFUSED_PODS_MAX) out.set(p, { namespace, name });
+    }
+  }
+  return [...out.values()].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   overall,
   planEgressFixes,
   planRegistryCertificate,
+  refusedPods,
   registryFailures,
   type CheckResult,
 } from './index';
@@ -108,6 +109,9 @@ describe('checkFailures', () => {
     expect(r.items[1].fix?.params).toMatchObject({ pods: 'demo/debug' });
     expect(r.fix?.key).toBe('HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_FIX');
     expect(r.summary).toEqual({ key: `${H}FAIL_SOME`, params: { count: generic.groups[0].count, causes: 2 } });
+    // The pods the panel reads to tell: only those refused as a credential problem (not the x509 one).
+    expect(refusedPods(lab, input.events, ['demo'], window).map((p) => p.name)).toEqual(['busybox-app-988668bcd-s9bdf', 'busybox-app-988668bcd-x2k7p', 'cache-0', 'debug', 'tools', 'web-7b795d4bff-jf2sc']);
+    expect(refusedPods(lab, input.events, ['demo-2'], window)).toEqual([]);
   });
 });
 
