@@ -12,7 +12,7 @@ export type {
   ConfigMap,
   LocalObjectReference,
 } from 'kubernetes-types/core/v1';
-export type { DaemonSet, Deployment, StatefulSet } from 'kubernetes-types/apps/v1';
+export type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
 export type { Job, CronJob } from 'kubernetes-types/batch/v1';
 export type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 export type { ObjectMeta, ListMeta, Status, StatusCause } from 'kubernetes-types/meta/v1';

@@ -95,6 +95,12 @@ export const queryKeys = {
     /** The health panel's own probe of a registry: `what` it asked, `version` of the record it probed with. */
     healthProbe: (cluster: string, registryId: string, what: string, version: string) => [ROOT, cluster, 'probe', registryId, what, version] as const,
     registryList: (cluster: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'list', { composite: 'registry-list' }] as const,
+    /**
+     * Pods named by failure events, with their ReplicaSets and workloads (src/features/health/sources.ts): under the
+     * pods lists of their namespace slot, so a pod written or deleted refreshes it.
+     */
+    failingPods: (cluster: string, namespace: string | undefined, pods: readonly string[]) =>
+      [ROOT, cluster, 'pods', namespace || ALL_NAMESPACES, 'list', { composite: 'failing-pods', pods: [...pods] }] as const,
   },
 };
 

@@ -11,6 +11,7 @@ import { namespaces } from './namespaces';
 import { networkPolicies } from './networkpolicies';
 import { nodes } from './nodes';
 import { pods } from './pods';
+import { replicaSets } from './replicasets';
 import { reverseProxies } from './reverseproxies';
 import { secrets } from './secrets';
 import { serviceAccounts } from './serviceaccounts';
@@ -30,6 +31,7 @@ export {
   networkPolicies,
   nodes,
   pods,
+  replicaSets,
   reverseProxies,
   secrets,
   serviceAccounts,
@@ -49,6 +51,7 @@ export const ALL_CLIENTS: ReadonlyArray<ResourceClient<KObject>> = [
   configMaps,
   daemonSets,
   deployments,
+  replicaSets,
   statefulSets,
   jobs,
   cronJobs,

@@ -40,7 +40,7 @@ describe('locales', () => {
       ['HARBOR_CONNECT_NAME_ERROR_', ['required', 'too-long', 'contains-dots', 'invalid-label', 'invalid-subdomain', 'invalid-label-value']],
       ['HARBOR_CONNECT_BINDING_NOTE_', ['already-bound', 'not-bound', 'job-immutable', 'rolls-workload', 'on-delete', 'next-runs-only', 'existing-pods-unchanged', 'missing-resource-version', 'unknown-kind']],
       ['HARBOR_CONNECT_NETPOL_NOTE_', ['image-pulls-not-affected', 'no-egress-policy', 'selector-peer-not-evaluated', 'named-port-ignored', 'invalid-cidr', 'invalid-destination', 'other-namespace-policy-ignored', 'unknown-selector-operator', 'other-policy-kinds']],
-      ['HARBOR_CONNECT_EFFECT_', ['rolls-workload', 'deletes-data', 'isolates-egress']],
+      ['HARBOR_CONNECT_EFFECT_', ['rolls-workload', 'deletes-data', 'isolates-egress', 'not-recreated']],
     ];
     for (const [prefix, list] of codes) for (const c of list) expect(all[key(prefix, c)], key(prefix, c)).toBeTruthy();
   });

@@ -6,7 +6,7 @@ import type { Event, Node, Pod, Secret, ServiceAccount } from 'kubernetes-types/
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import { findingMessageKeys, inspectCertificate } from '../cert';
-import { causeKeys, classifyPullError, groupFailures, type FailureGroup, type PullDiagnosis } from '../diagnosis';
+import { causeKeys, classifyPullError, groupFailures, isCredentialRefusal, type FailureGroup, type PullDiagnosis } from '../diagnosis';
 import { parseDockerConfigJson } from '../dockerconfig';
 import { effectivePolicyTypes, evaluateEgress, parseCidr, parseIp, type EgressResult } from '../netpol';
 import type { RegistryRecord } from '../record';
@@ -14,6 +14,7 @@ import { PULL_TEST_PREFIX } from '../pulltest';
 import { nodeTrustStatus, registryHost, type NodeTrustStatus } from '../trust';
 import type { CertManagerState, CertificateLike, HealthProbe, ProbeObjects, Readable } from './types';
 import { classifyV2, harborVersion } from '../registry/probe';
+import type { CreatedBeforeBinding } from '../binding/restart';
 
 export type CheckState = 'ok' | 'warning' | 'error' | 'unknown';
 export type CheckId = 'certificate' | 'trust' | 'credentials' | 'reachability' | 'pulltest' | 'failures' | 'network' | 'certmanager';
@@ -328,20 +329,83 @@ export function registryFailures(events: Event[], record: RegistryRecord, namesp
   });
 }
 
-export function checkFailures(record: RegistryRecord | undefined, events: Event[] | undefined, namespaces: string[] | undefined, since: Date): CheckResult & { groups: FailureGroup[] } {
+/** At most this many pods are read to look for pods created before their pull secret was bound. */
+export const REFUSED_PODS_MAX = 50;
+
+/**
+ * The pods whose pulls from this registry were refused as a credential problem since `since` (401, denied), most
+ * recent first, at most REFUSED_PODS_MAX: the only ones that can have been created before their pull secret was
+ * bound, so the only ones the panel reads to tell.
+ */
+export function refusedPods(record: RegistryRecord, events: Event[], namespaces: string[] | undefined, since: Date): Array<{ namespace: string; name: string }> {
+  const out = new Map<string, { namespace: string; name: string }>();
+  for (const g of groupFailures(registryFailures(events, record, namespaces), { since })) {
+    if (!isCredentialRefusal(g.cause)) continue;
+    for (const p of g.pods) {
+      const [namespace, name] = p.includes('/') ? [p.slice(0, p.indexOf('/')), p.slice(p.indexOf('/') + 1)] : ['', p];
+      if (namespace && out.size < REFUSED_PODS_MAX) out.set(p, { namespace, name });
+    }
+  }
+  return [...out.values()].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+}
+
+/**
+ * Recent pull failures of the registry, grouped by cause. Pods found created before their pull secret was bound
+ * (`stale`, src/domain/binding/restart.ts) get that cause and "restart them" instead of the generic causes their
+ * 401 would otherwise be grouped under: one item for the workloads to restart, one for bare pods.
+ */
+export function checkFailures(
+  record: RegistryRecord | undefined,
+  events: Event[] | undefined,
+  namespaces: string[] | undefined,
+  since: Date,
+  stale?: Pick<CreatedBeforeBinding, 'pods' | 'workloads'>,
+): CheckResult & { groups: FailureGroup[] } {
   if (!record || !events) return { id: 'failures', state: 'unknown', summary: { key: `${H}FAIL_UNREADABLE` }, items: [], groups: [] };
-  const groups = groupFailures(registryFailures(events, record, namespaces), { since });
-  const items: CheckItem[] = groups.map((g) => ({
-    state: 'error',
-    subject: g.pods.slice(0, 3).join(', ') + (g.pods.length > 3 ? ` +${g.pods.length - 3}` : ''),
-    text: { key: g.titleKey, params: { ...g.detail, host: g.hosts[0] ?? hostOf(record).hostDir } },
-    fix: { key: g.fixKey, params: { ...g.detail, host: g.hosts[0] ?? hostOf(record).hostDir } },
-    detail: `×${g.count} · ${g.lastSeen} · ${g.sample}`,
-  }));
+  const stalePods = new Set((stale?.pods ?? []).map((p) => `${p.namespace}/${p.name}`));
+  const podOf = (e: Event) => `${e.involvedObject?.namespace ?? e.metadata?.namespace ?? ''}/${e.involvedObject?.name ?? ''}`;
+  const mine = registryFailures(events, record, namespaces);
+  const groups = groupFailures(mine.filter((e) => !stalePods.has(podOf(e))), { since });
+  const staleGroups = groupFailures(mine.filter((e) => stalePods.has(podOf(e))), { since });
+  const items: CheckItem[] = [];
+  const staleCount = staleGroups.reduce((a, g) => a + g.count, 0);
+  if (stale && staleGroups.length) {
+    const seen = new Set(staleGroups.flatMap((g) => g.pods));
+    const workloads = stale.workloads.filter((w) => w.pods.some((p) => seen.has(`${p.namespace}/${p.name}`)));
+    const latest = staleGroups.reduce((a, g) => (Date.parse(g.lastSeen) > Date.parse(a.lastSeen) ? g : a));
+    const params = {
+      host: latest.hosts[0] ?? hostOf(record).hostDir,
+      serviceAccounts: [...new Set(workloads.map((w) => w.serviceAccount))].join(', '),
+      secrets: [...new Set(workloads.flatMap((w) => w.secrets))].join(', '),
+    };
+    const subject = (pods: string[]) => pods.slice(0, 3).join(', ') + (pods.length > 3 ? ` +${pods.length - 3}` : '');
+    const detail = `×${staleCount} · ${latest.lastSeen} · ${latest.sample}`;
+    const owned = workloads.filter((w) => w.method !== 'delete-bare');
+    const bare = workloads.filter((w) => w.method === 'delete-bare');
+    const podsOf = (ws: typeof workloads) => ws.flatMap((w) => w.pods.map((p) => `${p.namespace}/${p.name}`)).filter((p) => seen.has(p));
+    const title = { key: 'HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_TITLE', params };
+    if (owned.length) {
+      const list = owned.map((w) => `${w.kind} ${w.namespace}/${w.name}`).join(', ');
+      items.push({ state: 'error', subject: subject(podsOf(owned)), text: title, fix: { key: 'HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_FIX', params: { ...params, workloads: list } }, detail });
+    }
+    if (bare.length) {
+      items.push({ state: 'error', subject: subject(podsOf(bare)), text: title, fix: { key: 'HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_FIX_BARE', params: { ...params, pods: podsOf(bare).join(', ') } }, detail });
+    }
+  }
+  for (const g of groups) {
+    items.push({
+      state: 'error',
+      subject: g.pods.slice(0, 3).join(', ') + (g.pods.length > 3 ? ` +${g.pods.length - 3}` : ''),
+      text: { key: g.titleKey, params: { ...g.detail, host: g.hosts[0] ?? hostOf(record).hostDir } },
+      fix: { key: g.fixKey, params: { ...g.detail, host: g.hosts[0] ?? hostOf(record).hostDir } },
+      detail: `×${g.count} · ${g.lastSeen} · ${g.sample}`,
+    });
+  }
+  const causes = groups.length + (staleCount ? 1 : 0);
   return {
     id: 'failures',
     state: items.length ? 'error' : 'ok',
-    summary: items.length ? { key: `${H}FAIL_SOME`, params: { count: groups.reduce((a, g) => a + g.count, 0), causes: groups.length } } : { key: `${H}FAIL_NONE` },
+    summary: items.length ? { key: `${H}FAIL_SOME`, params: { count: groups.reduce((a, g) => a + g.count, 0) + staleCount, causes } } : { key: `${H}FAIL_NONE` },
     fix: items[0]?.fix,
     items,
     groups,

@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RegistryRecord } from '../record';
+import type { Event, Pod, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
+import type { ReplicaSet } from 'kubernetes-types/apps/v1';
+import { projectPullFailures } from '../binding/restart';
 import {
   checkCertManager,
   checkCredentials,
@@ -16,6 +19,7 @@ import {
   overall,
   planEgressFixes,
   planRegistryCertificate,
+  refusedPods,
   registryFailures,
   type CheckResult,
 } from './index';
@@ -75,6 +79,39 @@ describe('checkFailures', () => {
   it('nothing in the window is ok; unreadable events are unknown', () => {
     expect(checkFailures(record, events, ['demo-3'], since)).toMatchObject({ state: 'ok', summary: { key: `${H}FAIL_NONE` } });
     expect(checkFailures(record, undefined, ['demo'], since).state).toBe('unknown');
+  });
+
+  // The lab story of src/domain/binding/restart.test.ts: default was bound to harbor-pull after these pods were made.
+  it('pods created before their pull secret was bound get "restart them" instead of the generic 401 causes', () => {
+    const dir = join(__dirname, '..', 'binding', '__fixtures__');
+    const read = <T>(n: string): T => JSON.parse(readFileSync(join(dir, n), 'utf8')) as T;
+    const input = {
+      pods: read<{ items: Pod[] }>('restart-pods.json').items,
+      events: read<{ items: Event[] }>('restart-events.json').items,
+      serviceAccounts: read<{ items: ServiceAccount[] }>('restart-serviceaccounts.json').items,
+      secrets: read<{ items: Secret[] }>('restart-secrets.json').items,
+      replicaSets: read<{ items: ReplicaSet[] }>('restart-replicasets.json').items,
+    };
+    const lab: RegistryRecord = { ...record, id: 'harbor-lab-local-5443', serverKey: 'harbor.lab.local:5443', address: 'harbor.lab.local:5443', kind: 'oci' };
+    const stale = projectPullFailures(input).createdBeforeBinding;
+    const window = new Date('2026-12-03T06:00:00Z');
+    const generic = checkFailures(lab, input.events, ['demo'], window);
+    expect(generic.items.map((i) => i.text.key)).toEqual(['HARBOR_CONNECT_DIAG_UNAUTHORIZED_TITLE']);
+
+    const r = checkFailures(lab, input.events, ['demo'], window, stale);
+    expect(r.items.map((i) => [i.text.key, i.fix?.key, i.subject])).toEqual([
+      ['HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_TITLE', 'HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_FIX', 'demo/busybox-app-988668bcd-s9bdf, demo/busybox-app-988668bcd-x2k7p, demo/cache-0'],
+      ['HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_TITLE', 'HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_FIX_BARE', 'demo/debug'],
+      // Still the generic cause: the template names its own secret; nothing for the host is bound to builder.
+      ['HARBOR_CONNECT_DIAG_UNAUTHORIZED_TITLE', 'HARBOR_CONNECT_DIAG_UNAUTHORIZED_FIX', 'demo/tools, demo/web-7b795d4bff-jf2sc'],
+    ]);
+    expect(r.items[0].fix?.params).toEqual({ host: 'harbor.lab.local:5443', serviceAccounts: 'default', secrets: 'harbor-pull', workloads: 'Deployment demo/busybox-app, StatefulSet demo/cache' });
+    expect(r.items[1].fix?.params).toMatchObject({ pods: 'demo/debug' });
+    expect(r.fix?.key).toBe('HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_FIX');
+    expect(r.summary).toEqual({ key: `${H}FAIL_SOME`, params: { count: generic.groups[0].count, causes: 2 } });
+    // The pods the panel reads to tell: only those refused as a credential problem (not the x509 one).
+    expect(refusedPods(lab, input.events, ['demo'], window).map((p) => p.name)).toEqual(['busybox-app-988668bcd-s9bdf', 'busybox-app-988668bcd-x2k7p', 'cache-0', 'debug', 'tools', 'web-7b795d4bff-jf2sc']);
+    expect(refusedPods(lab, input.events, ['demo-2'], window)).toEqual([]);
   });
 });
 

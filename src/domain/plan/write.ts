@@ -22,7 +22,8 @@ export interface WriteIntent {
   name: string;
 }
 
-export type WriteEffect = 'rolls-workload' | 'deletes-data' | 'isolates-egress';
+/** not-recreated: deletes a pod nothing owns, so nothing creates it again. */
+export type WriteEffect = 'rolls-workload' | 'deletes-data' | 'isolates-egress' | 'not-recreated';
 
 export interface Write {
   action: WriteAction;

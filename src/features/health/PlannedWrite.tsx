@@ -5,15 +5,27 @@ import { invalidateAfterApply, planExecutor, type ClusterContext } from '../../a
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { PlanReview } from '../../components/plan/PlanReview';
 import { PreflightSummary, usePreflight } from '../../components/plan/usePreflight';
-import type { Write } from '../../domain/plan/write';
+import type { Write, WriteOutcome } from '../../domain/plan/write';
 import { tr } from '../../i18n/t';
 import { colors } from '../../components/theme';
 
-/** A planned write from a check ("allow egress", "create a Certificate"): previewed, then applied on request. */
-export function PlannedWrite({ cluster, writes, onClose, testId }: { cluster: ClusterContext; writes: Write[]; onClose: () => void; testId: string }) {
+export interface PlannedWriteProps {
+  cluster: ClusterContext;
+  writes: Write[];
+  onClose: () => void;
+  testId: string;
+  /** A statement the user must check before Apply (e.g. that deleted pods will not come back). */
+  acknowledge?: string;
+  /** After the apply, with each write's outcome (the cache is already being refreshed). */
+  onFinished?: (outcomes: WriteOutcome[]) => void;
+}
+
+/** A planned write from a check ("allow egress", "create a Certificate", "restart these pods"): previewed, then applied on request. */
+export function PlannedWrite({ cluster, writes, onClose, testId, acknowledge, onFinished }: PlannedWriteProps) {
   const qc = useQueryClient();
   const [applying, setApplying] = React.useState(false);
   const [done, setDone] = React.useState(false);
+  const [acknowledged, setAcknowledged] = React.useState(false);
   const execute = React.useMemo(() => planExecutor(cluster), [cluster]);
   const preflight = usePreflight(cluster, writes);
   return (
@@ -28,6 +40,7 @@ export function PlannedWrite({ cluster, writes, onClose, testId }: { cluster: Cl
           onFinished={(outcomes) => {
             setDone(true);
             void invalidateAfterApply(qc, cluster.name, outcomes);
+            onFinished?.(outcomes);
           }}
           testId={`${testId}-apply`}
         />
@@ -37,9 +50,15 @@ export function PlannedWrite({ cluster, writes, onClose, testId }: { cluster: Cl
           <PlanReview writes={writes} testId={`${testId}-review`} verdicts={preflight.verdicts} />
         </>
       )}
+      {acknowledge && !applying ? (
+        <label style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 8, color: colors.warning }}>
+          <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} data-testid={`${testId}-acknowledge`} />
+          {acknowledge}
+        </label>
+      ) : null}
       <div style={{ display: 'flex', gap: 8, marginTop: 8 }}>
         {!applying ? (
-          <Button color="secondary" shadow disabled={!preflight.ok} onClick={() => setApplying(true)} data-testid={`${testId}-confirm`}>
+          <Button color="secondary" shadow disabled={!preflight.ok || (!!acknowledge && !acknowledged)} onClick={() => setApplying(true)} data-testid={`${testId}-confirm`}>
             {tr('HARBOR_CONNECT_HEALTH_APPLY')}
           </Button>
         ) : null}

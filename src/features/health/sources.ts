@@ -3,7 +3,7 @@
 // project), so a registry bound in 500 projects costs the same number of requests as one bound in 1. Lists are
 // not paged (no limit): one response each, so the count does not grow with the size of the cluster either.
 import type { Event, Node, Pod, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
-import type { DaemonSet } from 'kubernetes-types/apps/v1';
+import type { DaemonSet, ReplicaSet } from 'kubernetes-types/apps/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import {
   ApiError,
@@ -17,6 +17,9 @@ import {
   pods,
   queryKeys,
   removeProbeLeftovers,
+  replicaSets,
+  deployments,
+  statefulSets,
   reverseProxies,
   runRegistryProbe,
   secrets,
@@ -27,6 +30,8 @@ import {
   type ReverseProxy,
 } from '../../api';
 import { normalizeRegistryAddress } from '../../domain/registry';
+import { mapLimit } from '../../domain/async';
+import type { Workload } from '../../domain/binding';
 import { carriesCredential, type ProbePathTag } from '../../domain/registry/probe';
 import { managedSelector, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
 import {
@@ -141,6 +146,56 @@ export async function fetchFailedEvents(cluster: ClusterContext, namespace?: str
   return readable(events.list(cluster, { namespace, fieldSelector: 'reason=Failed', signal: o.signal }).then((l) => l.items as Event[]));
 }
 
+export interface FailingPodObjects {
+  pods: Pod[];
+  replicaSets: ReplicaSet[];
+  /** Deployments, StatefulSets and DaemonSets owning them, with `kind` set. */
+  workloads: Workload[];
+}
+
+/**
+ * What tells whether pods refused by the registry were created before their pull secret was bound: each pod (one
+ * GET each, at most REFUSED_PODS_MAX), its ReplicaSet, and the workload that owns it. A pod or owner gone since the
+ * event is left out; any other error makes the whole read unreadable (the panel then keeps the generic causes).
+ */
+export async function fetchFailingPodObjects(cluster: ClusterContext, refs: ReadonlyArray<{ namespace: string; name: string }>, o: Opts = {}): Promise<Readable<FailingPodObjects>> {
+  const getOr404 = async <T>(p: Promise<T>): Promise<T | undefined> => {
+    try {
+      return await p;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  };
+  const controller = (m: { ownerReferences?: Array<{ controller?: boolean; kind: string; name: string }> } | undefined) => m?.ownerReferences?.find((r) => r.controller);
+  const unique = <T>(list: Array<T | undefined>, key: (t: T) => string): T[] => [...new Map(list.filter((t): t is T => !!t).map((t) => [key(t), t])).values()];
+  return readable(
+    (async () => {
+      const found = (await mapLimit(refs, 8, (r) => getOr404(pods.get(cluster, r.name, { namespace: r.namespace, signal: o.signal })))).filter((p): p is Pod => !!p);
+      const rsRefs = unique(
+        found.map((p) => {
+          const c = controller(p.metadata);
+          return c?.kind === 'ReplicaSet' ? { namespace: p.metadata?.namespace ?? '', name: c.name } : undefined;
+        }),
+        (r) => `${r.namespace}/${r.name}`,
+      );
+      const rss = (await mapLimit(rsRefs, 8, (r) => getOr404(replicaSets.get(cluster, r.name, { namespace: r.namespace, signal: o.signal })))).filter((r): r is ReplicaSet => !!r);
+      const client = { Deployment: deployments, StatefulSet: statefulSets, DaemonSet: daemonSets } as const;
+      type OwnerKind = keyof typeof client;
+      const owned = [...found, ...rss].map((obj) => {
+        const ref = controller(obj.metadata);
+        return ref && ref.kind in client ? { namespace: obj.metadata?.namespace ?? '', kind: ref.kind as OwnerKind, name: ref.name } : undefined;
+      });
+      const owners = unique(owned, (r) => `${r.namespace}/${r.kind}/${r.name}`);
+      const workloads = await mapLimit(owners, 8, async (w) => {
+        const obj = await getOr404<unknown>(client[w.kind].get(cluster, w.name, { namespace: w.namespace, signal: o.signal }));
+        return obj ? ({ ...(obj as object), kind: w.kind } as Workload) : undefined;
+      });
+      return { pods: found, replicaSets: rss, workloads: workloads.filter((w): w is Workload => !!w) };
+    })(),
+  );
+}
+
 export async function fetchNetworkPolicies(cluster: ClusterContext, namespace?: string, o: Opts = {}): Promise<Readable<NetworkPolicy[]>> {
   return readable(networkPolicies.list(cluster, { namespace, signal: o.signal }).then((l) => l.items as NetworkPolicy[]));
 }
@@ -204,6 +259,8 @@ export const healthKeys = {
   certs: (c: string, id: string) => queryKeys.list(c, 'certificates', '*', { labelSelector: managedSelector(id) }),
   probeObjects: (c: string, id: string) => queryKeys.composite.probeObjects(c, id),
   probe: (c: string, id: string, what: string, key: string) => queryKeys.composite.healthProbe(c, id, what, key),
+  failingPods: (c: string, ns: string | undefined, refs: ReadonlyArray<{ namespace: string; name: string }>) =>
+    queryKeys.composite.failingPods(c, ns, refs.map((r) => `${r.namespace}/${r.name}`)),
 };
 
 export { REGISTRY_LABEL };

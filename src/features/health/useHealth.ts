@@ -22,11 +22,14 @@ import {
   daemonSetFromPods,
   isInstallerPod,
   probePaths,
+  refusedPods,
 } from '../../domain/health';
+import { projectPullFailures } from '../../domain/binding/restart';
 import {
   CERT_STALE_MS,
   fetchCertManager,
   fetchFailedEvents,
+  fetchFailingPodObjects,
   fetchInstaller,
   fetchNetworkPolicies,
   fetchNodes,
@@ -59,7 +62,11 @@ export async function loadHealth(cluster: ClusterContext, registryId: string, na
   const ds = !namespace && podList.ok && installerPods.length === 0 ? await fetchInstaller(cluster, registryId) : undefined;
   // The panel's own credential-free probe (cluster administrators only): /v2/, and Harbor's component health.
   const probe = !namespace && sec.record ? await runHealthProbe(cluster, sec.record, probePaths(sec.record)) : undefined;
-  return { sec, podList, nodeList, sas, evs, pols, cm, objects, ds, probe };
+  // Pods refused by the registry (401, denied): were they created before their pull secret was bound?
+  const namespaces = namespace ? [namespace] : [...new Set(sec.pullSecrets.map((s) => s.metadata?.namespace ?? ''))];
+  const refs = sec.record && evs.ok ? refusedPods(sec.record, evs.items, namespaces, new Date(Date.now() - FAILURE_WINDOW_MS)) : [];
+  const failing = refs.length ? await fetchFailingPodObjects(cluster, refs) : undefined;
+  return { sec, podList, nodeList, sas, evs, pols, cm, objects, ds, probe, failing };
 }
 
 export interface HealthView {
@@ -161,9 +168,21 @@ export function useHealth(cluster: ClusterContext, registryId: string, namespace
 
   const pullSecrets = secretsQ.data?.pullSecrets ?? [];
   const namespaces = namespace ? [namespace] : [...new Set(pullSecrets.map((s) => s.metadata?.namespace ?? ''))].sort();
+  const failuresSince = () => {
+    const lastGood = lastPullTest && lastPullTest.results.length > 0 && lastPullTest.results.every((r) => r.state === 'pulled') ? Date.parse(lastPullTest.at) : 0;
+    return new Date(Math.max(Date.now() - FAILURE_WINDOW_MS, lastGood || 0));
+  };
+  // The pods the registry refused as a credential problem, read to tell whether they were created before their
+  // pull secret was bound (then the fix is a restart, not the generic checks of a 401).
+  const refs = record && eventsQ.data?.ok ? refusedPods(record, eventsQ.data.items, namespaces, failuresSince()) : [];
+  const failingQ = useQuery({
+    queryKey: healthKeys.failingPods(c, namespace, refs),
+    queryFn: ({ signal }) => fetchFailingPodObjects(cluster, refs, { signal }),
+    ...base,
+    enabled: refs.length > 0,
+  });
   const now = new Date();
-  const lastGood = lastPullTest && lastPullTest.results.length > 0 && lastPullTest.results.every((r) => r.state === 'pulled') ? Date.parse(lastPullTest.at) : 0;
-  const since = new Date(Math.max(now.getTime() - FAILURE_WINDOW_MS, lastGood || 0));
+  const since = failuresSince();
 
   const cert = React.useMemo(() => checkCertificate(record, certNow), [record?.caPem, record?.serverKey, !!record, certNow]); // eslint-disable-line react-hooks/exhaustive-deps
   const checks: CheckResult[] = [];
@@ -188,16 +207,20 @@ export function useHealth(cluster: ClusterContext, registryId: string, namespace
       }),
     );
     checks.push(checkPullTest(lastPullTest));
-    checks.push(checkFailures(record, eventsQ.data?.ok ? eventsQ.data.items : undefined, namespaces, since));
+    const failing = refs.length && failingQ.data?.ok ? failingQ.data.items : undefined;
+    const evs = eventsQ.data?.ok ? eventsQ.data.items : undefined;
+    const sas = sasQ.data?.ok ? sasQ.data.items : undefined;
+    const stale = failing && evs && sas ? projectPullFailures({ ...failing, events: evs, serviceAccounts: sas, secrets: pullSecrets }).createdBeforeBinding : undefined;
+    checks.push(checkFailures(record, eventsQ.data?.ok ? eventsQ.data.items : undefined, namespaces, since, stale));
     checks.push(checkNetwork(record, polsQ.data?.ok ? polsQ.data.items : undefined, namespaces, record ? destinationOf(record, override) : undefined));
     checks.push(checkCertManager(cmQ.data, now));
   }
   const at = (q: { dataUpdatedAt: number }) => q.dataUpdatedAt || undefined;
-  const queries = [secretsQ, podsQ, nodesQ, sasQ, eventsQ, polsQ, cmQ, objectsQ, dsQ, probeQ, infoQ];
+  const queries = [secretsQ, podsQ, nodesQ, sasQ, eventsQ, polsQ, cmQ, objectsQ, dsQ, probeQ, infoQ, failingQ];
   const refresh = () => {
     for (const q of queries) {
       if (q.fetchStatus === 'fetching') continue;
-      if ((q === dsQ && !needDs) || ((q === objectsQ || q === probeQ) && namespace) || (q === infoQ && !(harbor && wantVersion))) continue;
+      if ((q === dsQ && !needDs) || ((q === objectsQ || q === probeQ) && namespace) || (q === infoQ && !(harbor && wantVersion)) || (q === failingQ && !refs.length)) continue;
       void q.refetch();
     }
     setCertNow(new Date());

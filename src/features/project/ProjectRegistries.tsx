@@ -12,6 +12,7 @@ import { CHECK_FOR_KIND, useProjectPermissions, type ProjectPermissions } from '
 import { useProjectData } from '../binding/useProjectData';
 import { warningText } from '../binding/WarningList';
 import { AddCredentialPanel } from './AddCredentialPanel';
+import { PullFailuresSection } from './PullFailuresSection';
 import { colors } from '../../components/theme';
 
 type Panel =
@@ -155,6 +156,8 @@ export function ProjectRegistries({ cluster, namespace }: { cluster: string; nam
           />
         ) : null}
       </div>
+
+      <PullFailuresSection cluster={ctx} namespace={namespace} />
 
       <Section
         title={tr('HARBOR_CONNECT_PROJECT_CREDENTIALS_TITLE')}
