@@ -10,12 +10,7 @@ import { buildWizardPlan, registryIdOf, type WizardPlan } from '../../../domain/
 import { choicesOf } from '../../../domain/wizard/choices';
 import { useWizardCurrent } from '../load';
 import { colors } from '../../../components/theme';
-
-/** The console's signed-in user (recorded as the creator of what the plan creates). */
-function consoleUser(): string | undefined {
-  const user = typeof globals !== 'undefined' ? globals?.user?.username : undefined;
-  return typeof user === 'string' ? user : undefined;
-}
+import { consoleUser } from '../../consoleUser';
 
 export interface ReviewStepProps extends StepProps {
   plan?: WizardPlan;
