@@ -12,6 +12,8 @@ import { CHECK_FOR_KIND, useProjectPermissions, type ProjectPermissions } from '
 import { useProjectData } from '../binding/useProjectData';
 import { warningText } from '../binding/WarningList';
 import { AddCredentialPanel } from './AddCredentialPanel';
+import { ClusterRegistries } from './ClusterRegistries';
+import { LegacyPullSecrets } from './LegacyPullSecrets';
 import { colors } from '../../components/theme';
 
 type Panel =
@@ -151,10 +153,14 @@ export function ProjectRegistries({ cluster, namespace }: { cluster: string; nam
             defaultServiceAccount={sas.find((s) => s.metadata?.name === 'default')}
             canBindServiceAccount={!!perms.allowed.patchServiceAccounts}
             bindReason={perms.reasons.patchServiceAccounts}
+            workloads={data.workloads}
             onClose={() => setPanel(undefined)}
           />
         ) : null}
       </div>
+
+      <ClusterRegistries namespace={namespace} secrets={secretItems} serviceAccounts={sas} workloads={data.workloads} />
+      <LegacyPullSecrets cluster={ctx} namespace={namespace} secrets={secretItems} serviceAccounts={sas} workloads={data.workloads} onBindPanel={(type, secret, targets) => open({ type, secret, targets })} />
 
       <Section
         title={tr('HARBOR_CONNECT_PROJECT_CREDENTIALS_TITLE')}
