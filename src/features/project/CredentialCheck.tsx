@@ -61,26 +61,43 @@ export function CredentialCheck(props: CredentialCheckProps) {
   );
   const latest = React.useRef(checks);
   latest.current = checks;
+  // What is being checked: a result for other credentials (changed while it ran) or for an unmounted check is dropped.
+  const input = JSON.stringify([namespace, address.serverKey, props.credential, props.pullWith]);
+  const current = React.useRef(input);
+  current.current = input;
+  const settle = (asked: string, patch: CredentialChecks) => {
+    if (current.current !== asked) return;
+    setBusy(undefined);
+    onChecks({ ...latest.current, ...patch });
+  };
 
   const verify = async () => {
     if (!props.credential) return onChecks({ ...latest.current, verify: { state: 'error', detail: 'no credential for this registry' } });
+    const asked = input;
     setBusy('verify');
-    const r = await verifyWithKubeSphere(cluster, { namespace, address, ...props.credential });
-    setBusy(undefined);
-    onChecks({ ...latest.current, verify: r });
+    settle(asked, { verify: await verifyWithKubeSphere(cluster, { namespace, address, ...props.credential }) });
   };
   const pull = async () => {
+    const asked = input;
     setBusy('pull');
     const r = await runPullTest(cluster, { namespace, address, image, registryId: props.registryId, runId, ...props.pullWith });
-    setRunId(newPullTestRunId(Date.now()));
-    setBusy(undefined);
-    onChecks({ ...latest.current, pullTest: r });
+    if (current.current === asked) setRunId(newPullTestRunId(Date.now()));
+    settle(asked, { pullTest: r });
   };
   React.useEffect(() => {
     if (props.auto && !checks.verify) void verify();
+    return () => {
+      current.current = '';
+    };
     // Once, when shown.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  // Credentials changed while a check ran: that run's answer will be dropped, so the buttons are free again.
+  const [asked, setAsked] = React.useState(input);
+  if (asked !== input) {
+    setAsked(input);
+    if (busy) setBusy(undefined);
+  }
 
   const d = checks.pullTest?.diagnosis;
   return (
