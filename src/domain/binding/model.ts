@@ -6,12 +6,13 @@ import {
   parseDockerConfigJson,
 } from '../dockerconfig';
 import { credentialMatchesImage } from '../registry';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../plan/labels';
+import { CREATOR_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../plan/labels';
+import { RECORD_ANNOTATIONS } from '../record/keys';
 import { applyJsonPatch, applyStrategicMergePatch } from '../plan/jsonpatch';
 import type { Write } from '../plan/write';
 import { workloadKind, type Workload, type WorkloadKind } from './index';
 
-export const CREATOR_ANNOTATION = 'kubesphere.io/creator';
+export { CREATOR_ANNOTATION };
 export const PULL_SECRET_TYPES = [DOCKER_CONFIG_JSON_TYPE, DOCKERCFG_TYPE] as const;
 
 export interface CredentialInfo {
@@ -28,6 +29,12 @@ export interface CredentialInfo {
   created?: string;
 }
 
+/** Who created an object: KubeSphere's creator annotation, else the extension's own created-by (the record's key). */
+export function creatorOf(o: { metadata?: { annotations?: Record<string, string> | null } | null }): string | undefined {
+  const a = o.metadata?.annotations ?? {};
+  return a[CREATOR_ANNOTATION] || a[RECORD_ANNOTATIONS.createdBy] || undefined;
+}
+
 export function isPullSecret(s: Secret): boolean {
   return (PULL_SECRET_TYPES as readonly string[]).includes(s.type ?? '');
 }
@@ -42,7 +49,7 @@ export function describeCredential(s: Secret): CredentialInfo {
     serverKeys: parsed.ok ? parsed.entries.map((e) => e.serverKey) : 'entries' in parsed && Array.isArray((parsed as { entries?: unknown }).entries)
       ? ((parsed as { entries: Array<{ serverKey: string }> }).entries.map((e) => e.serverKey))
       : [],
-    creator: s.metadata?.annotations?.[CREATOR_ANNOTATION],
+    creator: creatorOf(s),
     managed: labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE,
     registry: labels[REGISTRY_LABEL],
     problem: parsed.ok ? undefined : parsed.error,

@@ -4,6 +4,11 @@
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'harbor-connect';
 export const REGISTRY_LABEL = 'harbor-connect.kubesphere.io/registry';
+/**
+ * Who created an object, as KubeSphere writes it (kubesphere.io/api constants.CreatorAnnotationKey; the console sets
+ * it on what it creates, ks-apiserver does not): the pull secrets the extension creates carry the console user here.
+ */
+export const CREATOR_ANNOTATION = 'kubesphere.io/creator';
 
 /** Labels for an object planned for the registry `registryId` (a valid label value, see names.registryLabelValue). */
 export function managedLabels(registryId: string): Record<string, string> {

@@ -6,6 +6,7 @@ import { isDns1123Label } from '../record';
 import {
   defaultTestImage,
   newPullTestRunId,
+  planCredentialPullTest,
   planPullTest,
   planPullTestCleanup,
   pullTestLeftovers,
@@ -189,5 +190,19 @@ describe('defaultTestImage', () => {
     expect(defaultTestImage('[fd00::1]:5443', ['', 'team/app'])).toBe('[fd00::1]:5443/team/app:latest');
     expect(defaultTestImage('harbor.example.com', ['harbor.example.com/library/nginx:1.25'])).toBe('harbor.example.com/library/nginx:1.25');
     expect(defaultTestImage('http://10.0.0.5:5000')).toBe('10.0.0.5:5000/library/busybox:latest');
+  });
+});
+
+describe('planCredentialPullTest', () => {
+  it('one pod anywhere, 90 s, pulling with the run\'s temporary Secret or with a pull secret the project has', () => {
+    const temp = planCredentialPullTest({ namespace: 'demo', image: input.image, registryId: 'r', runId: 'r1abc' });
+    expect(temp).toMatchObject({ action: 'create', kind: 'Pod', namespace: 'demo', name: 'hc-pulltest-r1abc' });
+    const spec = (temp.body as Pod).spec!;
+    expect(spec.imagePullSecrets).toEqual([{ name: 'hc-pulltest-r1abc' }]);
+    expect(spec.nodeName).toBeUndefined();
+    expect(spec.activeDeadlineSeconds).toBe(90);
+    const existing = planCredentialPullTest({ namespace: 'demo', image: input.image, registryId: 'r', runId: 'r1abc', secretName: 'legacy-regcred' });
+    // Only that secret: a pod naming pull secrets does not get its ServiceAccount's (admission copies them only into a pod with none).
+    expect((existing.body as Pod).spec!.imagePullSecrets).toEqual([{ name: 'legacy-regcred' }]);
   });
 });

@@ -77,6 +77,20 @@ export function planPullTest(input: PullTestInput): Write[] {
   });
 }
 
+/** The temporary pull secret of a run that tests credentials (kept out of every project's own pull secrets). */
+export function pullTestSecretName(runId: string): string {
+  return `${PULL_TEST_PREFIX}${runId}`;
+}
+
+/**
+ * The one pod of a credential check (the wizard's, the project page's), shown before it runs: it pulls `image`
+ * with the run's temporary Secret, or with `secretName`, a pull secret the project already has.
+ */
+export function planCredentialPullTest(input: { namespace: string; image: string; registryId: string; runId: string; secretName?: string }): Write {
+  const secretName = input.secretName ?? pullTestSecretName(input.runId);
+  return planPullTest({ namespace: input.namespace, image: input.image, secretName, nodes: 'any', runId: input.runId, registryId: input.registryId, deadlineSeconds: 90 })[0]!;
+}
+
 function buildPullTestPod(input: PullTestInput & { deadlineSeconds: number }, name: string, node: string | undefined): Pod {
   const uid = input.runAsUser === undefined ? PULL_TEST_UID : input.runAsUser;
   const labels: Record<string, string> = {

@@ -104,6 +104,27 @@ describe('buildWizardPlan', () => {
   });
 });
 
+describe('who created the pull secrets', () => {
+  const pull = (writes: Write[], ns: string) => writes.find((w) => w.kind === 'Secret' && w.namespace === ns);
+  const creator = (w: Write | undefined) => (w?.body as Secret | undefined)?.metadata?.annotations?.['kubesphere.io/creator'];
+
+  it('each project\'s pull secret carries the console user, as the record does', () => {
+    const plan = buildWizardPlan({ ...choices, createdBy: 'admin' }, empty());
+    expect(creator(pull(plan.writes, 'demo'))).toBe('admin');
+    expect(creator(pull(plan.writes, 'demo-2'))).toBe('admin');
+    expect(creator(buildWizardPlan(choices, empty()).writes.find((w) => w.namespace === 'demo'))).toBeUndefined();
+  });
+
+  it('an edit by another user never rewrites the creator, nor stamps an older Secret that has none', () => {
+    const after = applyAll(empty(), buildWizardPlan({ ...choices, createdBy: 'admin' }, empty()).writes);
+    expect(buildWizardPlan({ ...choices, createdBy: 'ws-admin' }, after).writes).toEqual([]);
+    const rotated = buildWizardPlan({ ...choices, password: 'new', createdBy: 'ws-admin' }, after);
+    expect(creator(pull(rotated.writes, 'demo'))).toBe('admin');
+    const older = applyAll(empty(), buildWizardPlan(choices, empty()).writes);
+    expect(buildWizardPlan({ ...choices, createdBy: 'ws-admin' }, older).writes).toEqual([]);
+  });
+});
+
 describe('buildWizardPlan re-checks every input itself (a step header can skip a step)', () => {
   const record = (p: ReturnType<typeof buildWizardPlan>) => p.writes.find((w) => w.kind === 'Secret' && w.namespace === 'extension-harbor-connect');
 

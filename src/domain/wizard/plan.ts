@@ -4,7 +4,7 @@
 import type { ConfigMap, Namespace, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import type { Write } from '../plan/write';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../plan/labels';
+import { CREATOR_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../plan/labels';
 import { deepClone } from '../plan/jsonpatch';
 import { LAST_APPLIED_ANNOTATION, withoutLastApplied } from '../plan/secrets';
 import {
@@ -111,19 +111,24 @@ function decodeData(v: string | undefined): string | undefined {
   return base64ToUtf8(v) ?? undefined;
 }
 
-/** Create / replace (keeping what others own) / nothing for one project's pull secret. */
+/**
+ * Create / replace (keeping what others own) / nothing for one project's pull secret. The creator annotation is
+ * written on create only: an edit by someone else never rewrites who created it, nor claims an older Secret.
+ */
 export function planPullSecretWrite(existing: Secret | undefined, desired: Record<string, unknown>): Write[] {
   const meta = desired.metadata as { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> };
   const base = { apiVersion: 'v1', kind: 'Secret', namespace: meta.namespace, name: meta.name };
   if (!existing) {
     return [{ ...base, action: 'create', body: desired, reason: { key: 'HARBOR_CONNECT_WIZARD_WHY_SECRET_CREATE', params: { name: meta.name, namespace: meta.namespace } } }];
   }
+  const ours = { ...(meta.annotations ?? {}) };
+  delete ours[CREATOR_ANNOTATION];
   const want = (desired.data as Record<string, string>)[DOCKER_CONFIG_JSON_KEY];
   const have = existing.data?.[DOCKER_CONFIG_JSON_KEY];
   const labels = { ...(existing.metadata?.labels ?? {}), ...meta.labels };
-  const annotations = { ...(existing.metadata?.annotations ?? {}), ...(meta.annotations ?? {}) };
+  const annotations = { ...(existing.metadata?.annotations ?? {}), ...ours };
   const sameLabels = Object.entries(meta.labels).every(([k, v]) => existing.metadata?.labels?.[k] === v);
-  const sameAnn = Object.entries(meta.annotations ?? {}).every(([k, v]) => existing.metadata?.annotations?.[k] === v);
+  const sameAnn = Object.entries(ours).every(([k, v]) => existing.metadata?.annotations?.[k] === v);
   const lastApplied = !!existing.metadata?.annotations?.[LAST_APPLIED_ANNOTATION];
   if (existing.type === DOCKER_CONFIG_JSON_TYPE && decodeData(want) === decodeData(have) && sameLabels && sameAnn && !lastApplied) return [];
   const body = deepClone(existing) as Secret;
@@ -258,6 +263,7 @@ export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects)
       name: choices.secretName,
       namespace: project,
       registryId,
+      ...(choices.createdBy ? { annotations: { [CREATOR_ANNOTATION]: choices.createdBy } } : {}),
     });
     writes.push(...planPullSecretWrite(existing, desired));
     if (choices.bindDefaultServiceAccount) {

@@ -7,17 +7,20 @@ import { isForbidden } from '../../api/errors';
 import { invalidateAfterApply, useList } from '../../api/hooks';
 import { planExecutor } from '../../api/write';
 import { secrets } from '../../api/resources';
-import { planBinding } from '../../domain/binding';
-import { buildPullSecret, isRobotAccount, validateCredential } from '../../domain/dockerconfig';
+import { isRobotAccount, validateCredential } from '../../domain/dockerconfig';
 import { validateDns1123Subdomain, suggestSecretName } from '../../domain/names';
 import type { Write } from '../../domain/plan/write';
 import { DEFAULT_EXTENSION_NAMESPACE, RECORD_LABEL_SELECTOR, parseRegistryRecord, registryIdFromServerKey, caFileSha256 } from '../../domain/record';
+import { planProjectCredential, testImageFor, type ProjectWorkload } from '../../domain/binding/project';
+import { credentialVerdict, mayWriteCredential } from '../../domain/wizard/verdict';
 import { credentialKeyMatchesHost, normalizeRegistryAddress } from '../../domain/registry';
 import { ApplyProgress } from '../../components/plan/ApplyProgress';
 import { tr } from '../../i18n/t';
 import { PlanPreview } from '../binding/PlanPreview';
 import { currentPullSecrets, resultingPullSecrets } from '../../domain/binding/model';
 import { colors } from '../../components/theme';
+import { consoleUser } from '../consoleUser';
+import { CredentialCheck, verdictText, type CredentialChecks } from './CredentialCheck';
 
 const input: React.CSSProperties = { height: 32, width: 360, border: `1px solid ${colors.borderStrong}`, borderRadius: 4, padding: '0 8px' };
 const label: React.CSSProperties = { display: 'block', marginBottom: 10 };
@@ -31,6 +34,8 @@ export interface AddCredentialPanelProps {
   defaultServiceAccount?: ServiceAccount;
   canBindServiceAccount: boolean;
   bindReason?: string;
+  /** The project's workloads: the pull test pulls an image they pull from the registry. */
+  workloads?: readonly ProjectWorkload[];
   onClose: () => void;
 }
 
@@ -72,8 +77,20 @@ export function AddCredentialPanel(props: AddCredentialPanelProps) {
   const [address, setAddress] = React.useState('');
   const [name, setName] = React.useState('');
   const [nameTouched, setNameTouched] = React.useState(false);
-  const [username, setUsername] = React.useState('');
-  const [password, setPassword] = React.useState('');
+  const [username, setUsername_] = React.useState('');
+  const [password, setPassword_] = React.useState('');
+  // The credential checks (the wizard's), and the explicit choice to write when they cannot tell. A change of the
+  // address or the credentials invalidates both.
+  const [checks, setChecks] = React.useState<CredentialChecks>({});
+  const [unverified, setUnverified] = React.useState(false);
+  const changed = <T,>(set: (v: T) => void) => (v: T) => {
+    set(v);
+    setChecks({});
+    setUnverified(false);
+  };
+  const setUsername = changed(setUsername_);
+  const setPassword = changed(setPassword_);
+  const setAddressChecked = changed(setAddress);
   const [bindDefault, setBindDefault] = React.useState(props.canBindServiceAccount && !!props.defaultServiceAccount);
   const [step, setStep] = React.useState<'edit' | 'preview' | 'apply'>('edit');
   const [writes, setWrites] = React.useState<Write[]>([]);
@@ -85,34 +102,22 @@ export function AddCredentialPanel(props: AddCredentialPanelProps) {
   const taken = props.existingNames.includes(effectiveName);
   const credErrors = validateCredential({ username, password });
   const robot = username ? isRobotAccount(username) : null;
-  const valid = !!addr?.ok && effectiveName && !nameErrors.length && !taken && credErrors.length === 0;
+  const verdict = credentialVerdict(checks);
+  const checkable = !!addr?.ok && credErrors.length === 0;
+  const valid = checkable && effectiveName && !nameErrors.length && !taken && mayWriteCredential(verdict, unverified);
 
-  const plan = (): Write[] => {
-    if (!addr?.ok) return [];
-    const body = buildPullSecret({
-      server: addr.value,
-      username,
-      password,
-      name: effectiveName,
-      namespace,
-      registryId: registryIdFromServerKey(addr.value.serverKey),
-    });
-    const out: Write[] = [
-      {
-        action: 'create',
-        apiVersion: 'v1',
-        kind: 'Secret',
-        namespace,
-        name: effectiveName,
-        body,
-        reason: { key: 'HARBOR_CONNECT_PROJECT_REASON_CREATE_SECRET', params: { name: effectiveName, host: addr.value.authority, namespace } },
-      },
-    ];
-    if (bindDefault && props.defaultServiceAccount) {
-      out.push(...planBinding({ secretName: effectiveName, serviceAccounts: [props.defaultServiceAccount] }).writes);
-    }
-    return out;
-  };
+  const plan = (): Write[] =>
+    addr?.ok
+      ? planProjectCredential({
+          address: addr.value,
+          username,
+          password,
+          name: effectiveName,
+          namespace,
+          createdBy: consoleUser(),
+          bindTo: bindDefault ? props.defaultServiceAccount : undefined,
+        })
+      : [];
 
   const executor = React.useMemo(() => planExecutor(cluster), [cluster]);
   const field = (caption_: string, el: React.ReactNode, error?: string) => (
@@ -135,7 +140,7 @@ export function AddCredentialPanel(props: AddCredentialPanelProps) {
         <div>
           {field(
             tr('HARBOR_CONNECT_PROJECT_FIELD_ADDRESS'),
-            <input style={input} value={address} onChange={(e) => setAddress(e.target.value)} placeholder="harbor.example.com" data-testid="hc-add-address" />,
+            <input style={input} value={address} onChange={(e) => setAddressChecked(e.target.value)} placeholder="harbor.example.com" data-testid="hc-add-address" />,
             addr && !addr.ok ? tr('HARBOR_CONNECT_PROJECT_ADDRESS_INVALID', { error: addr.error, suggestion: addr.suggestion ?? '' }) : undefined,
           )}
           {authority ? <div style={{ ...caption, marginTop: -6, marginBottom: 10 }}>{tr('HARBOR_CONNECT_PROJECT_ADDRESS_NORMALIZED', { key: addr?.ok ? addr.value.serverKey : '' })}</div> : null}
@@ -180,6 +185,32 @@ export function AddCredentialPanel(props: AddCredentialPanelProps) {
           </label>
           {!props.canBindServiceAccount && props.bindReason ? <div style={{ ...caption, marginTop: 4 }}>{props.bindReason}</div> : null}
           <TrustInfo cluster={cluster} authority={authority} />
+          {checkable && addr?.ok ? (
+            <CredentialCheck
+              key={addr.value.serverKey}
+              cluster={cluster}
+              namespace={namespace}
+              address={addr.value}
+              registryId={registryIdFromServerKey(addr.value.serverKey)}
+              pullWith={{ username, password }}
+              credential={{ username, password }}
+              defaultImage={testImageFor(addr.value.serverKey, props.workloads ?? [])}
+              checks={checks}
+              onChecks={setChecks}
+              testId="hc-add-check"
+            />
+          ) : null}
+          {verdict.state === 'unknown' ? (
+            <label style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 8 }}>
+              <input type="checkbox" checked={unverified} onChange={(e) => setUnverified(e.target.checked)} data-testid="hc-add-unverified" />
+              {tr('HARBOR_CONNECT_CRED_WRITE_UNVERIFIED')}
+            </label>
+          ) : null}
+          {checkable && !mayWriteCredential(verdict, unverified) ? (
+            <div style={{ ...caption, marginTop: 8 }} data-testid="hc-add-blocked">
+              {tr(verdict.state === 'rejected' ? 'HARBOR_CONNECT_CRED_BLOCKED_REJECTED' : verdict.state === 'unknown' ? 'HARBOR_CONNECT_CRED_BLOCKED_UNKNOWN' : 'HARBOR_CONNECT_CRED_BLOCKED_UNCHECKED')}
+            </div>
+          ) : null}
           <div style={{ marginTop: 12 }}>
             <Button
               color="secondary"
@@ -208,6 +239,9 @@ export function AddCredentialPanel(props: AddCredentialPanelProps) {
                 : { write: w },
             )}
           />
+          <div style={{ ...caption, marginTop: 8 }} data-testid="hc-add-verdict" data-verdict={verdict.state}>
+            {verdict.state === 'accepted' ? verdictText(verdict, authority ?? '') : tr('HARBOR_CONNECT_CRED_UNVERIFIED_NOTE')}
+          </div>
           {bindDefault ? <div style={{ ...caption, marginTop: 8 }}>{tr('HARBOR_CONNECT_PROJECT_EXISTING_PODS', { secret: effectiveName })}</div> : null}
           <div style={{ marginTop: 12, display: 'flex', gap: 8 }}>
             <Button onClick={() => setStep('edit')} data-testid="hc-add-back">

@@ -13,6 +13,8 @@ import { useProjectData } from '../binding/useProjectData';
 import { warningText } from '../binding/WarningList';
 import { AddCredentialPanel } from './AddCredentialPanel';
 import { PullFailuresSection } from './PullFailuresSection';
+import { ClusterRegistries } from './ClusterRegistries';
+import { LegacyPullSecrets } from './LegacyPullSecrets';
 import { colors } from '../../components/theme';
 
 type Panel =
@@ -152,12 +154,15 @@ export function ProjectRegistries({ cluster, namespace }: { cluster: string; nam
             defaultServiceAccount={sas.find((s) => s.metadata?.name === 'default')}
             canBindServiceAccount={!!perms.allowed.patchServiceAccounts}
             bindReason={perms.reasons.patchServiceAccounts}
+            workloads={data.workloads}
             onClose={() => setPanel(undefined)}
           />
         ) : null}
       </div>
 
       <PullFailuresSection cluster={ctx} namespace={namespace} />
+      <ClusterRegistries namespace={namespace} secrets={secretItems} serviceAccounts={sas} workloads={data.workloads} />
+      <LegacyPullSecrets cluster={ctx} namespace={namespace} secrets={secretItems} serviceAccounts={sas} workloads={data.workloads} onBindPanel={(type, secret, targets) => open({ type, secret, targets })} />
 
       <Section
         title={tr('HARBOR_CONNECT_PROJECT_CREDENTIALS_TITLE')}

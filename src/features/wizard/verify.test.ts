@@ -89,6 +89,19 @@ describe('runPullTest (wizard)', () => {
   });
 });
 
+describe('runPullTest with a pull secret the project already has (the project page\'s check of legacy-regcred)', () => {
+  it('creates only the pod, which pulls with that Secret; deletes only the pod; the Secret is never touched', async () => {
+    const out = await runPullTest(cluster, { namespace: 'demo', address, image: input.image, registryId: input.registryId, secretName: 'legacy-regcred', runId: 'r0legacy' });
+    expect(out.state).toBe('pulled');
+    const posts = reqs.filter((r) => r.method === 'POST');
+    expect(posts.map((r) => r.url.split('?')[0])).toEqual(['/clusters/host/api/v1/namespaces/demo/pods']);
+    expect(posts[0]!.body.metadata.name).toBe('hc-pulltest-r0legacy');
+    expect(posts[0]!.body.spec.imagePullSecrets).toEqual([{ name: 'legacy-regcred' }]);
+    expect(reqs.filter((r) => r.method === 'DELETE').map((r) => r.url)).toEqual(['/clusters/host/api/v1/namespaces/demo/pods/hc-pulltest-r0legacy']);
+    expect(reqs.some((r) => r.url.includes('legacy-regcred'))).toBe(false);
+  });
+});
+
 describe('removePullTestLeftovers', () => {
   it('deletes pull-test Secrets past their lifetime and finished pods, cluster-wide by label, by uid', async () => {
     const old = new Date(Date.now() - 10 * 60_000).toISOString();

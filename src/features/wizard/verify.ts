@@ -18,7 +18,7 @@ import {
 import { classifyV2, harborVersion, isHarborPing, type ProbePathTag } from '../../domain/registry/probe';
 import { buildPullSecret } from '../../domain/dockerconfig';
 import type { RegistryAddress } from '../../domain/registry';
-import { newPullTestRunId, planPullTest, pullTestOutcomes, pullTestSecretLabels } from '../../domain/pulltest';
+import { newPullTestRunId, planCredentialPullTest, pullTestOutcomes, pullTestSecretLabels, pullTestSecretName } from '../../domain/pulltest';
 import type { Write } from '../../domain/plan/write';
 import { SECRET_UNAVAILABLE_REASON } from '../../domain/diagnosis';
 import { sleep } from '../../domain/async';
@@ -100,30 +100,30 @@ export async function probeRegistry(
 
 
 
+/** What a pull test pulls with: credentials (put in a temporary Secret), or a pull secret that exists in the project. */
+export type PullTestCredentials = { username: string; password: string } | { secretName: string };
+
+export interface PullTestRunInput {
+  namespace: string;
+  address: RegistryAddress;
+  image: string;
+  registryId: string;
+  timeoutMs?: number;
+  /** The run id (newPullTestRunId), when its pod was shown before the run (planCredentialPullTest). */
+  runId?: string;
+}
+
 /**
- * (c) A temporary pull secret and one pull-test pod in the project the user chose, watched until the image is
- * pulled or the pull failed, then both deleted (uid preconditions, each retried; what still fails is reported).
+ * (c) One pull-test pod in the project the user chose, pulling with a temporary pull secret made from the
+ * credentials (or with a pull secret the project already has), watched until the image is pulled or the pull
+ * failed, then deleted with the temporary Secret (uid preconditions, each retried; what still fails is reported).
  * Both carry the pull-test labels: a closed tab's leftovers are deleted on pagehide and, failing that, by
- * removePullTestLeftovers on the next visit.
+ * removePullTestLeftovers on the next visit. An existing pull secret is never touched.
  */
-export async function runPullTest(
-  cluster: ClusterContext,
-  input: { namespace: string; address: RegistryAddress; username: string; password: string; image: string; registryId: string; timeoutMs?: number },
-  signal?: AbortSignal,
-): Promise<PullTestOutcome> {
+export async function runPullTest(cluster: ClusterContext, input: PullTestRunInput & PullTestCredentials, signal?: AbortSignal): Promise<PullTestOutcome> {
   if (!input.namespace) return { state: 'error', message: 'no project chosen' };
-  const runId = newPullTestRunId(Date.now());
-  const secretName = `hc-pulltest-${runId}`;
-  const secret = buildPullSecret({
-    server: input.address,
-    username: input.username,
-    password: input.password,
-    name: secretName,
-    namespace: input.namespace,
-    registryId: input.registryId,
-  });
-  (secret.metadata as { labels: Record<string, string> }).labels = pullTestSecretLabels(input.registryId, runId);
-  const [podWrite] = planPullTest({ namespace: input.namespace, image: input.image, secretName, nodes: 'any', runId, registryId: input.registryId, deadlineSeconds: 90 });
+  const runId = input.runId ?? newPullTestRunId(Date.now());
+  const podWrite = planCredentialPullTest({ ...input, runId, secretName: 'secretName' in input ? input.secretName : undefined });
   const deadline = Date.now() + (input.timeoutMs ?? 90_000);
   const created: Write[] = [];
   const untrack: Array<() => void> = [];
@@ -136,8 +136,13 @@ export async function runPullTest(
   activePullTestRuns.add(runId);
   let outcome: PullTestOutcome = { state: 'timeout' };
   try {
-    const secretWrite: Write = { action: 'create', apiVersion: 'v1', kind: 'Secret', namespace: input.namespace, name: secretName, body: secret };
-    track(secretWrite, await executeWrite(secretWrite, cluster, { signal }));
+    if (!('secretName' in input)) {
+      const name = pullTestSecretName(runId);
+      const secret = buildPullSecret({ server: input.address, username: input.username, password: input.password, name, namespace: input.namespace, registryId: input.registryId });
+      (secret.metadata as { labels: Record<string, string> }).labels = pullTestSecretLabels(input.registryId, runId);
+      const secretWrite: Write = { action: 'create', apiVersion: 'v1', kind: 'Secret', namespace: input.namespace, name, body: secret };
+      track(secretWrite, await executeWrite(secretWrite, cluster, { signal }));
+    }
     track(podWrite, await executeWrite(podWrite, cluster, { signal }));
     while (Date.now() < deadline && !signal?.aborted) {
       await sleep(1500, signal);

@@ -11,12 +11,7 @@ import { buildWizardPlan, registryIdOf, type WizardChoices, type WizardPlan } fr
 import { clusterChoicesOf } from '../../../domain/wizard/choices';
 import { useWizardCurrent } from '../load';
 import { colors } from '../../../components/theme';
-
-/** The console's signed-in user (recorded as the creator of what the plan creates). */
-function consoleUser(): string | undefined {
-  const user = typeof globals !== 'undefined' ? globals?.user?.username : undefined;
-  return typeof user === 'string' ? user : undefined;
-}
+import { consoleUser } from '../../consoleUser';
 
 /** One cluster's review: its plan once read, and whether Apply may send it (no problem, every write allowed). */
 export interface ClusterReview {
