@@ -172,7 +172,7 @@ test('demo-admin: a Deployment created before its ServiceAccount got the pull se
   await expect(review).toContainText('Deployment');
   await expect(review).toContainText(`${NS}/${APP}`);
   await expect(review).toContainText(`Restart Deployment ${APP} as kubectl rollout restart does`);
-  await page.getByTestId('hc-plan-view-kubectl').click();
+  await review.getByTestId('hc-plan-view-kubectl').click();
   await review.getByTestId('hc-plan-write').first().locator('div').first().click();
   await expect(review.getByTestId('hc-plan-write-text')).toContainText(`kubectl patch deployment ${APP} -n ${NS} --type=strategic`);
   await expect(review.getByTestId('hc-plan-write-text')).toContainText('kubectl.kubernetes.io/restartedAt');

@@ -50,7 +50,7 @@ function LegacyItem(props: LegacyPullSecretsProps & { item: LegacyPullSecret }) 
       data-secret={item.secret}
       data-verdict={verdict.state}
     >
-      <div data-testid="hc-legacy-about">{tr('HARBOR_CONNECT_LEGACY_ABOUT', params)}</div>
+      <div data-testid="hc-legacy-about">{tr(item.creator ? 'HARBOR_CONNECT_LEGACY_ABOUT' : 'HARBOR_CONNECT_LEGACY_ABOUT_NO_CREATOR', params)}</div>
       <div data-testid="hc-legacy-users">{tr('HARBOR_CONNECT_LEGACY_USERS', params)}</div>
       <CredentialCheck
         cluster={props.cluster}
