@@ -158,9 +158,12 @@ test('admin connects the lab registry to the member cluster from the host consol
   expect((await labApi('POST', '/api/v1/namespaces/extension-harbor-connect/secrets', hostRecord)).status).toBe(201);
   hostRecordWritten = true;
   await page.getByTestId('hc-registries-refresh').click();
-  await expect(memberRow.getByTestId('hc-registry-clusters')).toHaveText('host');
+  // (the host holds only the record: no project, no installer)
+  await expect(memberRow.getByTestId('hc-registry-clusters')).toHaveText(/^host\s*0 projects$/);
   await page.goto('/clusters/host/image-registries');
-  await expect(page.locator(`[data-testid="hc-registry-row"][data-registry="${HARBOR_ID}"]`).getByTestId('hc-registry-clusters')).toHaveText(MEMBER);
+  await expect(page.locator(`[data-testid="hc-registry-row"][data-registry="${HARBOR_ID}"]`).getByTestId('hc-registry-clusters')).toHaveText(
+    new RegExp(`^${MEMBER}\\s*1 project · trusted on 1/1 nodes$`),
+  );
   await snap(page, testInfo, 'host-list');
 });
 
@@ -260,12 +263,14 @@ test('one wizard run connects the registry to host and member-1; the member\'s A
     await createPullPod(labApi, hostPod);
     await createPullPod(memberApi, memberPod);
 
-    // Each cluster's list names the other.
+    // Each cluster's list shows the other: where the credential is bound there and how many of its nodes trust it.
     await page.getByTestId('hc-wizard-close').click();
     await expect(page).toHaveURL(/\/clusters\/host\/image-registries$/);
-    await expect(page.locator(`[data-testid="hc-registry-row"][data-registry="${HARBOR_ID}"]`).getByTestId('hc-registry-clusters')).toHaveText(MEMBER);
+    const row = page.locator(`[data-testid="hc-registry-row"][data-registry="${HARBOR_ID}"]`);
+    await expect(row.getByTestId('hc-registry-clusters')).toHaveText(new RegExp(`^${MEMBER}\\s*1 project · trusted on 1/1 nodes$`));
+    await snap(page, testInfo, 'both-host-list');
     await page.goto(`/clusters/${MEMBER}/image-registries`);
-    await expect(page.locator(`[data-testid="hc-registry-row"][data-registry="${HARBOR_ID}"]`).getByTestId('hc-registry-clusters')).toHaveText('host');
+    await expect(row.getByTestId('hc-registry-clusters')).toHaveText(/^host\s*1 project · trusted on 3\/3 nodes$/);
   } finally {
     // Never leave the member down for the specs that follow.
     await labControl(LAB_DIR, `/clusters/${MEMBER}/apiserver/start`);

@@ -34,10 +34,24 @@ describe('registryRows: the list badge follows the detail page\'s rule, with its
 });
 
 describe('registryRows: other clusters connected to the same registry', () => {
-  it('names the other clusters holding a record of the same registry id, sorted; none when single-cluster', () => {
-    const now = new Date('2026-12-03T05:00:00Z');
-    const src = { ...sources([pullSecret('demo')]), elsewhere: { 'member-2': [ID], 'member-1': [ID, 'other-registry'], 'member-3': ['other-registry'] } };
-    expect(registryRows(src, now).rows[0].otherClusters).toEqual(['member-1', 'member-2']);
+  const now = new Date('2026-12-03T05:00:00Z');
+  const recordOf = (id: string) => ({ metadata: { name: `hc-registry-${id}`, namespace: 'extension-harbor-connect', labels: { [REGISTRY_LABEL]: id } } });
+  const installer = (id: string, ready: number, nodes: number) =>
+    ({ metadata: { name: `hc-trust-${id}`, labels: { [REGISTRY_LABEL]: id } }, status: { numberReady: ready, desiredNumberScheduled: nodes } }) as never;
+
+  it('each other cluster holding a record of the same registry id: its projects with the credential and its node trust, sorted', () => {
+    const src: RegistryListSources = {
+      ...sources([pullSecret('demo')]),
+      elsewhere: {
+        'member-2': { records: [recordOf(ID)], managed: [recordOf(ID), pullSecret('web'), pullSecret('api')], daemonSets: [installer(ID, 2, 3)] },
+        'member-1': { records: [recordOf(ID), recordOf('other-registry')], managed: [pullSecret('demo')], daemonSets: [installer('other-registry', 1, 1)] },
+        'member-3': { records: [recordOf('other-registry')], managed: [], daemonSets: [] },
+      },
+    };
+    expect(registryRows(src, now).rows[0].otherClusters).toEqual([
+      { name: 'member-1', projects: 1 },
+      { name: 'member-2', projects: 2, trust: { ready: 2, nodes: 3 } },
+    ]);
     expect(registryRows(sources([pullSecret('demo')]), now).rows[0].otherClusters).toEqual([]);
   });
 });

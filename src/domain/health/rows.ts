@@ -16,8 +16,24 @@ export interface RegistryListSources {
   nodes: Node[];
   /** Lists the user may not read (e.g. nodes): their columns show "unknown". */
   unreadable: string[];
-  /** Other clusters (multi-cluster): the registry ids each one holds a record of. */
-  elsewhere?: Record<string, string[]>;
+  /** Other clusters (multi-cluster): what each one holds, read there with the same few lists. */
+  elsewhere?: Record<string, ClusterHoldings>;
+}
+
+/** One other cluster's records, managed Secrets (metadata) and trust installers: three reads, whatever its size. */
+export interface ClusterHoldings {
+  records: Array<Pick<Secret, 'metadata'>>;
+  managed: Array<Pick<Secret, 'metadata'>>;
+  daemonSets: DaemonSet[];
+}
+
+/** The same registry in another cluster: where its credentials are bound and how many nodes trust it there. */
+export interface OtherClusterRow {
+  name: string;
+  /** Projects holding its pull secret in that cluster. */
+  projects: number;
+  /** The trust installer's ready/scheduled pods there; undefined without one (manual or public trust). */
+  trust?: { ready: number; nodes: number };
 }
 
 export interface RegistryRow {
@@ -29,8 +45,19 @@ export interface RegistryRow {
   health: CheckState;
   /** Why, when not healthy: the summary of the check that decided it (shown next to the badge). */
   reason?: Text;
-  /** The other clusters connected to the same registry (same id: same address), sorted. */
-  otherClusters: string[];
+  /** The other clusters connected to the same registry (same id: same address), sorted by name. */
+  otherClusters: OtherClusterRow[];
+}
+
+/** The projects holding a registry's pull secret (not its record or a component's Secret), sorted. */
+function projectsHolding(managed: ReadonlyArray<Pick<Secret, 'metadata'>>, registryId: string): string[] {
+  return [
+    ...new Set(
+      managed
+        .filter((m) => m.metadata?.labels?.[REGISTRY_LABEL] === registryId && !m.metadata?.labels?.[COMPONENT_LABEL] && m.metadata?.namespace !== EXT_NS)
+        .map((m) => m.metadata?.namespace ?? ''),
+    ),
+  ].sort();
 }
 
 /**
@@ -51,13 +78,7 @@ export function registryRows(
       continue;
     }
     const record = parsed.record;
-    const projects = [
-      ...new Set(
-        src.managed
-          .filter((m) => m.metadata?.labels?.[REGISTRY_LABEL] === record.id && !m.metadata?.labels?.[COMPONENT_LABEL] && m.metadata?.namespace !== EXT_NS)
-          .map((m) => m.metadata?.namespace ?? ''),
-      ),
-    ].sort();
+    const projects = projectsHolding(src.managed, record.id);
     const certCheck = checkCertificate(record, now);
     const cert = certCheck.cert;
     const ds = src.daemonSets.find((d) => d.metadata?.labels?.[REGISTRY_LABEL] === record.id);
@@ -83,9 +104,16 @@ export function registryRows(
     const health = overall(checks);
     const reason = health === 'ok' ? undefined : checks.find((c) => c.state === health)?.summary;
     const otherClusters = Object.entries(src.elsewhere ?? {})
-      .filter(([, ids]) => ids.includes(record.id))
-      .map(([name]) => name)
-      .sort();
+      .filter(([, held]) => held.records.some((r) => r.metadata?.labels?.[REGISTRY_LABEL] === record.id))
+      .map(([name, held]): OtherClusterRow => {
+        const installer = held.daemonSets.find((d) => d.metadata?.labels?.[REGISTRY_LABEL] === record.id);
+        return {
+          name,
+          projects: projectsHolding(held.managed, record.id).length,
+          ...(installer ? { trust: { ready: installer.status?.numberReady ?? 0, nodes: installer.status?.desiredNumberScheduled ?? 0 } } : {}),
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
     rows.push({ record, projects, cert, trust, health, otherClusters, ...(reason ? { reason } : {}) });
   }
   rows.sort((a, b) => a.record.displayName.localeCompare(b.record.displayName));

@@ -140,7 +140,20 @@ export function RegistriesPage() {
                   </td>
                   {multiCluster ? (
                     <td style={td} data-testid="hc-registry-clusters">
-                      {row.otherClusters.length ? row.otherClusters.join(', ') : <span style={{ color: colors.muted }}>{tr(`${R}OTHER_CLUSTERS_NONE`)}</span>}
+                      {row.otherClusters.length ? (
+                        row.otherClusters.map((c) => (
+                          <div key={c.name} data-testid="hc-registry-cluster" data-cluster={c.name}>
+                            <span style={{ fontWeight: 600 }}>{c.name}</span>
+                            <span style={{ color: colors.muted }}>
+                              {' '}
+                              {tr(`${R}OTHER_CLUSTER_PROJECTS`, { count: c.projects })}
+                              {c.trust ? ` · ${tr(`${R}OTHER_CLUSTER_TRUST`, { ready: c.trust.ready, nodes: c.trust.nodes })}` : ''}
+                            </span>
+                          </div>
+                        ))
+                      ) : (
+                        <span style={{ color: colors.muted }}>{tr(`${R}OTHER_CLUSTERS_NONE`)}</span>
+                      )}
                     </td>
                   ) : null}
                 </tr>

@@ -7,7 +7,7 @@ import { clusterContext, daemonSets, listClusters, nodes, pods, queryKeys, secre
 import { managedSelector, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
 import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, RECORD_LABEL_SELECTOR } from '../../domain/record';
 import { TRUST_COMPONENT } from '../../domain/trust';
-import type { RegistryListSources } from '../../domain/health';
+import type { ClusterHoldings, RegistryListSources } from '../../domain/health';
 
 export type { RegistryListSources };
 
@@ -34,12 +34,13 @@ export async function listManagedSecretMetadata(cluster: ClusterContext, o: Opts
 }
 
 /**
- * Which other clusters hold a record of each registry: the tenant API's clusters (one request), then each other
- * cluster's records through KubeSphere's multi-cluster proxy (one request per cluster, metadata only). A cluster
+ * What each other cluster holds: the tenant API's clusters (one request), then in each other cluster, through
+ * KubeSphere's multi-cluster proxy, the same three label-selected lists this cluster's row uses (records, managed
+ * Secrets as metadata, trust installers): three requests per cluster, whatever its number of projects. A cluster
  * that does not answer is listed as unreadable; it never fails the page.
  */
-async function recordsElsewhere(cluster: ClusterContext, o: Opts): Promise<{ elsewhere: Record<string, string[]>; unreachable: string[] }> {
-  const elsewhere: Record<string, string[]> = {};
+async function holdingsElsewhere(cluster: ClusterContext, o: Opts): Promise<{ elsewhere: Record<string, ClusterHoldings>; unreachable: string[] }> {
+  const elsewhere: Record<string, ClusterHoldings> = {};
   const unreachable: string[] = [];
   if (!cluster.multiCluster) return { elsewhere, unreachable };
   const others = ((await listClusters({ signal: o.signal }).catch(() => ({ items: [] }))).items ?? [])
@@ -47,9 +48,14 @@ async function recordsElsewhere(cluster: ClusterContext, o: Opts): Promise<{ els
     .filter((name) => name && name !== cluster.name);
   await Promise.all(
     others.map(async (name) => {
+      const there = clusterContext(name, true);
       try {
-        const list = await secrets.listMetadata(clusterContext(name, true), { namespace: EXT_NS, labelSelector: RECORD_LABEL_SELECTOR, signal: o.signal });
-        elsewhere[name] = list.items.map((s) => s.metadata?.labels?.[REGISTRY_LABEL] ?? '').filter(Boolean);
+        const [records, managed, ds] = await Promise.all([
+          secrets.listMetadata(there, { namespace: EXT_NS, labelSelector: RECORD_LABEL_SELECTOR, signal: o.signal }),
+          listManagedSecretMetadata(there, o),
+          daemonSets.list(there, { namespace: EXT_NS, labelSelector: INSTALLER_SELECTOR, signal: o.signal }).then((l) => l.items as DaemonSet[]),
+        ]);
+        elsewhere[name] = { records: records.items.map((s) => ({ metadata: s.metadata })), managed, daemonSets: ds };
       } catch (e) {
         if ((e as { kind?: string }).kind === 'canceled') throw e;
         unreachable.push(name);
@@ -59,7 +65,7 @@ async function recordsElsewhere(cluster: ClusterContext, o: Opts): Promise<{ els
   return { elsewhere, unreachable };
 }
 
-/** The list page's requests (the bench calls this): five in this cluster, plus one per other cluster. */
+/** The list page's requests (the bench calls this): five in this cluster, plus three per other cluster. */
 export async function loadRegistryList(cluster: ClusterContext, o: Opts = {}): Promise<RegistryListSources> {
   const unreadable: string[] = [];
   const [records, managed, ds, ip, ns, other] = await Promise.all([
@@ -68,7 +74,7 @@ export async function loadRegistryList(cluster: ClusterContext, o: Opts = {}): P
     maybe('daemonsets', daemonSets.list(cluster, { namespace: EXT_NS, labelSelector: INSTALLER_SELECTOR, signal: o.signal }).then((l) => l.items as DaemonSet[]), unreadable),
     maybe('pods', pods.list(cluster, { namespace: EXT_NS, labelSelector: INSTALLER_SELECTOR, signal: o.signal }).then((l) => l.items as Pod[]), unreadable),
     maybe('nodes', nodes.list(cluster, { signal: o.signal }).then((l) => l.items as Node[]), unreadable),
-    recordsElsewhere(cluster, o),
+    holdingsElsewhere(cluster, o),
   ]);
   for (const name of other.unreachable) unreadable.push(`cluster ${name}`);
   return { records, managed, daemonSets: ds, installerPods: ip, nodes: ns, unreadable, elsewhere: other.elsewhere };
