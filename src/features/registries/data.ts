@@ -4,7 +4,7 @@
 import type { Node, Pod, Secret } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import { clusterContext, daemonSets, listClusters, nodes, pods, queryKeys, secrets, type ClusterContext } from '../../api';
-import { managedSelector, MANAGED_BY_LABEL, MANAGED_BY_VALUE, REGISTRY_LABEL } from '../../domain/plan/labels';
+import { managedSelector, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../domain/plan/labels';
 import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, RECORD_LABEL_SELECTOR } from '../../domain/record';
 import { TRUST_COMPONENT } from '../../domain/trust';
 import type { ClusterHoldings, RegistryListSources } from '../../domain/health';
