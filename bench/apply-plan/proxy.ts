@@ -80,7 +80,19 @@ function routeTo(upstream: string | Upstream): Route {
   return { url, agent: url.protocol === 'https:' ? new https.Agent({ ...options, ca: u.ca }) : new http.Agent(options) };
 }
 
-export async function startLatencyProxy(upstream: string | Upstream | { clusters: Record<string, Upstream> }, latencyMs: number): Promise<LatencyProxy> {
+export interface ProxyOptions {
+  /**
+   * At most this many requests at once, all clusters together, the others wait in order: a browser talking to the
+   * console over HTTP/1.1 (6 connections per host, each held for the whole round trip). Default: no limit.
+   */
+  connections?: number;
+}
+
+export async function startLatencyProxy(
+  upstream: string | Upstream | { clusters: Record<string, Upstream> },
+  latencyMs: number,
+  options: ProxyOptions = {},
+): Promise<LatencyProxy> {
   const routed = typeof upstream === 'object' && 'clusters' in upstream;
   const routes = new Map<string, Route>(routed ? Object.entries(upstream.clusters).map(([name, u]) => [name, routeTo(u)]) : [['', routeTo(upstream)]]);
   const counts = new Map<string, number>();
@@ -90,6 +102,15 @@ export async function startLatencyProxy(upstream: string | Upstream | { clusters
   const upstreamMs = new Map<string, number[]>();
   const bump = (m: Map<string, number>, k: string, d: number) => m.set(k, (m.get(k) ?? 0) + d);
   const ALL = '\0all';
+  // The connection limit: a FIFO of requests waiting for one of `options.connections` slots.
+  let free = options.connections ?? Infinity;
+  const waiting: Array<() => void> = [];
+  const acquire = (go: () => void) => (free > 0 ? (free--, go()) : waiting.push(go));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
@@ -105,46 +126,57 @@ export async function startLatencyProxy(upstream: string | Upstream | { clusters
     bump(counts, kind, 1);
     if (!byCluster.has(cluster)) byCluster.set(cluster, new Map());
     bump(byCluster.get(cluster)!, kind, 1);
-    for (const k of [ALL, cluster]) {
-      bump(inFlight, k, 1);
-      maxInFlight.set(k, Math.max(maxInFlight.get(k) ?? 0, inFlight.get(k)!));
-    }
+    let admitted = false;
     let done = false;
     const finish = () => {
-      if (!done) {
-        done = true;
-        bump(inFlight, ALL, -1);
-        bump(inFlight, cluster, -1);
-      }
+      if (done) return;
+      done = true;
+      if (!admitted) return;
+      bump(inFlight, ALL, -1);
+      bump(inFlight, cluster, -1);
+      release();
     };
     res.on('close', finish);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      // Delay the forward, not the answer: the server sees the request `latencyMs` later, as over a real network.
-      setTimeout(() => {
-        const body = Buffer.concat(chunks);
-        const headers: http.OutgoingHttpHeaders = { ...req.headers, host: route.url.host };
-        if (body.length || req.headers['content-length']) headers['content-length'] = String(body.length);
-        delete headers['transfer-encoding'];
-        const send = route.url.protocol === 'https:' ? https.request : http.request;
-        const sent = performance.now();
-        const up = send(
-          { protocol: route.url.protocol, hostname: route.url.hostname, port: route.url.port, method: req.method, path, headers, agent: route.agent },
-          (ur) => {
-            if (!upstreamMs.has(cluster)) upstreamMs.set(cluster, []);
-            upstreamMs.get(cluster)!.push(performance.now() - sent);
-            res.writeHead(ur.statusCode ?? 502, ur.headers);
-            ur.pipe(res);
-          },
-        );
-        up.on('error', (e) => {
-          if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' });
-          res.end(`proxy: ${e.message}`);
-        });
-        up.end(body);
-      }, latencyMs);
-    });
+    req.on('end', () =>
+      acquire(() => {
+        admitted = true;
+        if (done) {
+          // The client went away while waiting for a connection.
+          admitted = false;
+          release();
+          return;
+        }
+        for (const k of [ALL, cluster]) {
+          bump(inFlight, k, 1);
+          maxInFlight.set(k, Math.max(maxInFlight.get(k) ?? 0, inFlight.get(k)!));
+        }
+        // Delay the forward, not the answer: the server sees the request `latencyMs` later, as over a real network.
+        setTimeout(() => {
+          const body = Buffer.concat(chunks);
+          const headers: http.OutgoingHttpHeaders = { ...req.headers, host: route.url.host };
+          if (body.length || req.headers['content-length']) headers['content-length'] = String(body.length);
+          delete headers['transfer-encoding'];
+          const send = route.url.protocol === 'https:' ? https.request : http.request;
+          const sent = performance.now();
+          const up = send(
+            { protocol: route.url.protocol, hostname: route.url.hostname, port: route.url.port, method: req.method, path, headers, agent: route.agent },
+            (ur) => {
+              if (!upstreamMs.has(cluster)) upstreamMs.set(cluster, []);
+              upstreamMs.get(cluster)!.push(performance.now() - sent);
+              res.writeHead(ur.statusCode ?? 502, ur.headers);
+              ur.pipe(res);
+            },
+          );
+          up.on('error', (e) => {
+            if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' });
+            res.end(`proxy: ${e.message}`);
+          });
+          up.end(body);
+        }, latencyMs);
+      }),
+    );
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
