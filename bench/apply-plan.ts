@@ -2,11 +2,11 @@
 // project, idempotence, and the requests the registries list page then needs.
 //   npx tsx bench/apply-plan.ts [--projects=1000] [--latency-ms=20] [--concurrency=N] [--strict] [--verbose]
 //
-// Each run gets a fresh lab API stand-in (child process bench/apply-plan/standin.ts: temp lab dir, free port,
-// scheduler off) seeded with N namespaces (bench-0001...; the stand-in gives each a `default` ServiceAccount), behind
-// a loopback proxy (bench/apply-plan/proxy.ts) that delays every request by --latency-ms and counts it by method +
-// path kind. The extension's own HTTP client (src/api/client.ts,
-// src/api/client.ts) is pointed at the proxy with the stand-in's system token, so every request is the one the extension sends.
+// Each run gets a fresh cluster API (child process bench/apply-plan/standin.ts: a real etcd + kube-apiserver from
+// the lab's build, temp dir, free ports) seeded with N namespaces (bench-0001...) and their `default`
+// ServiceAccount, behind a loopback proxy (bench/apply-plan/proxy.ts) that delays every request by --latency-ms and
+// counts it by method + path kind. The extension's own HTTP client (src/api/client.ts) is pointed at the proxy with
+// the stand-in's token (a system:masters user), so every request is the one the extension sends.
 // The plan is the wizard's (src/domain/wizard/plan.ts buildWizardPlan), read with a constant number of list
 // requests, and applied the way the wizard applies it (src/domain/plan/apply.ts applyStaged, which ApplyProgress
 // runs: stages by writeStage, applyPlan per stage, planExecutor). Timings are ratios within one run: machines here are noisy.
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import forge from 'node-forge';
 import type { ConfigMap, Namespace, Node, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
-import { http } from '../src/api/client';
+import { http, type HttpError } from '../src/api/client';
 import { clusterContext, type ClusterContext } from '../src/api/cluster';
 import { ApiError, unlessNotFound } from '../src/api/errors';
 import { configMaps, daemonSets, namespaces, nodes, secrets, serviceAccounts } from '../src/api/resources';
@@ -91,7 +91,7 @@ interface Lab {
   seedMs: number;
   reset(): Promise<void>;
   counts(): Promise<Counts>;
-  /** resourceVersion of each object (null: absent), read in the stand-in's store: not counted, not delayed. */
+  /** resourceVersion of each object (null: absent), read from kube-apiserver directly: not counted, not delayed. */
   versions(objects: readonly Write[]): Promise<Array<string | null>>;
   close(): Promise<void>;
 }
@@ -100,7 +100,7 @@ const projectName = (i: number) => `bench-${String(i + 1).padStart(4, '0')}`;
 const PROJECT_NAMES = Array.from({ length: PROJECTS }, (_, i) => projectName(i));
 
 let interceptorInstalled = false;
-/** A fresh stand-in + latency proxy in a child process (bench/apply-plan/standin.ts), seeded with PROJECT_NAMES. */
+/** A fresh cluster API + latency proxy in a child process (bench/apply-plan/standin.ts), seeded with PROJECT_NAMES. */
 async function startLab(): Promise<Lab> {
   const child = fork(path.join(repoRoot, 'bench/apply-plan/standin.ts'), [], {
     env: { ...process.env, HC_BENCH_PROJECTS: PROJECT_NAMES.join(','), HC_BENCH_LATENCY_MS: String(LATENCY_MS) },
@@ -132,9 +132,10 @@ async function startLab(): Promise<Lab> {
   client.defaults.headers.common.Authorization = `Bearer ${info.token}`;
   if (!interceptorInstalled && VERBOSE) {
     interceptorInstalled = true;
-    client.interceptors.response.use(undefined, (e) => {
+    client.interceptors.response.use(undefined, (error) => {
+      const e = error as Partial<HttpError> | undefined;
       console.error(`  ! ${e?.config?.method?.toUpperCase()} ${e?.config?.url}: ${e?.response?.status}`);
-      return Promise.reject(e);
+      return Promise.reject(error);
     });
   }
   return {

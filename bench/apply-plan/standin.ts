@@ -1,19 +1,38 @@
-// Child process of bench/apply-plan.ts: the lab API stand-in (temp lab dir, free port, no TLS, no scheduler) seeded
-// with N namespaces, and the latency proxy in front of it. It runs apart from the bench so that the extension's
-// client (the "browser") does not share an event loop with the server it measures. Talks to the parent over IPC.
+// Child process of the benches (bench/apply-plan.ts, bench/multicluster-apply.ts): one cluster's API, a real etcd
+// and kube-apiserver from the lab's own build (lab/cluster/build.ts clusterBinaries: built by `npm run lab:build` or
+// a first `npm start`; this never builds), in a temp dir on free ports, seeded with N namespaces and their
+// `default` ServiceAccount (what kube-controller-manager would make; it does not run here), and, unless
+// HC_BENCH_PROXY=0, the latency proxy in front of it. It runs apart from the bench so that the extension's client
+// (the "browser") does not share an event loop with the servers it measures. Talks to the parent over IPC.
+//
+// The API stand-in this used to run (lab/apiserver, in-process JavaScript) was retired for the real servers.
+// Bench settings, not the lab's: etcd without fsync (disk flushes are not what the benches measure, and the disk
+// is shared), no endpoint reconciler and no apiserver identity lease (nothing writes in the background, so the
+// store's resourceVersion moves only when a client writes), a static token for a system:masters user.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startApiServer } from '../../lab/apiserver/src/server';
-import { startLatencyProxy } from './proxy';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { clusterBinaries } from '../../lab/cluster/build';
+import { kubeClient } from '../../lab/cluster/kube';
+import { startServer, waitFor, type ServerProcess } from '../../lab/cluster/process';
+import { clientFor } from '../../src/api/resources';
+import { resourcePath } from '../../src/api/paths';
+import { mapLimit } from '../../src/domain/async';
+import { startLatencyProxy, type LatencyProxy } from './proxy';
 
 export interface StandinReady {
   type: 'ready';
+  /** The latency proxy in front of this cluster ('' with HC_BENCH_PROXY=0). */
   proxyUrl: string;
-  /** Direct, not delayed, not counted: for checks that are not part of the measurement. */
+  /** kube-apiserver itself (HTTPS, signed by `ca`): not delayed, not counted. */
   serverUrl: string;
+  ca: string;
+  /** Bearer token of a system:masters user (HC_BENCH_TOKEN when given). */
   token: string;
+  startMs: number;
   seedMs: number;
 }
 export type StandinRequest =
@@ -24,48 +43,122 @@ export type StandinRequest =
 export interface StandinCounts {
   counts: Array<[string, number]>;
   maxInFlight: number;
-  /** The stand-in's global resourceVersion: any write anywhere moves it. */
+  /** The store's current resourceVersion (etcd's revision): any write anywhere moves it. */
   resourceVersion: string;
 }
 
 const send = (m: unknown) => process.send?.(m);
 const projects = (process.env.HC_BENCH_PROJECTS ?? '').split(',').filter(Boolean);
 const latencyMs = Number(process.env.HC_BENCH_LATENCY_MS ?? '20');
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const withProxy = process.env.HC_BENCH_PROXY !== '0';
+const token = process.env.HC_BENCH_TOKEN || randomBytes(24).toString('hex');
 
-const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hc-bench-apply-'));
-const server = await startApiServer({ port: 0, tlsPort: null, labDir, repoRoot, verbose: false, scheduler: false });
-const t0 = performance.now();
-const nsType = server.store.typeFor('', 'namespaces');
-const saType = server.store.typeFor('', 'serviceaccounts');
-if (!nsType || !saType) throw new Error('stand-in serves no namespaces/serviceaccounts');
-for (const name of projects) {
-  server.store.create(nsType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubesphere.io/workspace': 'bench-ws' } } } as never);
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
-const missing = projects.filter((p) => !server.store.get(saType, p, 'default'));
-if (missing.length) throw new Error(`no default ServiceAccount in ${missing.length} namespaces (e.g. ${missing[0]})`);
-server.store.persistNow();
-const seedMs = performance.now() - t0;
-const proxy = await startLatencyProxy(server.url, latencyMs);
 
-const close = async () => {
-  await proxy.close();
-  await server.close();
-  fs.rmSync(labDir, { recursive: true, force: true });
-};
+const t0 = performance.now();
+const bins = clusterBinaries();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hc-bench-apply-'));
+const [etcdPort, etcdPeerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+const serverUrl = `https://127.0.0.1:${apiPort}`;
+const pkiDir = path.join(dir, 'pki');
+const pki = (f: string) => path.join(pkiDir, f);
+const logDir = path.join(dir, 'logs');
+const pidDir = path.join(dir, 'pids');
+const made = spawnSync(bins.labcluster, ['pki', '--dir', pkiDir, '--server', serverUrl], { encoding: 'utf8' });
+if (made.status !== 0) throw new Error(`labcluster pki: ${made.stderr || made.error?.message}`);
+fs.writeFileSync(path.join(dir, 'tokens.csv'), `${token},bench-admin,bench-admin,"system:masters"\n`, { mode: 0o600 });
+
+const servers: ServerProcess[] = [];
+let proxy: LatencyProxy | undefined;
+let closing: Promise<void> | undefined;
+const close = () =>
+  (closing ??= (async () => {
+    await proxy?.close();
+    for (const s of servers.splice(0).reverse()) await s.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  })());
 process.on('disconnect', () => void close().finally(() => process.exit(0)));
+
+const etcd = startServer({
+  name: 'etcd',
+  command: bins.labcluster,
+  logDir,
+  pidDir,
+  args: [
+    'etcd', '--name', 'bench', '--data-dir', path.join(dir, 'etcd'),
+    '--listen-client-urls', `http://127.0.0.1:${etcdPort}`, '--advertise-client-urls', `http://127.0.0.1:${etcdPort}`,
+    '--listen-peer-urls', `http://127.0.0.1:${etcdPeerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeerPort}`,
+    '--initial-cluster', `bench=http://127.0.0.1:${etcdPeerPort}`, '--listen-metrics-urls', '', '--log-level', 'warn', '--unsafe-no-fsync',
+  ],
+});
+servers.push(etcd);
+const apiserver = startServer({
+  name: 'kube-apiserver',
+  command: bins.labcluster,
+  logDir,
+  pidDir,
+  args: [
+    'kube-apiserver', `--etcd-servers=http://127.0.0.1:${etcdPort}`, '--bind-address=127.0.0.1', `--secure-port=${apiPort}`,
+    '--advertise-address=127.0.0.1', `--cert-dir=${path.join(dir, 'apiserver-certs')}`,
+    `--tls-cert-file=${pki('apiserver.crt')}`, `--tls-private-key-file=${pki('apiserver.key')}`, `--client-ca-file=${pki('ca.crt')}`,
+    `--token-auth-file=${path.join(dir, 'tokens.csv')}`,
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${pki('sa.pub')}`, `--service-account-signing-key-file=${pki('sa.key')}`,
+    '--service-cluster-ip-range=10.96.0.0/16', '--authorization-mode=RBAC',
+    '--endpoint-reconciler-type=none', '--feature-gates=APIServerIdentity=false', '--profiling=false',
+  ],
+});
+servers.push(apiserver);
+const kube = kubeClient(pkiDir, serverUrl);
+try {
+  await waitFor('kube-apiserver is ready', async () => (await kube.request('GET', '/readyz')).status === 200, apiserver, 120_000);
+} catch (e) {
+  await close();
+  throw e;
+}
+const startMs = performance.now() - t0;
+
+const t1 = performance.now();
+const expect = async (what: string, p: ReturnType<typeof kube.request>) => {
+  const r = await p;
+  if (r.status !== 201 && r.status !== 409) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.json).slice(0, 200)}`);
+};
+await mapLimit(projects, 16, async (name) => {
+  await expect(`namespace ${name}`, kube.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubesphere.io/workspace': 'bench-ws' } } }));
+  await expect(`${name}/default`, kube.request('POST', `/api/v1/namespaces/${name}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }));
+});
+const seedMs = performance.now() - t1;
+const ca = fs.readFileSync(pki('ca.crt'), 'utf8');
+if (withProxy) proxy = await startLatencyProxy({ url: serverUrl, ca }, latencyMs);
+
+/** etcd's revision, as a consistent list reports it. */
+async function storeVersion(): Promise<string> {
+  const r = await kube.request<{ metadata?: { resourceVersion?: string } }>('GET', '/api/v1/namespaces?limit=1');
+  return r.json?.metadata?.resourceVersion ?? '';
+}
 
 process.on('message', async (m: StandinRequest) => {
   switch (m.type) {
     case 'reset':
-      proxy.reset();
+      proxy?.reset();
       return send({ id: m.id });
     case 'counts':
-      return send({ id: m.id, counts: [...proxy.counts.entries()], maxInFlight: proxy.maxInFlight(), resourceVersion: server.store.currentResourceVersion() } satisfies StandinCounts & { id: number });
+      return send({ id: m.id, counts: [...(proxy?.counts.entries() ?? [])], maxInFlight: proxy?.maxInFlight() ?? 0, resourceVersion: await storeVersion() } satisfies StandinCounts & { id: number });
     case 'versions': {
-      const rvs = m.objects.map((o) => {
-        const t = server.store.typeForKind(o.apiVersion, o.kind);
-        return t ? ((server.store.get(t, o.namespace, o.name)?.metadata?.resourceVersion as string | undefined) ?? null) : null;
+      const rvs = await mapLimit(m.objects, 16, async (o) => {
+        const type = clientFor(o.apiVersion, o.kind)?.type;
+        if (!type) return null;
+        const r = await kube.request<{ metadata?: { resourceVersion?: string } }>('GET', resourcePath(type, { namespace: type.namespaced ? o.namespace : undefined, name: o.name }));
+        return r.status === 200 ? (r.json?.metadata?.resourceVersion ?? null) : null;
       });
       return send({ id: m.id, rvs });
     }
@@ -76,4 +169,4 @@ process.on('message', async (m: StandinRequest) => {
   }
 });
 
-send({ type: 'ready', proxyUrl: proxy.url, serverUrl: server.url, token: server.systemToken, seedMs } satisfies StandinReady);
+send({ type: 'ready', proxyUrl: proxy?.url ?? '', serverUrl, ca, token, startMs, seedMs } satisfies StandinReady);
