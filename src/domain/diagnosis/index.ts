@@ -75,6 +75,11 @@ function writeOrder(a: PullEvent, b: PullEvent): number {
   return ra.length - rb.length || (ra < rb ? -1 : ra > rb ? 1 : 0);
 }
 
+/** `a` was last written after `b`: a later time, or the same second and a later write (unknown order: false). */
+export function writtenAfter(a: PullEvent, b: PullEvent): boolean {
+  return timeMs(a) > timeMs(b) || (timeMs(a) === timeMs(b) && writeOrder(a, b) > 0);
+}
+
 /**
  * Most recent first. Event times have one-second resolution and a kubelet reports "Pulling" and "Failed" in the
  * same second: the later write wins the tie, then the one seen more often.

@@ -106,6 +106,38 @@ describe('pullTestResult', () => {
     expect(pullTestResult(pod(waiting('ErrImagePull', 'rpc error: 401 Unauthorized'))).message).toBe('rpc error: 401 Unauthorized');
   });
 
+  it('a retry in progress (its "Pulling" newer than every failure) waits for its own outcome, not the previous attempt\'s 401 (reproduced on the lab: the red CI of stop 18)', () => {
+    const unauthorized = 'Failed to pull image "x": pulling from host h:5443 failed with status code [manifests latest]: 401 Unauthorized';
+    const at = (e: ReturnType<typeof ev>, t: string, rv: string, count = 1) => ({ ...e, lastTimestamp: t, count, metadata: { ...e.metadata, resourceVersion: rv } });
+    // As the lab's kubelet wrote them: the secret unreadable at 07:42:34, 401 at :35, back-off, the retry at :48.
+    const events = [
+      at(ev('FailedToRetrieveImagePullSecret', 'Unable to retrieve some image pull secrets (hp); attempting to pull the image may not succeed.', 'Warning'), '2026-12-03T07:42:34Z', '3320'),
+      at(ev('Pulling', 'Pulling image "x"'), '2026-12-03T07:42:48Z', '3375', 2),
+      at(ev('Failed', unauthorized, 'Warning'), '2026-12-03T07:42:35Z', '3332'),
+      at({ ...ev('Failed', 'Error: ErrImagePull', 'Warning'), metadata: { name: 'e-Failed-2' } }, '2026-12-03T07:42:35Z', '3333'),
+      at(ev('BackOff', 'Back-off pulling image "x"', 'Normal'), '2026-12-03T07:42:35Z', '3334'),
+    ];
+    expect(pullTestResult(pod(waiting('ImagePullBackOff', 'Back-off pulling image "x"')), events)).toMatchObject({ state: 'pending', reason: 'Pulling' });
+    // The retry's own outcome decides: pulled...
+    expect(pullTestResult(pod(waiting('ImagePullBackOff')), [...events, at(ev('Pulled', 'Successfully pulled image "x" in 43ms'), '2026-12-03T07:42:48Z', '3376')]).state).toBe('pulled');
+    // ...or refused again, now with the secret read: the credential is wrong.
+    const again = [...events.slice(0, 1), events[1]!, at(ev('Failed', unauthorized, 'Warning'), '2026-12-03T07:42:49Z', '3380', 2)];
+    expect(pullTestResult(pod(waiting('ErrImagePull', unauthorized)), again)).toMatchObject({ state: 'failed', message: unauthorized });
+    // The first attempt, Pulling and Failed in the same second: the later write (the failure) is the latest.
+    const first = [at(ev('Pulling', 'Pulling image "x"'), '2026-12-03T07:42:35Z', '3331'), at(ev('Failed', unauthorized, 'Warning'), '2026-12-03T07:42:35Z', '3332')];
+    expect(pullTestResult(pod(waiting('ErrImagePull', unauthorized)), [...first].reverse()).state).toBe('failed');
+  });
+
+  it('a 401 in the status before the attempt\'s events are written waits for them (the red CI of stop 18: the missing-secret warning was among them)', () => {
+    const unauthorized = 'failed to pull and unpack image "x": failed to resolve reference "x": pulling from host h:5443 failed with status code [manifests latest]: 401 Unauthorized';
+    expect(pullTestResult(pod(waiting('ErrImagePull', unauthorized)), [])).toMatchObject({ state: 'pending', reason: 'ErrImagePull' });
+    // The events arrive: with the secret warning it keeps waiting for the retry; without it the credential is refused.
+    const failed = ev('Failed', `Failed to pull image "x": ${unauthorized}`, 'Warning');
+    expect(pullTestResult(pod(waiting('ErrImagePull', unauthorized)), [failed])).toMatchObject({ state: 'failed' });
+    const noSecret = ev('FailedToRetrieveImagePullSecret', 'Unable to retrieve some image pull secrets (hc-pull); attempting to pull the image may not succeed.', 'Warning');
+    expect(pullTestResult(pod(waiting('ErrImagePull', unauthorized)), [noSecret, ev('Pulling', 'Pulling image "x"'), failed])).toMatchObject({ state: 'pending', reason: 'FailedToRetrieveImagePullSecret' });
+  });
+
   it('an "unauthorized" from an attempt the kubelet made without the pull secret waits for its retry', () => {
     const unauthorized = 'Failed to pull image "x": pulling from host h:5443 failed with status code [manifests latest]: 401 Unauthorized';
     const noSecret = ev('FailedToRetrieveImagePullSecret', 'Unable to retrieve some image pull secrets (hc-pull); attempting to pull the image may not succeed.', 'Warning');

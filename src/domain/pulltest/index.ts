@@ -6,7 +6,7 @@ import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../plan/label
 import type { Write } from '../plan/write';
 import { ANNOTATION_PREFIX, COMPONENT_LABEL, PULL_TEST_LABEL, sha256Hex } from '../record';
 import { registryHost } from '../trust/host';
-import { classifyPullError, diagnosePull, isCredentialRefusal, pullSecretUnavailable, SECRET_UNAVAILABLE_REASON, type PullDiagnosis } from '../diagnosis';
+import { classifyPullError, diagnosePull, isCredentialRefusal, pullSecretUnavailable, SECRET_UNAVAILABLE_REASON, sortEvents, writtenAfter, type PullDiagnosis } from '../diagnosis';
 
 export const PULL_TEST_PREFIX = 'hc-pulltest-';
 export const PULL_TEST_COMPONENT = 'pull-test';
@@ -163,9 +163,8 @@ const AFTER_PULL = new Set(['CreateContainerConfigError', 'CreateContainerError'
 function eventsFor(pod: Pod, events: CoreV1Event[] | undefined): CoreV1Event[] {
   const name = pod.metadata?.name;
   const uid = pod.metadata?.uid;
-  return (events ?? [])
-    .filter((e) => e.involvedObject?.name === name && (!uid || !e.involvedObject?.uid || e.involvedObject.uid === uid))
-    .sort((a, b) => (b.lastTimestamp ?? b.eventTime ?? '').localeCompare(a.lastTimestamp ?? a.eventTime ?? ''));
+  // Newest first, by time and then by the order the API server wrote them (one second holds a whole attempt).
+  return sortEvents((events ?? []).filter((e) => e.involvedObject?.name === name && (!uid || !e.involvedObject?.uid || e.involvedObject.uid === uid)));
 }
 
 /** What one pull-test pod says: pulled (success, whatever the exit), failed (with kubelet's message) or pending. */
@@ -181,14 +180,25 @@ export function pullTestResult(pod: Pod, events?: CoreV1Event[]): PullTestResult
     return { ...base, state: 'pulled', reason: t?.reason ?? 'Started', ...(t?.message ? { message: t.message } : {}) };
   }
   if (waiting?.reason && AFTER_PULL.has(waiting.reason)) return { ...base, state: 'pulled', reason: waiting.reason, message: waiting.message };
+  // kubelet retries a failed pull after its back-off, and aggregates the retry's "Pulling" into the first one. While
+  // that is newer than every failure, the failures (and the status) are the previous attempt's: wait for this one.
+  const latestPulling = evs.find((e) => e.reason === 'Pulling');
+  const latestFailed = evs.find((e) => e.reason === 'Failed');
+  if (latestPulling && latestFailed && writtenAfter(latestPulling, latestFailed)) {
+    return { ...base, state: 'pending', reason: 'Pulling', ...(waiting?.message ? { message: waiting.message } : {}) };
+  }
   // The Failed event has the registry's own words ("x509: …", "401 Unauthorized"); the waiting message may only say back-off.
   const failedEvent = evs.find((e) => e.reason === 'Failed' && /pull/i.test(e.message ?? ''));
   // An "unauthorized" from an attempt the kubelet made without the pull secret (not yet in its cache) proves
   // nothing about the credential: wait for kubelet's retry. Still so at the deadline, the diagnosis names it.
   // (kubelet reports both "Failed to pull image …: 401 Unauthorized" and "Error: ErrImagePull" as Failed events.)
   const credentialShaped = (m: string | undefined) => isCredentialRefusal(classifyPullError(m ?? '').cause);
-  const refused = evs.some((e) => e.reason === 'Failed' && credentialShaped(e.message)) || credentialShaped(waiting?.message);
+  const refusedByEvent = evs.some((e) => e.reason === 'Failed' && credentialShaped(e.message));
+  const refused = refusedByEvent || credentialShaped(waiting?.message);
   if ((failedEvent || (waiting?.reason && PULL_FAILURES.has(waiting.reason))) && refused) {
+    // kubelet's status and its events travel apart: the status can say 401 before the events of that attempt
+    // (the missing-secret warning among them) are written. Decide once the attempt's Failed event is there.
+    if (!refusedByEvent) return { ...base, state: 'pending', reason: waiting?.reason ?? 'ErrImagePull', ...(waiting?.message ? { message: waiting.message } : {}) };
     const secret = pullSecretUnavailable(evs);
     if (secret) return { ...base, state: 'pending', reason: SECRET_UNAVAILABLE_REASON, message: secret.message };
   }
