@@ -9,6 +9,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageBanner } from '../../components/PageBanner';
 import { Spinner } from '../../components/Spinner';
+import { localDate, localDateTime, withLocalDates } from '../../components/When';
 import { tr } from '../../i18n/t';
 import { StateBadge } from '../health/HealthPanel';
 import { readLastPullTest } from '../pulltest/storage';
@@ -25,8 +26,8 @@ function CertCell({ row }: { row: RegistryRow }) {
   if (row.cert.daysLeft === undefined) return <StateBadge state="error" />;
   const color = row.cert.daysLeft < 0 ? colors.error : row.cert.daysLeft <= 30 ? colors.warning : colors.textSecondary;
   return (
-    <span style={{ color }} title={row.cert.notAfter}>
-      {row.cert.daysLeft < 0 ? tr(`${R}CA_EXPIRED`, { days: -row.cert.daysLeft }) : tr(`${R}CA_DAYS`, { days: row.cert.daysLeft, date: (row.cert.notAfter ?? '').slice(0, 10) })}
+    <span style={{ color }} title={localDateTime(row.cert.notAfter)}>
+      {row.cert.daysLeft < 0 ? tr(`${R}CA_EXPIRED`, { days: -row.cert.daysLeft }) : tr(`${R}CA_DAYS`, { days: row.cert.daysLeft, date: localDate(row.cert.notAfter) })}
     </span>
   );
 }
@@ -134,7 +135,7 @@ export function RegistriesPage() {
                     <StateBadge state={row.health} />
                     {row.reason ? (
                       <div style={{ color: colors.muted, marginTop: 4 }} data-testid="hc-registry-health-reason">
-                        {tr(row.reason.key, row.reason.params)}
+                        {tr(row.reason.key, withLocalDates(row.reason.params))}
                       </div>
                     ) : null}
                   </td>
