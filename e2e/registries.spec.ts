@@ -1,6 +1,6 @@
 // The registries list on the lab: a registry set up through the API (record + pull secrets in two projects)
 // is listed with its address, kind, CA expiry, node trust and projects; a row opens the detail page; with no
-// registry, the empty state leads to "Add Image Registry". English and Chinese.
+// registry, the empty state leads to "Add Image Registry"; the search box and the row menu. English and Chinese.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, snap, test } from './harness/fixtures';
@@ -83,6 +83,42 @@ for (const lang of ['en', 'zh'] as const) {
     if (lang === 'zh') await expect(page.getByTestId('hc-registry-detail')).toContainText('健康状况');
   });
 }
+
+test('the search filters the loaded rows by name or address; the row menu leads to edit, health and the removal flow', async ({ page, loginAs }) => {
+  await loginAs('admin');
+  const list = '/clusters/host/image-registries';
+  await page.goto(list);
+  const row = page.locator(`[data-testid="hc-registry-row"][data-registry="${ID}"]`);
+  await expect(row).toBeVisible();
+  const search = page.getByTestId('hc-registries-search');
+  await search.fill('no-such-registry.example');
+  await expect(page.getByTestId('hc-registry-row')).toHaveCount(0);
+  await expect(page.getByTestId('hc-registries-no-match')).toBeVisible();
+  await search.fill(` ${SERVER.toUpperCase()} `); // the address, any case, spaces ignored
+  await expect(row).toBeVisible();
+  await search.fill('');
+  await expect(page.getByTestId('hc-registries-no-match')).toHaveCount(0);
+
+  // The ⋯ menu (a kit Dropdown under <body>): its items navigate, the row's own click does not fire.
+  const choose = async (item: 'edit' | 'health' | 'remove') => {
+    await page.goto(list);
+    await row.getByTestId('hc-registry-menu').click();
+    await page.getByTestId(`hc-registry-menu-${item}`).click();
+  };
+  await choose('edit');
+  await expect(page).toHaveURL(new RegExp(`${list}/${ID}/edit$`));
+  await choose('health');
+  await expect(page).toHaveURL(new RegExp(`${list}/${ID}$`));
+  await expect(page.getByTestId('hc-detail-health')).toBeInViewport();
+  // Remove opens the detail page's removal flow at its review; nothing is deleted before its confirmation.
+  const before = await api('GET', `/api/v1/namespaces/${EXT}/secrets/hc-registry-${ID}`);
+  await choose('remove');
+  await expect(page).toHaveURL(new RegExp(`${list}/${ID}$`));
+  await expect(page.getByTestId('hc-remove-registry')).toHaveAttribute('data-state', 'review', { timeout: 30_000 });
+  await page.getByTestId('hc-remove-cancel').click();
+  await expect(page.getByTestId('hc-remove-cancelled')).toBeVisible();
+  expect((await api('GET', `/api/v1/namespaces/${EXT}/secrets/hc-registry-${ID}`)).json.metadata.resourceVersion).toBe(before.json.metadata.resourceVersion);
+});
 
 test('"Add Image Registry" leads to the wizard address', async ({ page, loginAs }) => {
   await loginAs('admin');

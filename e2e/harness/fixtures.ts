@@ -1,6 +1,6 @@
 // The e2e fixtures: log in through the console's real login page, fail a test on any page error that is not
 // the console's known noise, and keep named screenshots under e2e/artifacts/.
-import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { test as base, expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,19 @@ export async function openClusterManagement(page: Page): Promise<void> {
     await page.reload();
   }
   await expect(host).toBeVisible({ timeout: 30_000 });
+}
+
+/**
+ * Picks an option of a @kubed/components Select (rc-select 14; Playwright's selectOption works on a native <select>
+ * only). The Select's data-testid and data-value are on its root div (.kubed-select): a click there opens its
+ * dropdown, rendered under <body> as div.kubed-select-dropdown (kept in the DOM with the class
+ * kubed-select-dropdown-hidden once closed); each option is a div.kubed-select-item-option whose title is its label.
+ * Then the Select's data-value must be the option's value.
+ */
+export async function chooseOption(page: Page, select: Locator, label: string, value: string = label): Promise<void> {
+  await select.click();
+  await page.locator(`.kubed-select-dropdown:not(.kubed-select-dropdown-hidden) .kubed-select-item-option[title=${JSON.stringify(label)}]`).click();
+  await expect(select).toHaveAttribute('data-value', value);
 }
 
 /** Saves a full-page screenshot as e2e/artifacts/screens/<test title>/<name>.png and attaches it to the report. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { interpolate, LANG_KEY, setPageStrings, tr } from './t';
+import { consoleLang, interpolate, LANG_KEY, setPageStrings, tr } from './t';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -42,5 +42,16 @@ describe('tr', () => {
     expect(tr('HARBOR_CONNECT_N', { count: 0 })).toBe('0 registries');
     lang = 'zh';
     expect(tr('HARBOR_CONNECT_N', { count: 1 })).toBe('1 个');
+  });
+});
+
+describe('consoleLang', () => {
+  it('is the language i18next resolved for the marker key, undefined without a host or a known marker', () => {
+    expect(consoleLang()).toBeUndefined();
+    let lang = 'zh';
+    vi.stubGlobal('t', (key: string) => (key === LANG_KEY ? lang : key));
+    expect(consoleLang()).toBe('zh');
+    lang = LANG_KEY;
+    expect(consoleLang()).toBeUndefined();
   });
 });

@@ -42,14 +42,20 @@ export function lookup(key: string, lang: string): string | undefined {
  * i18next's default would show `&#x2F;` for every `/` in a path or URL).
  * Outside the console (unit tests) it returns the key, so nothing crashes without a host.
  */
+/** The language the console's i18next resolved ('en', 'zh'), or undefined outside the console or before it knows. */
+export function consoleLang(): string | undefined {
+  if (typeof t !== 'function') return undefined;
+  const lang = t(LANG_KEY);
+  return lang && lang !== LANG_KEY ? lang : undefined;
+}
+
 export const tr: Translate = (key, params) => {
   if (typeof t !== 'function') return key;
   if (pageStrings) {
-    const lang = t(LANG_KEY);
-    const known = lang && lang !== LANG_KEY;
+    const lang = consoleLang();
     // Plurals as i18next writes them: `<key>_one` for a count of 1 where the language has a singular form.
-    const singular = known && params?.count === 1 ? lookup(`${key}_one`, lang) : undefined;
-    const s = singular ?? (known ? lookup(key, lang) : undefined);
+    const singular = lang && params?.count === 1 ? lookup(`${key}_one`, lang) : undefined;
+    const s = singular ?? (lang ? lookup(key, lang) : undefined);
     if (s !== undefined) return interpolate(s, params);
   }
   return t(key, params ? { ...params, interpolation: { escapeValue: false } } : undefined);

@@ -3,6 +3,7 @@ import { Tag } from '@kubed/components';
 import { CERT_DETAIL_LABEL_KEYS, findingMessageKeys, type CertificateInfo, type Finding, type InspectionResult } from '../../domain/cert';
 import { tr } from '../../i18n/t';
 import { colors } from '../theme';
+import { When, withLocalDates } from '../When';
 
 const SEVERITY_STYLE: Record<Finding['severity'], { border: string; bg: string; color: string }> = {
   error: { border: colors.error, bg: colors.errorBg, color: colors.error },
@@ -47,10 +48,10 @@ export function FindingList({ findings }: { findings: Finding[] }) {
             style={{ borderLeft: `3px solid ${s.border}`, background: s.bg, padding: '8px 12px', marginBottom: 8, borderRadius: 2 }}
           >
             <div style={{ fontWeight: 600, color: s.color }}>
-              {tr(`HARBOR_CONNECT_CERT_SEVERITY_${f.severity.toUpperCase()}`)} · {tr(keys.title, f.params)}
+              {tr(`HARBOR_CONNECT_CERT_SEVERITY_${f.severity.toUpperCase()}`)} · {tr(keys.title, withLocalDates(f.params))}
               {f.certificateIndex !== undefined ? ` (${tr('HARBOR_CONNECT_CERT_CERTIFICATE_INDEX', { index: f.certificateIndex + 1 })})` : ''}
             </div>
-            <div style={{ fontSize: 12, marginTop: 2 }}>{tr(keys.fix, f.params)}</div>
+            <div style={{ fontSize: 12, marginTop: 2 }}>{tr(keys.fix, withLocalDates(f.params))}</div>
           </div>
         );
       })}
@@ -74,8 +75,12 @@ export function CertificateCard({ cert, index, server }: { cert: CertificateInfo
       <Row label={tr(L.subject)}>{cert.subject.dn || '—'}</Row>
       <Row label={tr(L.issuer)}>{cert.issuer.dn || '—'}</Row>
       <Row label={tr(L.sans)}>{sans.length ? sans.join(', ') : tr('HARBOR_CONNECT_CERT_NO_SANS')}</Row>
-      <Row label={tr(L.notBefore)}>{cert.notBefore}</Row>
-      <Row label={tr(L.notAfter)}>{cert.notAfter}</Row>
+      <Row label={tr(L.notBefore)}>
+        <When value={cert.notBefore} fallback={cert.notBefore} />
+      </Row>
+      <Row label={tr(L.notAfter)}>
+        <When value={cert.notAfter} fallback={cert.notAfter} />
+      </Row>
       <Row label={tr(L.sha256Fingerprint)}>
         <span style={{ fontFamily: 'Monaco, Menlo, monospace' }}>{cert.sha256Fingerprint}</span>
       </Row>

@@ -1,5 +1,5 @@
 import React, { useState } from 'react';
-import { Alert, Button, Input } from '@kubed/components';
+import { Alert, Button, Input, Select } from '@kubed/components';
 import {
   CertificateGenerationError,
   generateRegistryCertificates,
@@ -15,6 +15,12 @@ export interface GenerateCertificateProps {
   /** Receives the CA certificate (public) to use as the registry's CA; keys are never passed on or stored. */
   onUseCa: (caPem: string) => void;
 }
+
+const KEY_ALGORITHMS: Array<{ label: string; value: GeneratedKeyAlgorithm }> = [
+  { label: 'RSA 2048', value: 'RSA-2048' },
+  { label: 'RSA 3072', value: 'RSA-3072' },
+  { label: 'ECDSA P-256', value: 'ECDSA-P256' },
+];
 
 interface Generated {
   caCertPem: string;
@@ -66,14 +72,17 @@ export function GenerateCertificate({ host, onUseCa }: GenerateCertificateProps)
           <div style={{ fontSize: 12, marginBottom: 4 }}>{tr('HARBOR_CONNECT_CERT_GENERATE_EXTRA_NAMES')}</div>
           <Input value={extra} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setExtra(e.target.value)} placeholder="10.0.0.5, harbor.internal" />
         </label>
-        <label>
+        <div>
           <div style={{ fontSize: 12, marginBottom: 4 }}>{tr('HARBOR_CONNECT_CERT_GENERATE_KEY_ALGORITHM')}</div>
-          <select value={algo} onChange={(e) => setAlgo(e.target.value as GeneratedKeyAlgorithm)} style={{ height: 32 }}>
-            <option value="RSA-2048">RSA 2048</option>
-            <option value="RSA-3072">RSA 3072</option>
-            <option value="ECDSA-P256">ECDSA P-256</option>
-          </select>
-        </label>
+          <Select
+            value={algo}
+            onChange={(v: GeneratedKeyAlgorithm) => setAlgo(v)}
+            options={KEY_ALGORITHMS}
+            style={{ width: 160 }}
+            data-testid="hc-cert-generate-algo"
+            data-value={algo}
+          />
+        </div>
         <Button onClick={() => void generate()} loading={busy} disabled={busy || !host} data-testid="hc-cert-generate-run">
           {tr('HARBOR_CONNECT_WIZARD_GENERATE_RUN')}
         </Button>

@@ -33,6 +33,8 @@ export interface CheckItem {
   fix?: Text;
   /** Raw text (a kubelet message, an installer error). */
   detail?: string;
+  /** When it was last seen (ISO 8601): the panel shows it as the console shows times. */
+  at?: string;
 }
 
 export interface CheckResult {
@@ -117,8 +119,8 @@ export function checkCertificate(record: RegistryRecord | undefined, now: Date):
     daysLeft === undefined
       ? { key: `${H}CERT_UNREADABLE` }
       : daysLeft < 0
-        ? { key: `${H}CERT_EXPIRED_AGO`, params: { days: -daysLeft, date: notAfter!.slice(0, 10) } }
-        : { key: `${H}CERT_EXPIRES_IN`, params: { days: daysLeft, date: notAfter!.slice(0, 10) } };
+        ? { key: `${H}CERT_EXPIRED_AGO`, params: { days: -daysLeft, date: notAfter! } }
+        : { key: `${H}CERT_EXPIRES_IN`, params: { days: daysLeft, date: notAfter! } };
   const first = items.find((i) => i.state === state && state !== 'ok');
   return { id: 'certificate', state, summary, fix: first?.fix, items, cert: { state, notAfter, daysLeft } };
 }
@@ -379,17 +381,18 @@ export function checkFailures(
       secrets: [...new Set(workloads.flatMap((w) => w.secrets))].join(', '),
     };
     const subject = (pods: string[]) => pods.slice(0, 3).join(', ') + (pods.length > 3 ? ` +${pods.length - 3}` : '');
-    const detail = `×${staleCount} · ${latest.lastSeen} · ${latest.sample}`;
+    const detail = `×${staleCount} · ${latest.sample}`;
+    const at = latest.lastSeen || undefined;
     const owned = workloads.filter((w) => w.method !== 'delete-bare');
     const bare = workloads.filter((w) => w.method === 'delete-bare');
     const podsOf = (ws: typeof workloads) => ws.flatMap((w) => w.pods.map((p) => `${p.namespace}/${p.name}`)).filter((p) => seen.has(p));
     const title = { key: 'HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_TITLE', params };
     if (owned.length) {
       const list = owned.map((w) => `${w.kind} ${w.namespace}/${w.name}`).join(', ');
-      items.push({ state: 'error', subject: subject(podsOf(owned)), text: title, fix: { key: 'HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_FIX', params: { ...params, workloads: list } }, detail });
+      items.push({ state: 'error', subject: subject(podsOf(owned)), text: title, fix: { key: 'HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_FIX', params: { ...params, workloads: list } }, detail, at });
     }
     if (bare.length) {
-      items.push({ state: 'error', subject: subject(podsOf(bare)), text: title, fix: { key: 'HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_FIX_BARE', params: { ...params, pods: podsOf(bare).join(', ') } }, detail });
+      items.push({ state: 'error', subject: subject(podsOf(bare)), text: title, fix: { key: 'HARBOR_CONNECT_DIAG_CREATED_BEFORE_BINDING_FIX_BARE', params: { ...params, pods: podsOf(bare).join(', ') } }, detail, at });
     }
   }
   for (const g of groups) {
@@ -398,7 +401,8 @@ export function checkFailures(
       subject: g.pods.slice(0, 3).join(', ') + (g.pods.length > 3 ? ` +${g.pods.length - 3}` : ''),
       text: { key: g.titleKey, params: { ...g.detail, host: g.hosts[0] ?? hostOf(record).hostDir } },
       fix: { key: g.fixKey, params: { ...g.detail, host: g.hosts[0] ?? hostOf(record).hostDir } },
-      detail: `×${g.count} · ${g.lastSeen} · ${g.sample}`,
+      detail: `×${g.count} · ${g.sample}`,
+      ...(g.lastSeen ? { at: g.lastSeen } : {}),
     });
   }
   const causes = groups.length + (staleCount ? 1 : 0);
@@ -522,7 +526,7 @@ export function checkCertManager(state: CertManagerState | undefined, now: Date)
     const subject = `${c.metadata?.namespace}/${c.metadata?.name}`;
     if (ready?.status === 'True') {
       const days = renewal ? Math.floor((Date.parse(renewal) - now.getTime()) / DAY) : undefined;
-      return { state: 'ok', subject, text: { key: renewal ? `${H}CM_READY_RENEW` : `${H}CM_READY`, params: { date: renewal?.slice(0, 10) ?? '', days: days ?? '' } } };
+      return { state: 'ok', subject, text: { key: renewal ? `${H}CM_READY_RENEW` : `${H}CM_READY`, params: { date: renewal ?? '', days: days ?? '' } } };
     }
     return {
       state: ready ? 'error' : 'warning',

@@ -72,6 +72,9 @@ describe('checkFailures', () => {
       ['unauthorized', 1],
     ]);
     expect(r.items[0]).toMatchObject({ subject: 'demo/app-7d9f-fghij, demo/app-7d9f-abcde', text: { key: 'HARBOR_CONNECT_DIAG_UNKNOWN_AUTHORITY_TITLE' } });
+    // When it was last seen is an instant for the panel to show in the user's zone, not raw text in the detail.
+    expect(r.items[0].at).toBe(r.groups[0].lastSeen);
+    expect(r.items[0].detail).toBe(`×4 · ${r.groups[0].sample}`);
     expect(r.summary).toEqual({ key: `${H}FAIL_SOME`, params: { count: 5, causes: 2 } });
     expect(r.fix?.key).toBe('HARBOR_CONNECT_DIAG_UNKNOWN_AUTHORITY_FIX');
   });
@@ -138,7 +141,7 @@ describe('checkCertManager', () => {
   it('ready with its renewal date; not ready is an error with cert-manager\'s message; no condition yet is pending', () => {
     const r = checkCertManager({ installed: true, certificates: fixture('certificates.json') }, now);
     expect(r.items.map((i) => i.state)).toEqual(['ok', 'error', 'warning']);
-    expect(r.items[0].text).toEqual({ key: `${H}CM_READY_RENEW`, params: { date: '2030-01-21', days: 20 } });
+    expect(r.items[0].text).toEqual({ key: `${H}CM_READY_RENEW`, params: { date: '2030-01-21T10:00:00Z', days: 20 } });
     expect(r.items[1]).toMatchObject({ detail: 'Issuer missing does not exist', fix: { key: `${H}CM_NOT_READY_FIX` } });
     expect(r.state).toBe('error');
   });

@@ -3,4 +3,4 @@ export * from './types';
 export { planRegistryCertificate, issuerChoices, type IssuerChoice } from './certmanager';
 export { planEgressFixes } from './egress';
 export { daemonSetFromPods, isInstallerPod, probePaths } from './installer';
-export { registryRows, type ClusterHoldings, type OtherClusterRow, type RegistryListSources, type RegistryRow } from './rows';
+export { filterRegistryRows, registryRows, type ClusterHoldings, type OtherClusterRow, type RegistryListSources, type RegistryRow } from './rows';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { REGISTRY_LABEL } from '../plan/labels';
 import { buildRegistryRecord, registryIdFromServerKey } from '../record';
 import type { StoredPullTest } from './checks';
-import { registryRows, type RegistryListSources } from './rows';
+import { filterRegistryRows, registryRows, type RegistryListSources } from './rows';
 
 const SERVER = 'harbor.example.com';
 const ID = registryIdFromServerKey(SERVER);
@@ -53,5 +53,24 @@ describe('registryRows: other clusters connected to the same registry', () => {
       { name: 'member-2', projects: 2, trust: { ready: 2, nodes: 3 } },
     ]);
     expect(registryRows(sources([pullSecret('demo')]), now).rows[0].otherClusters).toEqual([]);
+  });
+});
+
+describe('filterRegistryRows: the list search over the loaded rows', () => {
+  const row = (displayName: string, address: string, serverKey = address) => ({ record: { displayName, address, serverKey }, id: displayName });
+  const rows = [row('Harbor prod', 'https://harbor.example.com', 'harbor.example.com'), row('mirror', 'registry.lab.local:5443'), row('Quay', 'quay.io')];
+
+  it('matches the name or the address, ignoring case and surrounding spaces', () => {
+    expect(filterRegistryRows(rows, 'PROD').map((r) => r.id)).toEqual(['Harbor prod']);
+    expect(filterRegistryRows(rows, '  lab.local ').map((r) => r.id)).toEqual(['mirror']);
+    expect(filterRegistryRows(rows, ':5443').map((r) => r.id)).toEqual(['mirror']);
+    expect(filterRegistryRows(rows, 'example.com').map((r) => r.id)).toEqual(['Harbor prod']);
+  });
+
+  it('every word must match (in any field); a blank query keeps every row in order; nothing matching is empty', () => {
+    expect(filterRegistryRows(rows, 'harbor prod').map((r) => r.id)).toEqual(['Harbor prod']);
+    expect(filterRegistryRows(rows, 'harbor quay')).toEqual([]);
+    expect(filterRegistryRows(rows, '   ').map((r) => r.id)).toEqual(['Harbor prod', 'mirror', 'Quay']);
+    expect(filterRegistryRows(rows, 'gcr.io')).toEqual([]);
   });
 });

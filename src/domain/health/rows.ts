@@ -119,3 +119,16 @@ export function registryRows(
   rows.sort((a, b) => a.record.displayName.localeCompare(b.record.displayName));
   return { rows, broken };
 }
+
+/**
+ * The list's search, over the rows already loaded (no request): rows whose name, address or server key contain every
+ * word of the query, ignoring case; every row for a blank query. Order is kept.
+ */
+export function filterRegistryRows<R extends { record: Pick<RegistryRecord, 'displayName' | 'address' | 'serverKey'> }>(rows: readonly R[], query: string): R[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return [...rows];
+  return rows.filter((r) => {
+    const text = `${r.record.displayName}\n${r.record.address}\n${r.record.serverKey}`.toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
+}

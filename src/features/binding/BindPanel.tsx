@@ -1,6 +1,6 @@
 import React from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Tag } from '@kubed/components';
+import { Alert, Button, Card, Select, Tag } from '@kubed/components';
 import type { Pod, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { ClusterContext } from '../../api/cluster';
 import { invalidateAfterApply } from '../../api/hooks';
@@ -34,7 +34,6 @@ export interface BindPanelProps {
 }
 
 const key = (t: BindTarget) => `${t.kind}/${t.name}`;
-const selectStyle: React.CSSProperties = { height: 32, minWidth: 260, border: `1px solid ${colors.borderStrong}`, borderRadius: 4, padding: '0 8px', background: colors.white };
 
 function noteText(n: BindingNote): string {
   return tr(`HARBOR_CONNECT_BINDING_NOTE_${n.code.toUpperCase().replace(/-/g, '_')}`, { secret: '', ...(n.params ?? {}) });
@@ -104,17 +103,21 @@ export function BindPanel(props: BindPanelProps) {
 
       {step === 'edit' ? (
         <div>
-          <label style={{ display: 'block', marginBottom: 12 }}>
+          <div style={{ marginBottom: 12 }}>
             <div style={{ color: colors.muted, fontSize: 12, marginBottom: 4 }}>{tr('HARBOR_CONNECT_PROJECT_PULL_SECRET')}</div>
-            <select value={secret} onChange={(e) => setSecret(e.target.value)} style={selectStyle} data-testid="hc-bind-secret">
-              {props.secretOptions.length === 0 ? <option value="">{tr('HARBOR_CONNECT_PROJECT_NO_SECRETS')}</option> : null}
-              {props.secretOptions.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </label>
+            {/* virtual={false}: every option is in the DOM (a project has few pull secrets), so a test can click any. */}
+            <Select
+              value={secret || undefined}
+              onChange={(v: string) => setSecret(v)}
+              options={props.secretOptions.map((n) => ({ label: n, value: n }))}
+              placeholder={props.secretOptions.length === 0 ? tr('HARBOR_CONNECT_PROJECT_NO_SECRETS') : undefined}
+              disabled={props.secretOptions.length === 0}
+              virtual={false}
+              style={{ minWidth: 260 }}
+              data-testid="hc-bind-secret"
+              data-value={secret}
+            />
+          </div>
           <div style={{ color: colors.muted, fontSize: 12, marginBottom: 4 }}>{tr('HARBOR_CONNECT_PROJECT_TARGETS')}</div>
           <div style={{ maxHeight: 260, overflow: 'auto', border: `1px solid ${colors.border}`, borderRadius: 4, padding: 8 }}>
             {all.map((t) => {

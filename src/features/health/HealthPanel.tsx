@@ -5,6 +5,7 @@ import { clusterIssuers, clusterContext, issuers, queryKeys, type ClusterContext
 import { probeDeleteWrite } from '../../domain/registry/probe';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
+import { localDateTime, When, whenText, withLocalDates } from '../../components/When';
 import type { Write } from '../../domain/plan/write';
 import { NetpolPlanError } from '../../domain/netpol';
 import type { RegistryRecord } from '../../domain/record';
@@ -39,7 +40,8 @@ export interface HealthPanelProps {
 const H = 'HARBOR_CONNECT_HEALTH_';
 export const STATE_COLOR: Record<CheckState, string> = { ok: colors.success, warning: colors.warning, error: colors.error, unknown: colors.muted };
 
-const t = (x: Text | undefined) => (x ? tr(x.key, x.params) : '');
+// Dates in check texts ("expires on {date}") are instants in the domain: the user's language and zone here.
+const t = (x: Text | undefined) => (x ? tr(x.key, withLocalDates(x.params)) : '');
 
 export function StateBadge({ state, testId }: { state: CheckState; testId?: string }) {
   return (
@@ -53,13 +55,13 @@ export function StateBadge({ state, testId }: { state: CheckState; testId?: stri
   );
 }
 
-function ago(ms: number | undefined, now: number): string {
-  if (!ms) return tr(`${H}NEVER_CHECKED`);
-  const s = Math.max(0, Math.round((now - ms) / 1000));
-  if (s < 60) return tr(`${H}CHECKED_SECONDS`, { count: s });
-  const m = Math.round(s / 60);
-  if (m < 120) return tr(`${H}CHECKED_MINUTES`, { count: m });
-  return tr(`${H}CHECKED_AT`, { time: new Date(ms).toLocaleString() });
+/** "checked 3 minutes ago" (the local date-time as its title), or "not checked yet". */
+function CheckedAt({ ms, now }: { ms: number | undefined; now: number }) {
+  return (
+    <div style={{ fontSize: 12, color: colors.muted }} title={ms ? localDateTime(ms) : undefined}>
+      {ms ? tr(`${H}CHECKED_AT`, { time: whenText(ms, now) }) : tr(`${H}NEVER_CHECKED`)}
+    </div>
+  );
 }
 
 function Items({ items, check }: { items: CheckItem[]; check: string }) {
@@ -76,7 +78,13 @@ function Items({ items, check }: { items: CheckItem[]; check: string }) {
             <td style={{ padding: '6px 4px' }}>
               <div>{t(i.text)}</div>
               {i.fix ? <div style={{ color: colors.textSecondary, marginTop: 2 }}>→ {t(i.fix)}</div> : null}
-              {i.detail ? <div style={{ color: colors.muted, marginTop: 2, wordBreak: 'break-all' }}>{i.detail}</div> : null}
+              {i.detail || i.at ? (
+                <div style={{ color: colors.muted, marginTop: 2, wordBreak: 'break-all' }}>
+                  {i.at ? <When value={i.at} testId="hc-health-item-at" /> : null}
+                  {i.at && i.detail ? ' · ' : null}
+                  {i.detail}
+                </div>
+              ) : null}
             </td>
           </tr>
         ))}
@@ -100,7 +108,7 @@ function Section({ result, checkedAt, now, children }: { result: CheckResult; ch
         <div style={{ flex: 1 }} data-testid={`hc-health-${result.id}-summary`}>
           {t(result.summary)}
         </div>
-        <div style={{ fontSize: 12, color: colors.muted }}>{ago(checkedAt, now)}</div>
+        <CheckedAt ms={checkedAt} now={now} />
         <div style={{ color: colors.muted, width: 12 }}>{open ? '▾' : '▸'}</div>
       </div>
       {result.fix && result.state !== 'ok' ? (

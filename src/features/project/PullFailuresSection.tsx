@@ -5,6 +5,7 @@ import type { ClusterContext } from '../../api/cluster';
 import { invalidateAfterApply } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
+import { When, whenText } from '../../components/When';
 import { colors } from '../../components/theme';
 import { CREATED_BEFORE_BINDING, planRestart, type CreatedBeforeBinding, type FailingPod, type RestartWorkload } from '../../domain/binding/restart';
 import type { Write } from '../../domain/plan/write';
@@ -17,8 +18,6 @@ const th: React.CSSProperties = { textAlign: 'left', padding: '8px 12px', color:
 const td: React.CSSProperties = { padding: '8px 12px', borderBottom: `1px solid ${colors.rowBorder}`, verticalAlign: 'top' };
 const muted: React.CSSProperties = { color: colors.muted, fontSize: 12 };
 const mono: React.CSSProperties = { fontFamily: 'Monaco, Menlo, Consolas, monospace', fontSize: 12, wordBreak: 'break-all' };
-
-const localTime = (t: string | undefined) => (t && !Number.isNaN(Date.parse(t)) ? new Date(t).toLocaleString() : '');
 
 function methodText(w: RestartWorkload): string {
   const pods = w.pods.map((p) => p.name).join(', ');
@@ -49,8 +48,10 @@ function FailureRow({ pod, stale }: { pod: FailingPod; stale: boolean }) {
         )}
       </td>
       <td style={{ ...td, whiteSpace: 'nowrap' }}>
-        <div data-testid="hc-pull-failure-since">{pod.since ? localTime(pod.since) : <span style={muted}>{tr('HARBOR_CONNECT_RESTART_SINCE_UNKNOWN')}</span>}</div>
-        {d.count ? <div style={muted}>{tr('HARBOR_CONNECT_RESTART_COUNT', { count: d.count, time: localTime(d.lastSeen) })}</div> : null}
+        <div data-testid="hc-pull-failure-since">
+          <When value={pod.since} fallback={<span style={muted}>{tr('HARBOR_CONNECT_RESTART_SINCE_UNKNOWN')}</span>} />
+        </div>
+        {d.count ? <div style={muted}>{tr('HARBOR_CONNECT_RESTART_COUNT', { count: d.count, time: whenText(d.lastSeen) })}</div> : null}
       </td>
     </tr>
   );

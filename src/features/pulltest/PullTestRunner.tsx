@@ -3,6 +3,7 @@ import { Button, Input, Select } from '@kubed/components';
 import type { Node, Pod, Secret } from 'kubernetes-types/core/v1';
 import type { ClusterContext } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { When } from '../../components/When';
 import { eventTime } from '../../domain/diagnosis';
 import { defaultTestImage } from '../../domain/pulltest';
 import type { RegistryRecord } from '../../domain/record';
@@ -124,7 +125,7 @@ export function PullTestRunner({ cluster, record, namespaces, pullSecrets, nodes
         <ol data-testid="hc-pulltest-timeline" style={{ margin: '0 0 12px', paddingLeft: 18, fontSize: 12, maxHeight: 220, overflow: 'auto' }}>
           {timeline.map((e, i) => (
             <li key={`${e.metadata?.uid ?? e.metadata?.name ?? i}`} style={{ color: e.type === 'Warning' ? colors.error : colors.textSecondary }}>
-              <span style={{ fontFamily: 'Monaco, Menlo, Consolas, monospace', color: colors.muted }}>{eventTime(e).slice(11, 19)}</span> {e.source?.host ?? e.reportingInstance ?? ''} <b>{e.reason}</b>: {e.message}
+              <When value={eventTime(e)} style={{ color: colors.muted }} /> {e.source?.host ?? e.reportingInstance ?? ''} <b>{e.reason}</b>: {e.message}
             </li>
           ))}
         </ol>

@@ -1,5 +1,6 @@
 import React from 'react';
-import { Button, Card } from '@kubed/components';
+import { Button, Card, Dropdown, Input, Menu, MenuItem } from '@kubed/components';
+import { Magnifier, More, Pen, MedicineChestDuotone, Trash } from '@kubed/icons';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router-dom';
 import { clusterContext } from '../../api/cluster';
@@ -9,11 +10,13 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageBanner } from '../../components/PageBanner';
 import { Spinner } from '../../components/Spinner';
+import { localDate, localDateTime, withLocalDates } from '../../components/When';
 import { tr } from '../../i18n/t';
 import { StateBadge } from '../health/HealthPanel';
 import { readLastPullTest } from '../pulltest/storage';
 import { loadRegistryList, registryListKey } from './data';
-import { registryRows, type RegistryRow } from '../../domain/health';
+import type { DetailState } from './RegistryDetailPage';
+import { filterRegistryRows, registryRows, type RegistryRow } from '../../domain/health';
 import { colors } from '../../components/theme';
 
 const R = 'HARBOR_CONNECT_REGISTRIES_';
@@ -25,9 +28,44 @@ function CertCell({ row }: { row: RegistryRow }) {
   if (row.cert.daysLeft === undefined) return <StateBadge state="error" />;
   const color = row.cert.daysLeft < 0 ? colors.error : row.cert.daysLeft <= 30 ? colors.warning : colors.textSecondary;
   return (
-    <span style={{ color }} title={row.cert.notAfter}>
-      {row.cert.daysLeft < 0 ? tr(`${R}CA_EXPIRED`, { days: -row.cert.daysLeft }) : tr(`${R}CA_DAYS`, { days: row.cert.daysLeft, date: (row.cert.notAfter ?? '').slice(0, 10) })}
+    <span style={{ color }} title={localDateTime(row.cert.notAfter)}>
+      {row.cert.daysLeft < 0 ? tr(`${R}CA_EXPIRED`, { days: -row.cert.daysLeft }) : tr(`${R}CA_DAYS`, { days: row.cert.daysLeft, date: localDate(row.cert.notAfter) })}
     </span>
+  );
+}
+
+/** Where a row's menu leads: the existing pages; Remove opens the detail page's removal flow (plan, review, confirm). */
+export type RowAction = 'edit' | 'health' | 'remove';
+
+/** The row's ⋯ menu, as on KubeSphere's own lists: Edit, Health, Remove. */
+function RowMenu({ row, onAction }: { row: RegistryRow; onAction: (id: string, action: RowAction) => void }) {
+  const id = row.record.id;
+  return (
+    // The row opens the detail page on click: clicks on the menu (its button and its items) stay here.
+    <td style={{ ...td, width: 48, textAlign: 'right' }} onClick={(e) => e.stopPropagation()}>
+      {/* Under <body>: the table's card must not clip the menu of the last rows. React still bubbles its clicks here. */}
+      <Dropdown
+        appendTo={() => document.body}
+        placement="bottom-end"
+        content={
+          <Menu>
+            <MenuItem icon={<Pen />} onClick={() => onAction(id, 'edit')} data-testid="hc-registry-menu-edit">
+              {tr(`${R}EDIT`)}
+            </MenuItem>
+            <MenuItem icon={<MedicineChestDuotone />} onClick={() => onAction(id, 'health')} data-testid="hc-registry-menu-health">
+              {tr(`${R}MENU_HEALTH`)}
+            </MenuItem>
+            <MenuItem icon={<Trash />} onClick={() => onAction(id, 'remove')} data-testid="hc-registry-menu-remove">
+              {tr(`${R}MENU_REMOVE`)}
+            </MenuItem>
+          </Menu>
+        }
+      >
+        <Button variant="text" radius="sm" aria-label={tr(`${R}MENU`)} title={tr(`${R}MENU`)} data-testid="hc-registry-menu" data-registry={id}>
+          <More />
+        </Button>
+      </Dropdown>
+    </td>
   );
 }
 
@@ -46,11 +84,18 @@ export function RegistriesPage() {
     cacheTime: 0,
   });
   const add = () => navigate(`/clusters/${encodeURIComponent(cluster)}/image-registries/new`);
-  const open = (id: string) => navigate(`/clusters/${encodeURIComponent(cluster)}/image-registries/${encodeURIComponent(id)}`);
+  const detail = (id: string) => `/clusters/${encodeURIComponent(cluster)}/image-registries/${encodeURIComponent(id)}`;
+  const open = (id: string) => navigate(detail(id));
+  // Edit is the wizard's edit route; Health and Remove are the detail page, scrolled to its health panel or with its
+  // removal flow open (nothing is deleted before that flow's review and confirmation).
+  const onAction = (id: string, action: RowAction) =>
+    action === 'edit' ? navigate(`${detail(id)}/edit`) : navigate(detail(id), { state: { open: action } satisfies DetailState });
+  const [query, setQuery] = React.useState('');
   const { rows, broken } = React.useMemo(
     () => (list.data ? registryRows(list.data, new Date(), (id) => readLastPullTest(cluster, id)) : { rows: [], broken: [] }),
     [list.data, cluster],
   );
+  const shown = React.useMemo(() => filterRegistryRows(rows, query), [rows, query]);
   const canAdd = !!access.data?.allowed;
   // Several clusters: which others are connected to the same registry (each keeps its own records and trust).
   const multiCluster = Object.keys(list.data?.elsewhere ?? {}).length > 0;
@@ -77,9 +122,19 @@ export function RegistriesPage() {
         </>
       ) : (
         <Card style={{ marginTop: 12 }} data-testid="hc-registries-list">
-          <div style={{ display: 'flex', alignItems: 'center', marginBottom: 8 }}>
-            <div style={{ flex: 1, color: colors.muted }}>{tr(`${R}COUNT`, { count: rows.length })}</div>
-            <Button variant="outline" size="sm" onClick={() => void list.refetch()} loading={list.isFetching} style={{ marginRight: 8 }} data-testid="hc-registries-refresh">
+          <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: 8 }}>
+            <Input
+              value={query}
+              onChange={(e: React.ChangeEvent<HTMLInputElement>) => setQuery(e.target.value)}
+              prefix={<Magnifier />}
+              placeholder={tr(`${R}SEARCH_PLACEHOLDER`)}
+              width={320}
+              data-testid="hc-registries-search"
+            />
+            <div style={{ flex: 1, color: colors.muted }} data-testid="hc-registries-count">
+              {query.trim() ? tr(`${R}COUNT_FILTERED`, { shown: shown.length, count: rows.length }) : tr(`${R}COUNT`, { count: rows.length })}
+            </div>
+            <Button variant="outline" size="sm" onClick={() => void list.refetch()} loading={list.isFetching} data-testid="hc-registries-refresh">
               {tr('HARBOR_CONNECT_HEALTH_REFRESH')}
             </Button>
             <Button color="secondary" shadow onClick={add} disabled={!canAdd} data-testid="hc-add-registry">
@@ -96,10 +151,18 @@ export function RegistriesPage() {
                 <th style={th}>{tr(`${R}COL_PROJECTS`)}</th>
                 <th style={th}>{tr(`${R}COL_HEALTH`)}</th>
                 {multiCluster ? <th style={th}>{tr(`${R}COL_OTHER_CLUSTERS`)}</th> : null}
+                <th style={th} />
               </tr>
             </thead>
             <tbody>
-              {rows.map((row) => (
+              {shown.length === 0 ? (
+                <tr data-testid="hc-registries-no-match">
+                  <td style={{ ...td, textAlign: 'center', color: colors.muted }} colSpan={multiCluster ? 8 : 7}>
+                    {tr(`${R}SEARCH_NONE`, { query: query.trim() })}
+                  </td>
+                </tr>
+              ) : null}
+              {shown.map((row) => (
                 <tr
                   key={row.record.id}
                   data-testid="hc-registry-row"
@@ -134,7 +197,7 @@ export function RegistriesPage() {
                     <StateBadge state={row.health} />
                     {row.reason ? (
                       <div style={{ color: colors.muted, marginTop: 4 }} data-testid="hc-registry-health-reason">
-                        {tr(row.reason.key, row.reason.params)}
+                        {tr(row.reason.key, withLocalDates(row.reason.params))}
                       </div>
                     ) : null}
                   </td>
@@ -156,6 +219,7 @@ export function RegistriesPage() {
                       )}
                     </td>
                   ) : null}
+                  <RowMenu row={row} onAction={onAction} />
                 </tr>
               ))}
             </tbody>

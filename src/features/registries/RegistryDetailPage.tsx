@@ -1,7 +1,7 @@
 import React from 'react';
 import { Button, Card } from '@kubed/components';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useNavigate, useParams } from 'react-router-dom';
+import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { invalidateAfterApply } from '../../api';
 import { clusterContext } from '../../api/cluster';
 import { EmptyState } from '../../components/EmptyState';
@@ -17,6 +17,11 @@ const R = 'HARBOR_CONNECT_REGISTRIES_';
 const dt: React.CSSProperties = { color: colors.muted, fontSize: 12 };
 const dd: React.CSSProperties = { fontWeight: 600, marginBottom: 8, wordBreak: 'break-all' };
 
+/** Navigation state from the list's row menu: open the removal flow, or scroll to the health panel. */
+export interface DetailState {
+  open?: 'remove' | 'health';
+}
+
 /** /clusters/:cluster/image-registries/:registry: the registry's settings, health, and pull test. */
 export function RegistryDetailPage() {
   const { cluster = '', registry = '' } = useParams();
@@ -24,7 +29,10 @@ export function RegistryDetailPage() {
   const qc = useQueryClient();
   const ctx = React.useMemo(() => clusterContext(cluster), [cluster]);
   const back = () => navigate(`/clusters/${encodeURIComponent(cluster)}/image-registries`);
-  const [mode, setMode] = React.useState<'none' | 'rotate' | 'remove'>('none');
+  const wanted = (useLocation().state as DetailState | null)?.open;
+  // The list's Remove opens the same removal flow as this page's button: its plan, review and confirmation.
+  const [mode, setMode] = React.useState<'none' | 'rotate' | 'remove'>(wanted === 'remove' ? 'remove' : 'none');
+  const healthRef = React.useRef<HTMLDivElement>(null);
   // Same query (same key) the health panel uses: one request for both.
   const sec = useQuery({
     queryKey: healthKeys.secrets(cluster, registry),
@@ -33,6 +41,10 @@ export function RegistryDetailPage() {
     cacheTime: 0,
   });
   const record = sec.data?.record;
+  const found = !!record;
+  React.useEffect(() => {
+    if (found && wanted === 'health') healthRef.current?.scrollIntoView({ block: 'start' });
+  }, [found, wanted]);
   return (
     <div data-testid="hc-registry-detail">
       <PageBanner title={record?.displayName ?? registry} description={tr(`${R}DETAIL_DESC`)} />
@@ -111,7 +123,9 @@ export function RegistryDetailPage() {
               />
             </Card>
           ) : null}
-          <HealthPanel cluster={ctx} registryId={registry} />
+          <div ref={healthRef} data-testid="hc-detail-health">
+            <HealthPanel cluster={ctx} registryId={registry} />
+          </div>
         </>
       )}
     </div>

@@ -1,5 +1,5 @@
 import React, { useEffect, useMemo, useState } from 'react';
-import { Alert, Button, Input, InputPassword, Tag } from '@kubed/components';
+import { Alert, Button, Input, InputPassword, Select, Tag } from '@kubed/components';
 import { useQuery } from '@tanstack/react-query';
 import { deleteProbeObjects, listMyProjects, queryKeys, removeProbeLeftovers, type Namespace } from '../../../api';
 import { isRobotAccount } from '../../../domain/dockerconfig';
@@ -177,17 +177,21 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
         </CheckCard>
         <CheckCard title={tr('HARBOR_CONNECT_WIZARD_PULL_TITLE')} proves={tr('HARBOR_CONNECT_WIZARD_PULL_PROVES')} testId="hc-check-pull" state={state.pullTest?.state}>
           <div style={{ display: 'flex', flexDirection: 'column', gap: 6 }}>
-            <label style={{ fontSize: 12 }}>
+            <div style={{ fontSize: 12 }}>
               {tr('HARBOR_CONNECT_WIZARD_PULL_PROJECT')}{' '}
-              <select value={ns} onChange={(e) => setPullNs(e.target.value)} data-testid="hc-pull-project" style={{ height: 28 }}>
-                <option value="">{tr('HARBOR_CONNECT_WIZARD_PULL_PROJECT_CHOOSE')}</option>
-                {projectNames.map((p) => (
-                  <option key={p} value={p}>
-                    {p}
-                  </option>
-                ))}
-              </select>
-            </label>
+              {/* No default: the project for the temporary pull secret is chosen (issue 12 item 6). virtual={false}: every
+                  project is in the DOM, so a test can click any. */}
+              <Select
+                value={ns || undefined}
+                onChange={(v: string) => setPullNs(v)}
+                options={projectNames.map((p) => ({ label: p, value: p }))}
+                placeholder={tr('HARBOR_CONNECT_WIZARD_PULL_PROJECT_CHOOSE')}
+                virtual={false}
+                style={{ minWidth: 200 }}
+                data-testid="hc-pull-project"
+                data-value={ns}
+              />
+            </div>
             <label style={{ fontSize: 12 }}>
               {tr('HARBOR_CONNECT_PULLTEST_IMAGE')}
               <Input value={testImage} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setImage(e.target.value)} data-testid="hc-pull-image" />
