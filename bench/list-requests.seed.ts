@@ -1,67 +1,138 @@
-// Shared by bench/list-requests.ts and bench/health-requests.ts: a temporary lab API stand-in seeded with many
-// projects, and the extension's HTTP client pointed at it with a request counter.
+// Shared by bench/list-requests.ts and bench/health-requests.ts: a cluster seeded with many projects, and the
+// extension's HTTP client pointed at it with a request counter.
+//
+// The cluster is the benches' one stand-in (bench/apply-plan/standin.ts, a child process): a real etcd and
+// kube-apiserver from the lab's build (`npm run lab:build`, or a first `npm start`), here with KubeSphere as the lab
+// runs it (HC_BENCH_KUBESPHERE=1: the lab's ks-core chart and its KubeSphere gateway, which serves /kapis and the
+// ReverseProxies of the health panel's probe), in a temp dir on free ports, behind the stand-in's proxy (no added
+// latency: these benches count requests, they do not time them). The extension's client gets the proxy as base URL
+// and a KubeSphere access token of `admin`, as the console's server adds it. (Until fbde8ac this file started the
+// in-process JavaScript API stand-in, lab/apiserver, since retired.)
+//
+// Objects are seeded as the cluster's admin through the stand-in (not through the product, not counted). No
+// kubelet runs: the installer's Nodes, Pods and DaemonSet get the status a healthy cluster would report.
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startApiServer, type ApiServer } from '../lab/apiserver/src/server';
+import { ensureRegistryMaterial } from '../lab/registry/material';
 import { http } from '../src/api/client';
-import { clusterContext } from '../src/api/cluster';
+import { clusterContext, type ClusterContext } from '../src/api/cluster';
 import { buildPullSecret } from '../src/domain/dockerconfig';
-import { managedLabels } from '../src/domain/plan/labels';
-import { buildRegistryRecord, type RegistryKind } from '../src/domain/record';
+import { buildRegistryRecord, DEFAULT_EXTENSION_NAMESPACE, recordSecretName, registryIdFromServerKey, type RegistryKind } from '../src/domain/record';
+import { buildInstallerConfigMap, buildInstallerDaemonSet } from '../src/domain/trust';
+import type { SeedObject, StandinCounts, StandinReady } from './apply-plan/standin';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const REGISTRY = '127.0.0.1:5443';
-export const REGISTRY_ID = '127-0-0-1-5443';
+const EXT_NS = DEFAULT_EXTENSION_NAMESPACE;
+export const NODES = ['node-1', 'node-2', 'node-3'];
 
 export interface Lab {
-  server: ApiServer;
-  cluster: ReturnType<typeof clusterContext>;
-  /** Requests made through the extension's client since the last reset(). */
+  /** The host cluster as the console addresses it: `multiCluster` true adds /clusters/host (KubeSphere 4.1's default). */
+  cluster(multiCluster: boolean): ClusterContext;
+  /** Requests made through the extension's client since the last reset(), as `METHOD path` (after /proxy-api). */
   requests: string[];
-  reset(): void;
+  /** Clears `requests` and the proxy's counts. */
+  reset(): Promise<void>;
+  /** Requests the stand-in's proxy received since the last reset (what reached the gateway). */
+  proxyTotal(): Promise<number>;
+  /** Creates objects as the cluster's admin (setup: not counted); answers their uids in order. */
+  create(objects: SeedObject[]): Promise<Array<string | undefined>>;
+  /** Stand-in start (etcd, kube-apiserver, ks-core, gateway, login), ms. */
+  startMs: number;
   close(): Promise<void>;
 }
 
-type Store = ApiServer['store'];
-const typeOf = (store: Store, group: string, resource: string) => {
-  const t = store.typeFor(group, resource);
-  if (!t) throw new Error(`no type ${group}/${resource}`);
-  return t;
-};
+let current: Lab | undefined;
+let interceptorInstalled = false;
 
+/** A fresh stand-in with KubeSphere (see the top of this file); the extension's client now talks to it. */
 export async function startLab(): Promise<Lab> {
-  const labDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hc-bench-'));
-  const server = await startApiServer({ port: 0, tlsPort: null, labDir, repoRoot, verbose: false });
-  const requests: string[] = [];
-  const client = http();
-  client.defaults.baseURL = server.url;
-  client.defaults.headers.common.Authorization = `Bearer ${server.systemToken}`;
-  client.interceptors.request.use((config) => {
-    // What the console server does with its authenticated pass-through (/proxy-api/<path> -> <path>).
-    if (config.url?.startsWith('/proxy-api/')) config.url = config.url.slice('/proxy-api'.length);
-    requests.push(`${config.method?.toUpperCase()} ${config.url}`);
-    return config;
+  const child = fork(path.join(repoRoot, 'bench/apply-plan/standin.ts'), [], {
+    env: { ...process.env, HC_BENCH_KUBESPHERE: '1', HC_BENCH_LATENCY_MS: '0', HC_BENCH_PROJECTS: '' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  return {
-    server,
-    cluster: clusterContext('host', false),
+  let nextId = 1;
+  const pending = new Map<number, (m: Record<string, unknown>) => void>();
+  const ready = new Promise<StandinReady>((resolve, reject) => {
+    child.on('message', (m: Record<string, unknown>) => {
+      if (m.type === 'ready') resolve(m as unknown as StandinReady);
+      else if (typeof m.id === 'number') {
+        pending.get(m.id)?.(m);
+        pending.delete(m.id);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`stand-in exited (${code})`)));
+  });
+  const call = (msg: Record<string, unknown>) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, (m) => (typeof m.error === 'string' ? reject(new Error(m.error)) : resolve(m)));
+      child.send({ ...msg, id });
+    });
+  const info = await ready;
+  const client = http();
+  client.defaults.baseURL = info.proxyUrl;
+  client.defaults.headers.common.Authorization = `Bearer ${info.token}`;
+  if (!interceptorInstalled) {
+    interceptorInstalled = true;
+    client.interceptors.request.use((config) => {
+      // What the console server does with its authenticated pass-through (/proxy-api/<path> -> <path>).
+      if (config.url?.startsWith('/proxy-api/')) config.url = config.url.slice('/proxy-api'.length);
+      current?.requests.push(`${config.method?.toUpperCase()} ${config.url}`);
+      return config;
+    });
+  }
+  const requests: string[] = [];
+  const lab: Lab = {
+    cluster: (multiCluster) => clusterContext('host', multiCluster),
     requests,
-    reset: () => void (requests.length = 0),
+    reset: async () => {
+      requests.length = 0;
+      await call({ type: 'reset' });
+    },
+    proxyTotal: async () => ((await call({ type: 'counts' })) as unknown as StandinCounts).counts.reduce((a, [, n]) => a + n, 0),
+    create: async (objects) => ((await call({ type: 'create', objects })) as { uids: Array<string | undefined> }).uids,
+    startMs: info.startMs,
     close: async () => {
-      await server.close();
-      fs.rmSync(labDir, { recursive: true, force: true });
+      if (current === lab) current = undefined;
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        await call({ type: 'close' });
+        await exited;
+      }
     },
   };
+  current = lab;
+  return lab;
 }
 
-/** A stand-in registry for the probe (plain HTTP): /v2/ asks for credentials, Harbor's health answers. */
-export async function startFakeRegistry(): Promise<{ url: string; close: () => Promise<void> }> {
-  const { createServer } = await import('node:http');
-  const srv = createServer((req, res) => {
+export interface FakeRegistry {
+  /** https://127.0.0.1:<port> */
+  url: string;
+  /** 127.0.0.1:<port>: the record's server key and the pull secrets' server. */
+  serverKey: string;
+  /** The registry id the extension derives from the server key (labels, object names). */
+  id: string;
+  /** The CA that signed its certificate: the record's CA, which the probe's ReverseProxy trusts. */
+  caPem: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in registry for the health panel's probe, over TLS on a free loopback port: /v2/ asks for credentials,
+ * Harbor's health answers healthy. Its CA and certificate (SAN IP:127.0.0.1) are the lab's registry material
+ * (lab/registry/material.ts), made in a temp dir: the probe goes through the gateway's ReverseProxy with the
+ * record's CA, as on a real cluster, and never reaches the lab's own registry (port 5443).
+ */
+export async function startFakeRegistry(): Promise<FakeRegistry> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hc-bench-registry-'));
+  const material = ensureRegistryMaterial({ labDir: dir });
+  const srv = https.createServer({ cert: fs.readFileSync(material.serverCert), key: fs.readFileSync(material.serverKey) }, (req, res) => {
     if (req.url?.startsWith('/v2/')) {
-      res.writeHead(401, { 'content-type': 'application/json', 'docker-distribution-api-version': 'registry/2.0' });
+      res.writeHead(401, { 'content-type': 'application/json', 'docker-distribution-api-version': 'registry/2.0', 'www-authenticate': 'Basic realm="bench"' });
       return res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
     }
     if (req.url === '/api/v2.0/health') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"healthy","components":[{"name":"core","status":"healthy"}]}');
@@ -70,69 +141,100 @@ export async function startFakeRegistry(): Promise<{ url: string; close: () => P
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
   const port = (srv.address() as { port: number }).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => srv.close(() => r())) };
+  const serverKey = `127.0.0.1:${port}`;
+  return {
+    url: `https://${serverKey}`,
+    serverKey,
+    id: registryIdFromServerKey(serverKey),
+    caPem: labCaPem(dir),
+    close: () =>
+      new Promise<void>((r) => {
+        srv.closeAllConnections();
+        srv.close(() => r());
+      }).finally(() => fs.rmSync(dir, { recursive: true, force: true })),
+  };
 }
 
-/** The registry record, its installer DaemonSet + one pod per node, and a probe ReverseProxy to `upstream`. */
-export function seedRegistry(store: Store, kind: RegistryKind, caPem: string | undefined, upstream: string): void {
-  const record = buildRegistryRecord({ serverKey: REGISTRY, address: `https://${REGISTRY}`, kind, trustMode: 'automatic', caPem });
-  store.create(typeOf(store, '', 'secrets'), record as never);
-  const labels = { ...managedLabels(REGISTRY_ID), 'app.kubernetes.io/component': 'trust-installer' };
-  const ds = store.create(typeOf(store, 'apps', 'daemonsets'), {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name: `hc-trust-${REGISTRY_ID}`, namespace: 'extension-harbor-connect', labels },
-    spec: {
-      selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'install', image: 'busybox:1.36' }], tolerations: [{ operator: 'Exists' }] } },
+/** The lab registry CA made in `labDir` (lab/registry/material.ts): what a user uploads as the registry's CA. */
+export function labCaPem(labDir: string): string {
+  return fs.readFileSync(path.join(labDir, 'registry', 'ca.crt'), 'utf8');
+}
+
+/**
+ * What a registry added by the wizard leaves in the cluster: the record (with its CA), the trust installer the
+ * product builds (buildInstallerConfigMap, buildInstallerDaemonSet) and one installer pod per node made from its
+ * template as the DaemonSet controller would, all Ready (the CA installed), and the nodes themselves. No kubelet
+ * or controller runs: the statuses are written.
+ */
+export async function seedRegistry(lab: Lab, registry: FakeRegistry, kind: RegistryKind): Promise<void> {
+  const now = new Date().toISOString();
+  const ready = { type: 'Ready', status: 'True', lastTransitionTime: now };
+  await lab.create([
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: EXT_NS } },
+    ...NODES.map((name) => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' } },
+      status: {
+        conditions: [{ ...ready, lastHeartbeatTime: now, reason: 'KubeletReady' }],
+        nodeInfo: { containerRuntimeVersion: 'containerd://1.6.20', kubeletVersion: 'v1.31.14', osImage: 'Debian GNU/Linux 13 (trixie)', operatingSystem: 'linux', architecture: 'amd64' },
+        addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
+      },
+    })),
+  ]);
+  const installer = {
+    registryId: registry.id,
+    hostPort: registry.serverKey,
+    namespace: EXT_NS,
+    caSecretName: recordSecretName(registry.id),
+    caPem: registry.caPem,
+    runtimes: ['containerd' as const],
+  };
+  // Pods need their namespace's `default` ServiceAccount (kube-controller-manager, which makes it, does not run).
+  await lab.create([
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: EXT_NS } },
+    buildRegistryRecord({ serverKey: registry.serverKey, address: registry.url, kind, trustMode: 'automatic', caPem: registry.caPem }) as SeedObject,
+    buildInstallerConfigMap(installer) as SeedObject,
+  ]);
+  const ds = buildInstallerDaemonSet(installer);
+  const n = NODES.length;
+  const [dsUid] = await lab.create([
+    {
+      ...(ds as SeedObject),
+      status: { currentNumberScheduled: n, desiredNumberScheduled: n, numberReady: n, numberAvailable: n, updatedNumberScheduled: n, numberMisscheduled: 0, observedGeneration: 1 },
     },
-  } as never) as { metadata: { uid: string; name: string } };
-  for (let i = 1; i <= 3; i++) {
-    store.create(typeOf(store, '', 'pods'), {
+  ]);
+  const name = ds.metadata?.name ?? '';
+  const template = ds.spec?.template;
+  await lab.create(
+    NODES.map((node, i) => ({
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
-        name: `hc-trust-${REGISTRY_ID}-n${i}`,
-        namespace: 'extension-harbor-connect',
-        labels,
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name, uid: ds.metadata.uid, controller: true }],
+        ...template?.metadata,
+        name: `${name}-n${i + 1}`,
+        namespace: EXT_NS,
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name, uid: dsUid ?? '', controller: true }],
       },
-      spec: { nodeName: `node-${i}`, containers: [{ name: 'install', image: 'busybox:1.36' }], tolerations: [{ operator: 'Exists' }] },
-    } as never);
-  }
-  const b64 = (s: string) => Buffer.from(s).toString('base64');
-  store.create(typeOf(store, 'extensions.kubesphere.io', 'reverseproxies'), {
-    apiVersion: 'extensions.kubesphere.io/v1alpha1',
-    kind: 'ReverseProxy',
-    metadata: { name: `hc-probe-${REGISTRY_ID}-bench`, labels: { ...managedLabels(REGISTRY_ID), 'app.kubernetes.io/component': 'probe' } },
-    spec: {
-      matcher: { path: `/proxy/harbor-connect/hc-probe-${REGISTRY_ID}-bench/*`, method: '*' },
-      upstream: { url: upstream, ...(caPem && upstream.startsWith('https:') ? { caBundle: b64(b64(caPem)) } : {}) },
-      directives: { stripPathPrefix: `/proxy/harbor-connect/hc-probe-${REGISTRY_ID}-bench`, headerUp: ['-Authorization', '-Cookie'], headerDown: ['-Www-Authenticate'] },
-    },
-  } as never);
+      spec: { ...template?.spec, nodeName: node },
+      status: {
+        phase: 'Running',
+        startTime: now,
+        conditions: [ready, { type: 'ContainersReady', status: 'True', lastTransitionTime: now }],
+        containerStatuses: (template?.spec?.containers ?? []).map((c) => ({ name: c.name, ready: true, restartCount: 0, image: c.image ?? '', imageID: '', started: true, state: { running: { startedAt: now } } })),
+      },
+    })),
+  );
 }
 
-/** `count` projects, each with this registry's pull secret (and a default ServiceAccount listing it). */
-export function seedProjects(store: Store, count: number, withServiceAccounts: boolean): void {
-  const ns = typeOf(store, '', 'namespaces');
-  const secrets = typeOf(store, '', 'secrets');
-  const sas = typeOf(store, '', 'serviceaccounts');
-  for (let i = 0; i < count; i++) {
-    const name = `proj-${String(i).padStart(4, '0')}`;
-    store.create(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubesphere.io/workspace': 'bench-ws' } } } as never);
-    const secret = buildPullSecret({ name: 'harbor-pull', namespace: name, server: REGISTRY, username: 'robot$demo+ci', password: 'RobotSecret123', registryId: REGISTRY_ID });
-    store.create(secrets, secret as never);
-    if (withServiceAccounts && !store.get(sas, name, 'default')) {
-      store.create(sas, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name }, imagePullSecrets: [{ name: 'harbor-pull' }] } as never);
-    }
-  }
-}
-
-export function labCaPem(): string | undefined {
-  for (const p of ['.lab/registry/ca.crt', '.lab/registry/ca.pem']) {
-    const f = path.join(repoRoot, p);
-    if (fs.existsSync(f)) return fs.readFileSync(f, 'utf8');
-  }
-  return undefined;
+/** `proj-0000`…: `count` projects, each with this registry's pull secret (and a `default` ServiceAccount listing it). */
+export async function seedProjects(lab: Lab, registry: FakeRegistry, count: number, withServiceAccounts: boolean): Promise<void> {
+  const names = Array.from({ length: count }, (_, i) => `proj-${String(i).padStart(4, '0')}`);
+  await lab.create(names.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubesphere.io/workspace': 'bench-ws' } } })));
+  await lab.create(
+    names.flatMap((name) => [
+      buildPullSecret({ name: 'harbor-pull', namespace: name, server: registry.serverKey, username: 'robot$demo+ci', password: 'RobotSecret123', registryId: registry.id }) as SeedObject,
+      ...(withServiceAccounts ? [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name }, imagePullSecrets: [{ name: 'harbor-pull' }] }] : []),
+    ]),
+  );
 }
