@@ -65,7 +65,7 @@ async function holdingsElsewhere(cluster: ClusterContext, o: Opts): Promise<{ el
   return { elsewhere, unreachable };
 }
 
-/** The list page's requests (the bench calls this): five in this cluster, plus three per other cluster. */
+/** The list page's requests (the benches call this): five in this cluster; multi-cluster, one list of clusters and three per other cluster. */
 export async function loadRegistryList(cluster: ClusterContext, o: Opts = {}): Promise<RegistryListSources> {
   const unreadable: string[] = [];
   const [records, managed, ds, ip, ns, other] = await Promise.all([
