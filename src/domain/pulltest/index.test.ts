@@ -106,6 +106,13 @@ describe('pullTestResult', () => {
     expect(pullTestResult(pod(waiting('ErrImagePull', 'rpc error: 401 Unauthorized'))).message).toBe('rpc error: 401 Unauthorized');
   });
 
+  it('the registry\'s own words, not kubelet\'s "Error: ErrImagePull" written after them in the same second', () => {
+    const x509 = 'Failed to pull image "x": tls: failed to verify certificate: x509: certificate signed by unknown authority';
+    const at = (e: ReturnType<typeof ev>, rv: string) => ({ ...e, lastTimestamp: '2026-12-03T07:42:35Z', metadata: { ...e.metadata, resourceVersion: rv } });
+    const events = [at(ev('Failed', x509, 'Warning'), '3332'), at({ ...ev('Failed', 'Error: ErrImagePull', 'Warning'), metadata: { name: 'e-Failed-2' } }, '3333')];
+    expect(pullTestResult(pod(waiting('ErrImagePull', 'x509')), events)).toMatchObject({ state: 'failed', message: x509 });
+  });
+
   it('a retry in progress (its "Pulling" newer than every failure) waits for its own outcome, not the previous attempt\'s 401 (reproduced on the lab: the red CI of stop 18)', () => {
     const unauthorized = 'Failed to pull image "x": pulling from host h:5443 failed with status code [manifests latest]: 401 Unauthorized';
     const at = (e: ReturnType<typeof ev>, t: string, rv: string, count = 1) => ({ ...e, lastTimestamp: t, count, metadata: { ...e.metadata, resourceVersion: rv } });

@@ -6,7 +6,7 @@ import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../plan/label
 import type { Write } from '../plan/write';
 import { ANNOTATION_PREFIX, COMPONENT_LABEL, PULL_TEST_LABEL, sha256Hex } from '../record';
 import { registryHost } from '../trust/host';
-import { classifyPullError, diagnosePull, isCredentialRefusal, pullSecretUnavailable, SECRET_UNAVAILABLE_REASON, sortEvents, writtenAfter, type PullDiagnosis } from '../diagnosis';
+import { classifyPullError, diagnosePull, isCredentialRefusal, isInformativeFailure, pullSecretUnavailable, SECRET_UNAVAILABLE_REASON, sortEvents, writtenAfter, type PullDiagnosis } from '../diagnosis';
 
 export const PULL_TEST_PREFIX = 'hc-pulltest-';
 export const PULL_TEST_COMPONENT = 'pull-test';
@@ -188,7 +188,8 @@ export function pullTestResult(pod: Pod, events?: CoreV1Event[]): PullTestResult
     return { ...base, state: 'pending', reason: 'Pulling', ...(waiting?.message ? { message: waiting.message } : {}) };
   }
   // The Failed event has the registry's own words ("x509: …", "401 Unauthorized"); the waiting message may only say back-off.
-  const failedEvent = evs.find((e) => e.reason === 'Failed' && /pull/i.test(e.message ?? ''));
+  // (kubelet also writes "Error: ErrImagePull" as a Failed event, in the same second: the informative one is meant.)
+  const failedEvent = evs.find((e) => e.reason === 'Failed' && /pull/i.test(e.message ?? '') && isInformativeFailure(e.message ?? ''));
   // An "unauthorized" from an attempt the kubelet made without the pull secret (not yet in its cache) proves
   // nothing about the credential: wait for kubelet's retry. Still so at the deadline, the diagnosis names it.
   // (kubelet reports both "Failed to pull image …: 401 Unauthorized" and "Error: ErrImagePull" as Failed events.)
