@@ -104,6 +104,7 @@ test('admin connects the lab registry to the member cluster from the host consol
   await expect(page.getByTestId('hc-verify-result')).toBeVisible({ timeout: 40_000 });
   await page.getByTestId('hc-run-probe').click();
   await expect(page.getByTestId('hc-probe-result')).toHaveAttribute('data-state', 'ok', { timeout: 40_000 });
+  await page.getByTestId('hc-write-unverified').check();
   await next.click();
   await expect(page.getByTestId('hc-step-projects')).toBeVisible();
   await page.getByTestId('hc-project-demo').check();
@@ -195,6 +196,7 @@ test('one wizard run connects the registry to host and member-1; the member\'s A
     await page.getByTestId('hc-password').fill('RobotSecret123');
     await page.getByTestId('hc-run-probe').click();
     await expect(page.getByTestId('hc-probe-result')).toHaveAttribute('data-state', 'ok', { timeout: 40_000 });
+    await page.getByTestId('hc-write-unverified').check();
     await next.click();
 
     // Projects: this cluster is chosen and stays so; member-1 is added with its own projects.

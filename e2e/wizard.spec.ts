@@ -168,6 +168,12 @@ test('admin adds the lab registry for demo and demo-2; a new pod pulls', async (
   await fillUpToCredentials(page, { password: ROBOT_SECRET, prefix: '' });
   await runChecks(page);
   await expect(page.getByTestId('hc-probe-result')).toHaveAttribute('data-state', 'ok');
+  // Nothing could accept the credentials yet (the nodes trust the CA only after Apply): Next asks for the choice,
+  // which says the pull after Apply proves them.
+  await page.getByTestId('hc-wizard-next').click();
+  await expect(page.getByTestId('hc-step-errors')).toContainText('No check has accepted these credentials yet');
+  await expect(page.getByTestId('hc-cred-verdict')).toContainText('the pull on every node right after Apply proves them');
+  await page.getByTestId('hc-write-unverified').check();
   await shot(page, '4-credentials');
   // Back and forth keeps the input.
   await page.getByTestId('hc-wizard-back').click();
@@ -248,6 +254,7 @@ test('the same flow in Chinese shows no untranslated key', async ({ page, contex
     await expect(page.getByTestId('hc-wizard')).toContainText('添加镜像仓库');
     await fillUpToCredentials(page, { password: ROBOT_SECRET, prefix: 'zh-', checkKeys: true });
     await runChecks(page);
+    await page.getByTestId('hc-write-unverified').check();
     await noRawKeys(page);
     await shot(page, 'zh-4-credentials');
     await page.getByTestId('hc-wizard-next').click();
@@ -269,12 +276,15 @@ test('the same flow in Chinese shows no untranslated key', async ({ page, contex
       await page.getByTestId('hc-wizard-close').click();
       await openWizard(page);
       await page.getByTestId('hc-address').fill(REGISTRY);
+      // Said at once, with the way to edit instead (in Chinese here).
+      await expect(page.getByTestId('hc-address-exists')).toContainText('此镜像仓库已接入当前集群');
       await page.getByTestId('hc-wizard-next').click();
       await page.getByTestId('hc-cert-file').setInputFiles(CA_FILE);
       await page.getByTestId('hc-wizard-next').click();
       await page.getByTestId('hc-wizard-next').click();
       await page.getByTestId('hc-username').fill(ROBOT);
       await page.getByTestId('hc-password').fill(ROBOT_SECRET);
+      await page.getByTestId('hc-write-unverified').check();
       await page.getByTestId('hc-wizard-next').click();
       await page.getByTestId('hc-project-demo').check();
       await page.getByTestId('hc-project-demo-2').check();

@@ -15,6 +15,8 @@ export interface ListParams {
   limit?: number;
   /** true when the query fetched every page (listAll). */
   all?: boolean;
+  /** true when the query read metadata only (listMetadata): a different shape from a full list. */
+  metadataOnly?: boolean;
 }
 
 export interface KsListParams {

@@ -29,6 +29,8 @@ export interface WizardState {
   email: string;
   verify?: VerifyResult;
   probe?: ProbeResult;
+  /** The explicit choice to write credentials no check accepted (reset whenever the credentials change). */
+  writeUnverified: boolean;
   pullTest?: PullTestOutcome;
   kind?: RegistryKind;
   /**
@@ -54,6 +56,7 @@ export const initialState: WizardState = {
   username: '',
   password: '',
   email: '',
+  writeUnverified: false,
   clusters: [],
   projects: {},
   secretName: '',
@@ -126,7 +129,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case 'secretName':
       return { ...state, secretName: action.value, secretNameTouched: true };
     case 'credentials':
-      return { ...state, ...action.patch, verify: undefined, probe: undefined, pullTest: undefined };
+      return { ...state, ...action.patch, verify: undefined, probe: undefined, pullTest: undefined, writeUnverified: false };
     case 'toggleCluster': {
       // The wizard's own cluster stays chosen; another one leaves with its projects.
       if (action.on) return state.clusters.includes(action.cluster) ? state : { ...state, clusters: [...state.clusters, action.cluster] };

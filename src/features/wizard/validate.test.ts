@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectCertificate } from '../../domain/cert';
-import { initialState, STEPS, type WizardState } from '../../domain/wizard/state';
+import { initialState, STEPS, wizardReducer, type WizardState } from '../../domain/wizard/state';
 import { gateStep, stepErrors } from './validate';
 
 const CA = readFileSync(join(__dirname, '..', '..', 'domain', 'trust', '__fixtures__', 'ca.pem'), 'utf8');
@@ -44,7 +44,7 @@ describe('gateStep', () => {
   });
 
   it('lets a valid wizard through and always lets you go back', () => {
-    const ok = reviewed(CA);
+    const ok = { ...reviewed(CA), writeUnverified: true };
     expect(gateStep(ok, at('review'))).toBe(at('review'));
     expect(gateStep({ ...ok, step: at('review') }, at('registry'))).toBe(at('registry'));
   });
@@ -58,5 +58,24 @@ describe('gateStep', () => {
     expect(stepErrors(hub, at('trust'))).toEqual(['HARBOR_CONNECT_WIZARD_TRUST_PUBLIC_REFUSED']);
     expect(gateStep(hub, at('review'))).toBe(at('trust'));
     expect(stepErrors({ ...hub, trustMode: 'manual' }, at('trust'))).toEqual([]);
+  });
+});
+
+describe('the credentials step: verification is not optional', () => {
+  const cred = (patch: Partial<WizardState>) => stepErrors({ ...reviewed(CA), ...patch }, at('credentials'));
+
+  it('credentials no check accepted need the explicit choice; accepted ones do not; rejected ones never pass', () => {
+    expect(cred({})).toEqual([expect.stringContaining('HARBOR_CONNECT_WIZARD_CRED_ERR_UNVERIFIED')]);
+    // KubeSphere's verify cannot judge a private CA (x509): still unverified.
+    expect(cred({ verify: { state: 'x509' } })).toHaveLength(1);
+    expect(cred({ verify: { state: 'x509' }, writeUnverified: true })).toEqual([]);
+    expect(cred({ verify: { state: 'ok' } })).toEqual([]);
+    expect(cred({ pullTest: { state: 'pulled' } as never })).toEqual([]);
+    expect(cred({ verify: { state: 'unauthorized' }, writeUnverified: true })).toEqual([expect.stringContaining('HARBOR_CONNECT_WIZARD_CRED_ERR_REJECTED')]);
+  });
+
+  it('changing the credentials takes the choice back', () => {
+    const s = wizardReducer({ ...reviewed(CA), writeUnverified: true }, { type: 'credentials', patch: { password: 'other' } });
+    expect(s.writeUnverified).toBe(false);
   });
 });

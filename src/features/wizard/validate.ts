@@ -4,6 +4,7 @@ import { validateDns1123Label } from '../../domain/names';
 import { validateCredential } from '../../domain/dockerconfig';
 import { isPublicRegistryHost } from '../../domain/registry';
 import { chosenTargets, parseAddress, STEPS, type WizardState } from '../../domain/wizard/state';
+import { credentialVerdict } from '../../domain/wizard/verdict';
 
 export function addressErrorText(state: Pick<WizardState, 'address' | 'insecure'>): string | undefined {
   const r = parseAddress(state);
@@ -42,6 +43,9 @@ export function stepErrors(state: WizardState, step: number = state.step): strin
       if (state.email && !/^[^\s@]+@[^\s@]+$/.test(state.email)) out.push(tr('HARBOR_CONNECT_WIZARD_CRED_ERR_EMAIL'));
       if (state.probe?.state === 'unauthorized' || state.pullTest?.diagnosis?.cause === 'unauthorized' || state.verify?.state === 'unauthorized') {
         out.push(tr('HARBOR_CONNECT_WIZARD_CRED_ERR_REJECTED'));
+      } else if (!out.length && credentialVerdict(state).state !== 'accepted' && !state.writeUnverified) {
+        // Credentials no check accepted are written only by an explicit choice (issue 13: verification is not optional).
+        out.push(tr('HARBOR_CONNECT_WIZARD_CRED_ERR_UNVERIFIED'));
       }
       break;
     case 'projects':

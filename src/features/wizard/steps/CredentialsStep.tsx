@@ -12,6 +12,7 @@ import { Field, inputStyle } from '../ui';
 import type { StepProps } from './types';
 import { parseAddress, projectsIn } from '../../../domain/wizard/state';
 import { registryIdOf } from '../../../domain/wizard/plan';
+import { credentialVerdict } from '../../../domain/wizard/verdict';
 import { newProbeId, planProbe, probeDeleteWrite } from '../../../domain/registry/probe';
 import { probeRegistry, runPullTest, verifyWithKubeSphere, WIZARD_PROBE_PATHS, type VerifyResult } from '../verify';
 import { removePullTestLeftovers } from '../../pulltest/engine';
@@ -225,6 +226,35 @@ export function CredentialsStep({ state, dispatch, cluster }: StepProps) {
           ) : null}
         </CheckCard>
       </div>
+      <CredentialDecision state={state} dispatch={dispatch} privateCa={!!caPem} />
     </div>
+  );
+}
+
+/** What the checks concluded, and the explicit choice to write credentials none of them accepted. */
+function CredentialDecision({ state, dispatch, privateCa }: Pick<StepProps, 'state' | 'dispatch'> & { privateCa: boolean }) {
+  const verdict = credentialVerdict(state);
+  if (verdict.state === 'rejected') return null;
+  if (verdict.state === 'accepted') {
+    return (
+      <div style={{ marginTop: 12, color: colors.success, fontWeight: 600 }} data-testid="hc-cred-verdict" data-state="accepted">
+        {tr('HARBOR_CONNECT_WIZARD_CRED_ACCEPTED')}
+      </div>
+    );
+  }
+  return (
+    <label style={{ display: 'flex', gap: 8, alignItems: 'flex-start', marginTop: 12, maxWidth: 720, cursor: 'pointer' }} data-testid="hc-cred-verdict" data-state={verdict.state}>
+      <input
+        type="checkbox"
+        checked={state.writeUnverified}
+        onChange={(e) => dispatch({ type: 'set', patch: { writeUnverified: e.target.checked } })}
+        data-testid="hc-write-unverified"
+        style={{ marginTop: 3 }}
+      />
+      <span>
+        <span style={{ fontWeight: 600, display: 'block' }}>{tr('HARBOR_CONNECT_WIZARD_WRITE_UNVERIFIED')}</span>
+        <span style={{ fontSize: 12, color: colors.muted }}>{tr(privateCa ? 'HARBOR_CONNECT_WIZARD_WRITE_UNVERIFIED_PRIVATE_CA' : 'HARBOR_CONNECT_WIZARD_WRITE_UNVERIFIED_PUBLIC')}</span>
+      </span>
+    </label>
   );
 }
