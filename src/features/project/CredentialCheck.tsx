@@ -29,8 +29,6 @@ export interface CredentialCheckProps {
   /** The credentials KubeSphere's verify logs in with (read from the existing pull secret, or typed). */
   credential?: { username: string; password: string };
   defaultImage: string;
-  /** Run KubeSphere's verify as soon as this shows (it writes nothing). */
-  auto?: boolean;
   checks: CredentialChecks;
   onChecks: (checks: CredentialChecks) => void;
   testId: string;
@@ -84,14 +82,13 @@ export function CredentialCheck(props: CredentialCheckProps) {
     if (current.current === asked) setRunId(newPullTestRunId(Date.now()));
     settle(asked, { pullTest: r });
   };
-  React.useEffect(() => {
-    if (props.auto && !checks.verify) void verify();
-    return () => {
+  // Checks run only when asked (each one logs in to the registry); an answer arriving after unmount is dropped.
+  React.useEffect(
+    () => () => {
       current.current = '';
-    };
-    // Once, when shown.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+    },
+    [],
+  );
   // Credentials changed while a check ran: that run's answer will be dropped, so the buttons are free again.
   const [asked, setAsked] = React.useState(input);
   if (asked !== input) {
@@ -116,11 +113,9 @@ export function CredentialCheck(props: CredentialCheckProps) {
       {checks.pullTest?.message && checks.pullTest.state !== 'pulled' ? (
         <div style={{ ...small, color: colors.muted, wordBreak: 'break-word' }}>{checks.pullTest.message}</div>
       ) : null}
-      {!props.auto ? (
-        <Button size="sm" style={{ marginTop: 6 }} onClick={() => void verify()} disabled={!!busy} data-testid="hc-cred-verify">
-          {tr('HARBOR_CONNECT_CRED_CHECK')}
-        </Button>
-      ) : null}
+      <Button size="sm" style={{ marginTop: 6 }} onClick={() => void verify()} disabled={!!busy} data-testid="hc-cred-verify">
+        {tr('HARBOR_CONNECT_CRED_CHECK')}
+      </Button>
       {verdict.state === 'unknown' || (verdict.state === 'accepted' && verdict.by === 'kubesphere') || checks.pullTest ? (
         <div style={{ marginTop: 8, padding: 8, border: `1px solid ${colors.border}`, borderRadius: 4 }} data-testid="hc-cred-pulltest">
           <div style={small}>

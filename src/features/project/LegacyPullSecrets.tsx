@@ -1,6 +1,8 @@
 // Someone else's pull secret for a registry this project is connected to (e.g. a hand-made `legacy-regcred`):
-// its credentials are checked with the wizard's checks (KubeSphere's verify at once; a pull test with that very
-// Secret on request), and when the registry rejects them the page says so, who still uses it, and what to do.
+// its credentials are checked with the wizard's checks on request (KubeSphere's verify; a pull test with that very
+// Secret), and when the registry rejects them the page says so, who still uses it, and what to do. Never on page
+// load: each check is a login to the registry, and failed logins count against the account (Harbor on LDAP/AD
+// locks users after a few), so a project page view must not send them.
 import React from 'react';
 import { Alert, Button } from '@kubed/components';
 import type { Secret, ServiceAccount } from 'kubernetes-types/core/v1';
@@ -60,7 +62,6 @@ function LegacyItem(props: LegacyPullSecretsProps & { item: LegacyPullSecret }) 
         pullWith={{ secretName: item.secret }}
         credential={credential}
         defaultImage={testImageFor(item.serverKey, props.workloads)}
-        auto
         checks={checks}
         onChecks={setChecks}
         testId="hc-legacy-check"
