@@ -19,7 +19,7 @@ import type { ConfigMap, Namespace, Node, Secret, ServiceAccount } from 'kuberne
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
 import { http, type HttpError } from '../src/api/client';
 import { clusterContext, type ClusterContext } from '../src/api/cluster';
-import { ApiError, unlessNotFound } from '../src/api/errors';
+import { unlessNotFound } from '../src/api/errors';
 import { configMaps, daemonSets, namespaces, nodes, secrets, serviceAccounts } from '../src/api/resources';
 import { planExecutor } from '../src/api/write';
 import { applyStaged, summarizeOutcomes, type WriteExecutor } from '../src/domain/plan/apply';
@@ -34,6 +34,7 @@ import { loadCurrent } from '../src/features/wizard/load';
 import { loadRegistryList } from '../src/features/registries/data';
 import { registryRows } from '../src/domain/health';
 import type { StandinCounts, StandinReady } from './apply-plan/standin';
+import { failures, writeMix } from './apply-plan/report';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (k: string, d?: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d;
@@ -230,20 +231,6 @@ function applyWizardPlan(writes: readonly Write[], execute: WriteExecutor, concu
 const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 function printCounts(c: Counts, indent = '    ') {
   for (const [k, n] of [...c.counts.entries()].sort((a, b) => b[1] - a[1])) console.log(`${indent}${String(n).padStart(5)}  ${k}`);
-}
-function describeError(e: unknown): string {
-  if (e instanceof ApiError) return `${e.code} ${e.reason}: ${e.message}`;
-  return e instanceof Error ? e.message : String(e);
-}
-function failures(outcomes: readonly WriteOutcome[]): string[] {
-  return outcomes
-    .filter((o): o is Extract<WriteOutcome, { status: 'failed' }> => o.status === 'failed')
-    .map((o) => `${o.write.action} ${o.write.kind} ${o.write.namespace ? `${o.write.namespace}/` : ''}${o.write.name}: ${describeError(o.error)}`);
-}
-function writeMix(writes: readonly Write[]): string {
-  const m = new Map<string, number>();
-  for (const w of writes) m.set(`${w.action} ${w.kind}`, (m.get(`${w.action} ${w.kind}`) ?? 0) + 1);
-  return [...m.entries()].map(([k, n]) => `${n} ${k}`).join(', ');
 }
 
 interface RunResult {

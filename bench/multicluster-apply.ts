@@ -25,10 +25,9 @@ import { fileURLToPath } from 'node:url';
 import { http } from '../src/api/client';
 import { clusterContext } from '../src/api/cluster';
 import { preflightWrites } from '../src/api/access';
-import { ApiError } from '../src/api/errors';
 import { planExecutor } from '../src/api/write';
 import { applyStaged, summarizeOutcomes } from '../src/domain/plan/apply';
-import type { Write, WriteOutcome } from '../src/domain/plan/write';
+import type { WriteOutcome } from '../src/domain/plan/write';
 import { generateRegistryCertificates } from '../src/domain/cert/generate';
 import { APPLY_CONCURRENCY, buildWizardPlan, registryIdOf, writeStage, type WizardPlan } from '../src/domain/wizard/plan';
 import { clusterChoicesOf } from '../src/domain/wizard/choices';
@@ -36,6 +35,7 @@ import { initialWizardState, wizardReducer, type WizardAction, type WizardState 
 import { loadCurrent } from '../src/features/wizard/load';
 import { startLatencyProxy, type LatencyProxy } from './apply-plan/proxy';
 import type { StandinReady } from './apply-plan/standin';
+import { failures, writeMix } from './apply-plan/report';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (k: string, d: string) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
@@ -210,19 +210,6 @@ interface Run {
 }
 
 const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
-function describeError(e: unknown): string {
-  if (e instanceof ApiError) return `${e.code} ${e.reason}: ${e.message}`;
-  return e instanceof Error ? e.message : String(e);
-}
-const failures = (outcomes: readonly WriteOutcome[]) =>
-  outcomes
-    .filter((o): o is Extract<WriteOutcome, { status: 'failed' }> => o.status === 'failed')
-    .map((o) => `${o.write.action} ${o.write.kind} ${o.write.namespace ? `${o.write.namespace}/` : ''}${o.write.name}: ${describeError(o.error)}`);
-function writeMix(writes: readonly Write[]): string {
-  const m = new Map<string, number>();
-  for (const w of writes) m.set(`${w.action} ${w.kind}`, (m.get(`${w.action} ${w.kind}`) ?? 0) + 1);
-  return [...m.entries()].map(([k, n]) => `${n} ${k}`).join(', ');
-}
 /** `host 9, member-1 9, …` requests; with --verbose, each cluster's by method + kind on lines below. */
 function countsLine(c: Counts): string {
   const line = [...c].map(([cluster, m]) => `${cluster} ${sumOf(m)}`).join(', ');
