@@ -5,7 +5,7 @@
 //   - a guard that failed (409, a JSON patch `test` op, or a 422 with no field cause on a guarded patch): the object
 //     moved since it was read: re-read and re-plan, never re-send the stale write.
 import type { Write } from '../domain/plan/write';
-import { ApiError, isConflict, isNetworkError, isTestOpFailure, isTimeout } from './errors';
+import { ApiError, isClusterUnreachable, isConflict, isTestOpFailure } from './errors';
 
 /** Tries of one write, the first included. */
 export const WRITE_ATTEMPTS = 8;
@@ -18,8 +18,8 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
 
 /** A failure that says nothing about the write itself: the same write may succeed when sent again. */
 export function isTransient(err: unknown): boolean {
-  if (isNetworkError(err) || isTimeout(err)) return true;
-  return err instanceof ApiError && (err.code === 502 || err.code === 503 || err.code === 504 || err.code === 429);
+  // The cluster did not answer (network, timeout, 502/503/504), or asked to be called again later (429).
+  return isClusterUnreachable(err) || (err instanceof ApiError && err.code === 429);
 }
 
 /**
