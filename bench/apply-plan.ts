@@ -10,10 +10,7 @@
 // The plan is the wizard's (src/domain/wizard/plan.ts buildWizardPlan), read with a constant number of list
 // requests, and applied the way the wizard applies it (src/domain/plan/apply.ts applyStaged, which ApplyProgress
 // runs: stages by writeStage, applyPlan per stage, planExecutor). Timings are ratios within one run: machines here are noisy.
-import { fork } from 'node:child_process';
-import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import forge from 'node-forge';
 import type { ConfigMap, Namespace, Node, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
@@ -33,10 +30,10 @@ import { APPLY_CONCURRENCY, buildWizardPlan, registryIdOf, writeStage, type Curr
 import { loadCurrent } from '../src/features/wizard/load';
 import { loadRegistryList } from '../src/features/registries/data';
 import { registryRows } from '../src/domain/health';
-import type { StandinCounts, StandinReady } from './apply-plan/standin';
+import type { StandinCounts } from './apply-plan/standin';
+import { startStandinProcess } from './apply-plan/standin-client';
 import { failures, writeMix } from './apply-plan/report';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (k: string, d?: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d;
 const PROJECTS = Number(arg('projects', '1000'));
 const LATENCY_MS = Number(arg('latency-ms', '20'));
@@ -103,29 +100,8 @@ const PROJECT_NAMES = Array.from({ length: PROJECTS }, (_, i) => projectName(i))
 let interceptorInstalled = false;
 /** A fresh cluster API + latency proxy in a child process (bench/apply-plan/standin.ts), seeded with PROJECT_NAMES. */
 async function startLab(): Promise<Lab> {
-  const child = fork(path.join(repoRoot, 'bench/apply-plan/standin.ts'), [], {
-    env: { ...process.env, HC_BENCH_PROJECTS: PROJECT_NAMES.join(','), HC_BENCH_LATENCY_MS: String(LATENCY_MS) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let nextId = 1;
-  const pending = new Map<number, (m: Record<string, unknown>) => void>();
-  const ready = new Promise<StandinReady>((resolve, reject) => {
-    child.on('message', (m: Record<string, unknown>) => {
-      if (m.type === 'ready') resolve(m as unknown as StandinReady);
-      else if (typeof m.id === 'number') {
-        pending.get(m.id)?.(m);
-        pending.delete(m.id);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`stand-in exited (${code})`)));
-  });
-  const call = (msg: Record<string, unknown>) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      const id = nextId++;
-      pending.set(id, resolve);
-      child.send({ ...msg, id });
-    });
-  const info = await ready;
+  const standin = await startStandinProcess({ HC_BENCH_PROJECTS: PROJECT_NAMES.join(','), HC_BENCH_LATENCY_MS: String(LATENCY_MS) });
+  const { call, ready: info } = standin;
   // The extension's one HTTP client: absolute base URL (the proxy) and the bearer token the console server
   // would add. Paths stay what src/api builds (same-origin, absolute-path).
   const client = http();
@@ -150,13 +126,7 @@ async function startLab(): Promise<Lab> {
     },
     versions: async (writes) =>
       ((await call({ type: 'versions', objects: writes.map((w) => ({ apiVersion: w.apiVersion, kind: w.kind, namespace: w.namespace, name: w.name })) })) as { rvs: Array<string | null> }).rvs,
-    close: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        await call({ type: 'close' });
-        await exited;
-      }
-    },
+    close: () => standin.close(),
   };
 }
 

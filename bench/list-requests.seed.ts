@@ -11,7 +11,6 @@
 //
 // Objects are seeded as the cluster's admin through the stand-in (not through the product, not counted). No
 // kubelet runs: the installer's Nodes, Pods and DaemonSet get the status a healthy cluster would report.
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -23,7 +22,8 @@ import { clusterContext, type ClusterContext } from '../src/api/cluster';
 import { buildPullSecret } from '../src/domain/dockerconfig';
 import { buildRegistryRecord, DEFAULT_EXTENSION_NAMESPACE, recordSecretName, registryIdFromServerKey, type RegistryKind } from '../src/domain/record';
 import { buildInstallerConfigMap, buildInstallerDaemonSet } from '../src/domain/trust';
-import type { SeedObject, StandinCounts, StandinReady } from './apply-plan/standin';
+import type { SeedObject, StandinCounts } from './apply-plan/standin';
+import { startStandinProcess } from './apply-plan/standin-client';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXT_NS = DEFAULT_EXTENSION_NAMESPACE;
@@ -50,29 +50,8 @@ let interceptorInstalled = false;
 
 /** A fresh stand-in with KubeSphere (see the top of this file); the extension's client now talks to it. */
 export async function startLab(): Promise<Lab> {
-  const child = fork(path.join(repoRoot, 'bench/apply-plan/standin.ts'), [], {
-    env: { ...process.env, HC_BENCH_KUBESPHERE: '1', HC_BENCH_LATENCY_MS: '0', HC_BENCH_PROJECTS: '' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let nextId = 1;
-  const pending = new Map<number, (m: Record<string, unknown>) => void>();
-  const ready = new Promise<StandinReady>((resolve, reject) => {
-    child.on('message', (m: Record<string, unknown>) => {
-      if (m.type === 'ready') resolve(m as unknown as StandinReady);
-      else if (typeof m.id === 'number') {
-        pending.get(m.id)?.(m);
-        pending.delete(m.id);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`stand-in exited (${code})`)));
-  });
-  const call = (msg: Record<string, unknown>) =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, (m) => (typeof m.error === 'string' ? reject(new Error(m.error)) : resolve(m)));
-      child.send({ ...msg, id });
-    });
-  const info = await ready;
+  const standin = await startStandinProcess({ HC_BENCH_KUBESPHERE: '1', HC_BENCH_LATENCY_MS: '0', HC_BENCH_PROJECTS: '' });
+  const { call, ready: info } = standin;
   const client = http();
   client.defaults.baseURL = info.proxyUrl;
   client.defaults.headers.common.Authorization = `Bearer ${info.token}`;
@@ -98,11 +77,7 @@ export async function startLab(): Promise<Lab> {
     startMs: info.startMs,
     close: async () => {
       if (current === lab) current = undefined;
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        await call({ type: 'close' });
-        await exited;
-      }
+      await standin.close();
     },
   };
   current = lab;

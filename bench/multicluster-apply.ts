@@ -16,12 +16,9 @@
 // each with its own planExecutor, applyStaged by writeStage, APPLY_CONCURRENCY and stopOnFailure (ClusterApply).
 // Runs: C clusters at --small-projects and at --projects (reads must not grow with P), and 1 cluster at --projects
 // (the C clusters must not take C times as long). Each run on fresh APIs.
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { http } from '../src/api/client';
 import { clusterContext } from '../src/api/cluster';
 import { preflightWrites } from '../src/api/access';
@@ -34,10 +31,9 @@ import { clusterChoicesOf } from '../src/domain/wizard/choices';
 import { initialWizardState, wizardReducer, type WizardAction, type WizardState } from '../src/domain/wizard/state';
 import { loadCurrent } from '../src/features/wizard/load';
 import { startLatencyProxy, type LatencyProxy } from './apply-plan/proxy';
-import type { StandinReady } from './apply-plan/standin';
+import { startStandinProcess, type Standin } from './apply-plan/standin-client';
 import { failures, writeMix } from './apply-plan/report';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (k: string, d: string) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
 const CLUSTERS = arg('clusters', '4');
 const PROJECTS = arg('projects', '100');
@@ -75,24 +71,8 @@ interface Fleet {
 }
 
 /** One cluster's API in a child process (bench/apply-plan/standin.ts), without a proxy of its own. */
-async function startStandin(projects: string[]): Promise<{ ready: StandinReady; close(): Promise<void> }> {
-  const child = fork(path.join(repoRoot, 'bench/apply-plan/standin.ts'), [], {
-    env: { ...process.env, HC_BENCH_PROJECTS: projects.join(','), HC_BENCH_PROXY: '0', HC_BENCH_TOKEN: TOKEN },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ready = await new Promise<StandinReady>((resolve, reject) => {
-    child.on('message', (m: { type?: string }) => m.type === 'ready' && resolve(m as StandinReady));
-    child.once('exit', (code) => reject(new Error(`stand-in exited (${code})`)));
-  });
-  return {
-    ready,
-    close: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.send({ type: 'close', id: 0 });
-      await exited;
-    },
-  };
+function startStandin(projects: string[]): Promise<Standin> {
+  return startStandinProcess({ HC_BENCH_PROJECTS: projects.join(','), HC_BENCH_PROXY: '0', HC_BENCH_TOKEN: TOKEN });
 }
 
 /** C fresh cluster APIs seeded with `projects`, behind one routed latency proxy (KubeSphere's host, in this process). */
