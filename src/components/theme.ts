@@ -1,5 +1,6 @@
 // The extension's visual constants, in one place: the colours of KubeSphere's console (its @kubed theme) that the
 // pages use. Components import these instead of writing a colour.
+import type { CSSProperties } from 'react';
 export const colors = {
   /** Body text. */
   text: '#242e42',
@@ -34,3 +35,10 @@ export type ColorName = keyof typeof colors;
 
 /** The monospace font of YAML, commands and object names. */
 export const MONOSPACE = 'Monaco, Menlo, monospace';
+
+/** The project page's compact tables (ProjectRegistries, ClusterRegistries, PullFailuresSection): header cell. */
+export const compactTh: CSSProperties = { textAlign: 'left', padding: '8px 12px', color: colors.muted, fontWeight: 600, fontSize: 12, borderBottom: `1px solid ${colors.border}` };
+/** ... and body cell. */
+export const compactTd: CSSProperties = { padding: '8px 12px', borderBottom: `1px solid ${colors.rowBorder}`, verticalAlign: 'top' };
+/** Hints and secondary values inside those tables. */
+export const mutedSmall: CSSProperties = { color: colors.muted, fontSize: 12 };

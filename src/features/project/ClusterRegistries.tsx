@@ -4,13 +4,10 @@
 import React from 'react';
 import { Card, Tag } from '@kubed/components';
 import type { Secret, ServiceAccount } from 'kubernetes-types/core/v1';
-import { colors, MONOSPACE } from '../../components/theme';
+import { compactTd as td, compactTh as th, MONOSPACE, mutedSmall as muted } from '../../components/theme';
 import { clusterRegistries, type ProjectWorkload, type SecretUsers } from '../../domain/binding/project';
 import { tr } from '../../i18n/t';
 
-const th: React.CSSProperties = { textAlign: 'left', padding: '8px 12px', color: colors.muted, fontWeight: 600, fontSize: 12, borderBottom: `1px solid ${colors.border}` };
-const td: React.CSSProperties = { padding: '8px 12px', borderBottom: `1px solid ${colors.rowBorder}`, verticalAlign: 'top' };
-const muted: React.CSSProperties = { color: colors.muted, fontSize: 12 };
 
 /** "ServiceAccount builder; StatefulSet cache (through builder)", or that nothing uses it. */
 export function usersText(u: SecretUsers): string {

@@ -15,16 +15,13 @@ import { AddCredentialPanel } from './AddCredentialPanel';
 import { PullFailuresSection } from './PullFailuresSection';
 import { ClusterRegistries } from './ClusterRegistries';
 import { LegacyPullSecrets } from './LegacyPullSecrets';
-import { colors } from '../../components/theme';
+import { colors, compactTd as td, compactTh as th, mutedSmall as muted } from '../../components/theme';
 
 type Panel =
   | { type: 'bind' | 'unbind'; secret?: string; targets?: BindTarget[] }
   | { type: 'add' }
   | undefined;
 
-const th: React.CSSProperties = { textAlign: 'left', padding: '8px 12px', color: colors.muted, fontWeight: 600, fontSize: 12, borderBottom: `1px solid ${colors.border}` };
-const td: React.CSSProperties = { padding: '8px 12px', borderBottom: `1px solid ${colors.rowBorder}`, verticalAlign: 'top' };
-const muted: React.CSSProperties = { color: colors.muted, fontSize: 12 };
 
 function Section({ title, children, extra, testId }: { title: string; children: React.ReactNode; extra?: React.ReactNode; testId?: string }) {
   return (

@@ -6,7 +6,7 @@ import { invalidateAfterApply } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
 import { When, whenText } from '../../components/When';
-import { colors } from '../../components/theme';
+import { colors, compactTd as td, compactTh as th, MONOSPACE, mutedSmall as muted } from '../../components/theme';
 import { CREATED_BEFORE_BINDING, planRestart, type CreatedBeforeBinding, type FailingPod, type RestartWorkload } from '../../domain/binding/restart';
 import type { Write } from '../../domain/plan/write';
 import { tr } from '../../i18n/t';
@@ -14,10 +14,7 @@ import { CHECK_FOR_KIND, useProjectPermissions } from '../binding/permissions';
 import { PlannedWrite } from '../health/PlannedWrite';
 import { usePullFailures } from './usePullFailures';
 
-const th: React.CSSProperties = { textAlign: 'left', padding: '8px 12px', color: colors.muted, fontWeight: 600, fontSize: 12, borderBottom: `1px solid ${colors.border}` };
-const td: React.CSSProperties = { padding: '8px 12px', borderBottom: `1px solid ${colors.rowBorder}`, verticalAlign: 'top' };
-const muted: React.CSSProperties = { color: colors.muted, fontSize: 12 };
-const mono: React.CSSProperties = { fontFamily: 'Monaco, Menlo, Consolas, monospace', fontSize: 12, wordBreak: 'break-all' };
+const mono: React.CSSProperties = { fontFamily: MONOSPACE, fontSize: 12, wordBreak: 'break-all' };
 
 function methodText(w: RestartWorkload): string {
   const pods = w.pods.map((p) => p.name).join(', ');
