@@ -6,6 +6,7 @@ import { normalizeRegistryAddress } from '../registry';
 import { applyJsonPatch } from '../plan';
 import { base64ToUtf8 } from '../dockerconfig';
 import type { Write } from '../plan/write';
+import { DEFAULT_INSTALLER_IMAGE } from '../trust';
 import {
   buildWizardPlan,
   planCredentialRotation,
@@ -175,6 +176,16 @@ describe('the trust installer image', () => {
     expect((ds?.body as any).spec.template.spec.containers[0].image).toBe(mirror);
     const plan = buildWizardPlan(choices, { ...empty(), installerImage: 'busybox:1.36' });
     expect(plan.problems).toEqual([{ code: 'installer-image-not-pinned', image: 'busybox:1.36' }]);
+  });
+
+  it("is the default, said so, where the cluster has no agent settings (KubeSphere did not schedule the agent there)", () => {
+    const plan = buildWizardPlan(choices, empty());
+    const ds = plan.writes.find((w) => w.kind === 'DaemonSet');
+    expect((ds?.body as any).spec.template.spec.containers[0].image).toBe(DEFAULT_INSTALLER_IMAGE);
+    expect(plan.defaultInstallerImage).toBe(DEFAULT_INSTALLER_IMAGE);
+    const mirror = `mirror.internal/library/busybox@sha256:${'c'.repeat(64)}`;
+    expect(buildWizardPlan(choices, { ...empty(), installerImage: mirror }).defaultInstallerImage).toBeUndefined();
+    expect(buildWizardPlan({ ...choices, trustMode: 'manual' }, empty()).defaultInstallerImage).toBeUndefined();
   });
 });
 

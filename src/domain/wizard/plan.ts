@@ -95,6 +95,11 @@ export interface WizardPlan {
   registryId: string;
   writes: Write[];
   problems: PlanProblem[];
+  /**
+   * The image the trust installer runs when this cluster has no agent settings (harbor-connect-settings, written by
+   * the extension's agent where KubeSphere schedules it): the default, which an air-gapped cluster cannot pull.
+   */
+  defaultInstallerImage?: string;
 }
 
 function existingKind(record: Secret | undefined): RegistryKind | undefined {
@@ -191,6 +196,7 @@ export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects)
   const checked = validateChoices(choices);
   if (checked.problems.length) return { registryId, writes: [], problems: checked.problems };
   const problems: PlanProblem[] = [];
+  let defaultInstallerImage: string | undefined;
 
   if (!current.extensionNamespace) {
     writes.push({
@@ -230,6 +236,7 @@ export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects)
     const exCm = current.installer?.configMap;
     const foreign = [exDs, exCm].some((o) => o && o.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE);
     const image = current.installerImage ?? DEFAULT_INSTALLER_IMAGE;
+    if (!current.installerImage) defaultInstallerImage = image;
     if (foreign) problems.push({ code: 'installer-not-managed', name: dsName });
     else if (!isPinnedImage(image)) problems.push({ code: 'installer-image-not-pinned', image });
     else {
@@ -272,7 +279,7 @@ export function buildWizardPlan(choices: WizardChoices, current: CurrentObjects)
       else writes.push(...planBinding({ secretName: choices.secretName, serviceAccounts: [sa] }).writes);
     }
   }
-  return { registryId, writes, problems };
+  return defaultInstallerImage ? { registryId, writes, problems, defaultInstallerImage } : { registryId, writes, problems };
 }
 
 /** Apply order: the namespace first, then everything else (independent writes run concurrently). */

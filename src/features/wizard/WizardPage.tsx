@@ -72,6 +72,8 @@ export function WizardPage() {
 
   const go = (i: number) => {
     setTried(false);
+    // Entering Review reads every cluster again: an earlier review's verdict must not enable Apply meanwhile.
+    if (STEPS[i] === 'review' && i !== state.step) setReviews({});
     dispatch({ type: 'go', step: i });
     setMaxReached((m) => Math.max(m, i));
   };

@@ -70,6 +70,11 @@ function ClusterReviewSection({ cluster, choices, titled, onReview }: SectionPro
           ))}
         </Alert>
       ) : null}
+      {plan?.defaultInstallerImage && !loading ? (
+        <Alert type="warning" title={tr('HARBOR_CONNECT_WIZARD_REVIEW_DEFAULT_IMAGE_TITLE', { cluster })} style={{ marginBottom: 12 }} data-testid="hc-review-default-image">
+          {tr('HARBOR_CONNECT_WIZARD_REVIEW_DEFAULT_IMAGE_DESC', { image: plan.defaultInstallerImage })}
+        </Alert>
+      ) : null}
       {plan && !loading && plan.writes.length ? <PreflightSummary preflight={preflight} /> : null}
       {plan && !loading ? (
         <PlanReview writes={plan.writes} fileName={titled ? `harbor-connect-${plan.registryId}-${cluster}.yaml` : `harbor-connect-${plan.registryId}.yaml`} verdicts={preflight.verdicts} />
