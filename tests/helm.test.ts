@@ -68,6 +68,17 @@ describe('the packaged chart with the real Helm', () => {
     }
   });
 
+  // KubeSphere's own kinds in the rendered chart, kept for lab/cluster/kubesphere's conformance test, which holds
+  // them against KubeSphere v4.1.3's CRD schemas (no field pruned, none invalid).
+  it('renders KubeSphere objects that KubeSphere\'s CRDs keep whole (fixture of the conformance test)', async () => {
+    const r = run(['template', 'harbor-connect', pkg.chartDir, '--namespace', NAMESPACE]);
+    expect(r.status, r.stderr).toBe(0);
+    const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Record<string, any> | null).filter((d): d is Record<string, any> => !!d);
+    const kubesphere = docs.filter((d) => /\.kubesphere\.io\//.test(d.apiVersion));
+    expect(kubesphere.map((d) => d.kind)).toEqual(['JSBundle']);
+    await expect(`${JSON.stringify(kubesphere, null, 2)}\n`).toMatchFileSnapshot('../lab/cluster/kubesphere/testdata/product-objects.chart.json');
+  });
+
   it('renders the settings the bundle reads: the trust installer image, pinned, relocated by global.imageRegistry', () => {
     const settings = (extra: string[] = []) => {
       const r = run(['template', 'harbor-connect', pkg.chartDir, '--namespace', NAMESPACE, ...extra]);

@@ -16,9 +16,11 @@ require (
 	go.etcd.io/etcd/server/v3 v3.5.13
 	golang.org/x/crypto v0.28.0
 	k8s.io/api v0.31.14
+	k8s.io/apiextensions-apiserver v0.31.1
 	k8s.io/apimachinery v0.31.14
 	k8s.io/apiserver v0.31.14
 	k8s.io/client-go v0.31.14
+	k8s.io/component-helpers v0.31.14
 	k8s.io/klog/v2 v2.130.1
 	k8s.io/kubernetes v1.31.14
 	sigs.k8s.io/yaml v1.4.0
@@ -230,12 +232,10 @@ require (
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	helm.sh/helm/v3 v3.16.2 // indirect
-	k8s.io/apiextensions-apiserver v0.31.1 // indirect
 	k8s.io/cli-runtime v0.31.3 // indirect
 	k8s.io/cloud-provider v0.31.13 // indirect
 	k8s.io/cluster-bootstrap v0.0.0 // indirect
 	k8s.io/component-base v0.31.14 // indirect
-	k8s.io/component-helpers v0.31.14 // indirect
 	k8s.io/controller-manager v0.31.14 // indirect
 	k8s.io/cri-api v0.31.14 // indirect
 	k8s.io/cri-client v0.0.0 // indirect

@@ -1,6 +1,7 @@
 package kubesphere
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +13,12 @@ import (
 	"testing"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	apiextensions "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning"
+	apiservervalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/component-helpers/auth/rbac/validation"
 	"sigs.k8s.io/yaml"
@@ -25,7 +32,7 @@ const ksTag = "v4.1.3"
 func ksSource(t *testing.T) func(path string) string {
 	src := os.Getenv("HC_KUBESPHERE_SRC")
 	if src == "" {
-		t.Skip("set HC_KUBESPHERE_SRC to a KubeSphere git directory (e.g. HC_KUBESPHERE_SRC=/work/.mirror/kubesphere+kubesphere/repo go test ./kubesphere/ -run Conformance) to check routes, CRDs, roles and role templates against tag " + ksTag)
+		t.Skip("set HC_KUBESPHERE_SRC to a KubeSphere git directory (e.g. HC_KUBESPHERE_SRC=/work/.mirror/kubesphere+kubesphere/repo go test ./kubesphere/ -run Conformance) to check routes, CRDs, roles, role templates and the product's KubeSphere objects against tag " + ksTag)
 	}
 	return func(path string) string {
 		out, err := exec.Command("git", "-C", src, "show", ksTag+":"+path).Output()
@@ -412,4 +419,80 @@ func renderOurGroupBindings(t *testing.T) string {
 		fmt.Fprintf(&out, "---\nroleRef: {name: %q}\nsubjects: [{kind: Group, name: %q}]\n", m[1], m[2])
 	}
 	return out.String()
+}
+
+// ---- the product's objects against KubeSphere's CRD schemas ----
+
+// TestConformanceProductObjects holds every KubeSphere object the product creates (the probe's ReverseProxies and
+// the chart's JSBundle, written to testdata/ by src/domain/registry/probe.test.ts and tests/helm.test.ts) against
+// the OpenAPI schema of KubeSphere v4.1.3's own CRD, as kube-apiserver applies it on create: nothing may be pruned
+// (a pruned field, such as a ReverseProxy's status.state, would be silently lost on a real cluster: the lab's CRDs
+// keep unknown fields) and nothing may be invalid.
+func TestConformanceProductObjects(t *testing.T) {
+	show := ksSource(t)
+	plural := map[string]string{} // group/kind -> plural, from our CRDs (their names are held against KubeSphere's above)
+	files, _ := filepath.Glob("../ks-core/crds/*.yaml")
+	for _, file := range files {
+		data, _ := os.ReadFile(file)
+		f := factsOf(t, string(data))
+		plural[f.Group+"/"+f.Kind] = f.Plural
+	}
+	fixtures, _ := filepath.Glob("testdata/product-objects.*.json")
+	if len(fixtures) == 0 {
+		t.Fatal("no testdata/product-objects.*.json: run the unit tests (npx vitest run --project unit) first")
+	}
+	checked := 0
+	for _, fixture := range fixtures {
+		data, _ := os.ReadFile(fixture)
+		var objects []map[string]interface{}
+		if err := json.Unmarshal(data, &objects); err != nil {
+			t.Fatalf("%s: %v", fixture, err)
+		}
+		for _, obj := range objects {
+			apiVersion, _ := obj["apiVersion"].(string)
+			kind, _ := obj["kind"].(string)
+			group, version, _ := strings.Cut(apiVersion, "/")
+			name := fmt.Sprintf("%s %s/%s", filepath.Base(fixture), kind, obj["metadata"].(map[string]interface{})["name"])
+			p, ok := plural[group+"/"+kind]
+			if !ok {
+				t.Errorf("%s: no CRD of ours for %s", name, apiVersion)
+				continue
+			}
+			var crd apiextensionsv1.CustomResourceDefinition
+			if err := yaml.Unmarshal([]byte(show(fmt.Sprintf("config/ks-core/charts/ks-crds/crds/%s_%s.yaml", group, p))), &crd); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			var schema *apiextensionsv1.JSONSchemaProps
+			for _, v := range crd.Spec.Versions {
+				if v.Name == version && v.Served && v.Schema != nil {
+					schema = v.Schema.OpenAPIV3Schema
+				}
+			}
+			if schema == nil {
+				t.Errorf("%s: KubeSphere's CRD serves no version %s with a schema", name, version)
+				continue
+			}
+			internal := &apiextensions.JSONSchemaProps{}
+			if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(schema, internal, nil); err != nil {
+				t.Fatal(err)
+			}
+			structural, err := structuralschema.NewStructural(internal)
+			if err != nil {
+				t.Fatalf("%s: structural schema: %v", name, err)
+			}
+			pruned := runtime.DeepCopyJSON(obj)
+			if lost := pruning.PruneWithOptions(pruned, structural, true, structuralschema.UnknownFieldPathOptions{TrackUnknownFieldPaths: true}); len(lost) > 0 {
+				t.Errorf("%s: KubeSphere's CRD prunes %v", name, lost)
+			}
+			validator, _, err := apiservervalidation.NewSchemaValidator(internal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if errs := apiservervalidation.ValidateCustomResource(nil, obj, validator); len(errs) > 0 {
+				t.Errorf("%s: invalid against KubeSphere's CRD: %v", name, errs.ToAggregate())
+			}
+			checked++
+		}
+	}
+	t.Logf("%d objects checked against KubeSphere %s CRD schemas", checked, ksTag)
 }

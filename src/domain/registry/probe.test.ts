@@ -19,6 +19,13 @@ const addr = (s: string, insecure = false) => {
 const ID = '0123456789abcdef01234567';
 
 describe('planProbe', () => {
+  // The bodies as they are created, kept for lab/cluster/kubesphere's conformance test, which holds them against
+  // KubeSphere v4.1.3's own ReverseProxy CRD schema (no field pruned, none invalid).
+  it('writes ReverseProxy bodies that KubeSphere\'s CRD keeps whole (fixture of the conformance test)', async () => {
+    const bodies = planProbe({ registryId: 'r', address: addr('harbor.example.com:8443'), caPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', id: ID, paths: ['v2', 'ping', 'systeminfo'] }).map((w) => w.body);
+    await expect(`${JSON.stringify(bodies, null, 2)}\n`).toMatchFileSnapshot('../../../lab/cluster/kubesphere/testdata/product-objects.probe.json');
+  });
+
   it('one GET-only exact-path ReverseProxy per path, /v2/ last, status Available, no credential anywhere', () => {
     const writes = planProbe({ registryId: 'r', address: addr('harbor.example.com:8443'), caPem: 'PEM\n', id: ID, paths: ['v2', 'ping', 'systeminfo'] });
     expect(writes.map((w) => w.name)).toEqual([`hc-probe-${ID}-ping`, `hc-probe-${ID}-systeminfo`, `hc-probe-${ID}-v2`]);
