@@ -10,7 +10,7 @@
 #   openssl          lab CA and certificates
 #   fonts-noto-cjk   Chinese text in screenshots
 #   busybox-static   the lab's seeded image is a real static busybox, built here (no image download)
-#   kubernetes-client kubectl, to hold the API stand-in to a real client (skipped when a kubectl exists:
+#   kubernetes-client kubectl, the real client the lab tests drive the lab with (skipped when a kubectl exists:
 #                    another package may own /usr/bin/kubectl)
 set -euo pipefail
 need=()

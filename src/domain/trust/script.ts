@@ -16,8 +16,8 @@
 //   HC_INTERVAL      seconds between re-checks (default 300)
 //   HC_READY_FILE    touched after a successful pass, removed on failure (readiness probe: test -f)
 //   HC_ONCE          1: one pass, then exit with its status (tests, debugging)
-//   HOST_ROOT        prefix for every target dir: unset on a real node; the lab's node stand-in sets it to
-//                    the node's host-root folder, where it maps hostPath volumes (so <root>/etc/containerd/certs.d)
+//   HOST_ROOT        prefix for every target dir: unset on a node (the lab's too); the script's unit tests set it
+//                    to a temp folder standing for the node's root (so <root>/etc/containerd/certs.d)
 //
 // Files, per target: <dir>/<HC_HOST_DIR>/ca.crt (+ hosts.toml for containerd) and the ownership marker
 // .harbor-connect (registry=<id>, then <file>=<sha256> per file written). A file is replaced only when it
