@@ -104,6 +104,12 @@ export const queryKeys = {
      */
     failingPods: (cluster: string, namespace: string | undefined, pods: readonly string[]) =>
       [ROOT, cluster, 'pods', namespace || ALL_NAMESPACES, 'list', { composite: 'failing-pods', pods: [...pods] }] as const,
+    /**
+     * The cert-manager issuers a registry's Certificate may name: the ClusterIssuers and the Issuers of `namespace`
+     * (src/features/health/sources.ts fetchIssuerChoices). Under the Issuers lists of that namespace.
+     */
+    issuerChoices: (cluster: string, namespace: string) =>
+      [ROOT, cluster, 'issuers', namespace, 'list', { composite: 'issuer-choices' }] as const,
   },
 };
 
