@@ -85,7 +85,7 @@ function helmUpgrade(target: ExtensionTarget, release: string, chartDir: string,
  * (npm run package → dist-package/) with the real Helm, in `extension-<name>`: the release named after the extension
  * in the host with tags.extension (the console bundle), and the release `<name>-agent` in every cluster it is
  * scheduled on, the host included, with tags.agent and global.clusterInfo (the per-cluster settings).
- * ks-controller-manager's InstallPlan is not run (its module cannot be built here, lab/cluster/README.md):
+ * ks-controller-manager's InstallPlan is not run (its module cannot be built here: lab/README.md):
  * `helm upgrade --install` is what its Helm executor Job runs.
  */
 export function installExtension(host: ExtensionTarget, members: ExtensionTarget[] = [], log: Log = defaultLog): void {

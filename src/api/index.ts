@@ -7,7 +7,7 @@ export { request, DEFAULT_TIMEOUT_MS, BASE_HEADERS, type RequestOptions, type Ht
 export { watchStream, watchLoop, ndjsonLines } from './watch';
 export * from './resource';
 export * from './resources';
-export { executeWrite, planExecutor, type ExecuteOptions } from './write';
+export { deleteWrites, executeWrite, planExecutor, type ExecuteOptions, type FailedDelete } from './write';
 export * from './queryKeys';
 export { getQueryClient, createQueryClient } from './queryClient';
 export * from './hooks';

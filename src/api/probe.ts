@@ -6,11 +6,11 @@
 import { http } from './client';
 import type { ClusterContext } from './cluster';
 import { deleteOnPageHide } from './ephemeral';
-import { ApiError, isNotFound } from './errors';
+import { ApiError } from './errors';
 import type { ReverseProxy } from './models';
 import { reverseProxyPath } from './paths';
 import { reverseProxies } from './resources/reverseproxies';
-import { executeWrite } from './write';
+import { deleteWrites, executeWrite } from './write';
 import {
   carriesCredential,
   isNotYetRouted,
@@ -30,7 +30,6 @@ import { sleep } from '../domain/async';
 
 export const ROUTE_BUDGET_MS = 5_000;
 export const PROBE_TIMEOUT_MS = 8_000;
-const DELETE_ATTEMPTS = 3;
 
 
 /** Probe runs in progress in this page: never taken for leftovers. */
@@ -82,25 +81,10 @@ export async function probeGet(path: string, opts: { signal?: AbortSignal; timeo
   }
 }
 
-/** Deletes the given probe objects, each retried; returns those that could not be deleted. */
+/** Deletes the given probe objects, each retried (./write.ts deleteWrites); returns those that could not be deleted. */
 export async function deleteProbeObjects(cluster: ClusterContext, writes: Write[], wait: (ms: number) => Promise<void> = sleep): Promise<CleanupFailure[]> {
-  const failures: CleanupFailure[] = [];
-  for (const w of writes) {
-    let last: unknown;
-    let done = false;
-    for (let attempt = 0; attempt < DELETE_ATTEMPTS && !done; attempt++) {
-      if (attempt) await wait(200 * attempt);
-      try {
-        await executeWrite(w, cluster);
-        done = true;
-      } catch (e) {
-        if (isNotFound(e)) done = true;
-        else last = e;
-      }
-    }
-    if (!done) failures.push({ name: w.name, error: last });
-  }
-  return failures;
+  const failures = await deleteWrites(cluster, writes, { wait });
+  return failures.map((f) => ({ name: f.write.name, error: f.error }));
 }
 
 /** Creates, asks and deletes one probe run. Never rejects except when cancelled before anything was created. */

@@ -74,8 +74,9 @@ export const queryKeys = {
   workspaceProjects: (cluster: string, workspace: string) =>
     [ROOT, cluster, 'namespaces', ALL_NAMESPACES, 'workspace', workspace] as const,
   /**
-   * Composite reads (several requests behind one key). Each holds Secrets (slot 2 = 'secrets', so isSecretKey and
-   * an apply's invalidation of Secrets cover them) and is named by what it is for.
+   * Composite reads (several requests behind one key), named by what they are for. Most sit under a resource they
+   * read (slot 2), so a write's invalidation of that resource covers them; those holding Secrets are under 'secrets'
+   * (isSecretKey and an apply's invalidation of Secrets cover them).
    */
   composite: {
     /** What the wizard's plan is built from (src/features/wizard/load.ts). */
@@ -85,10 +86,6 @@ export const queryKeys = {
     registryCopies: (cluster: string, registryId: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'registry-copies', registryId] as const,
     /** What removing a registry touches, planned (src/features/wizard/RegistryMaintenance.tsx). */
     registryRemoval: (cluster: string, registryId: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'registry-removal', registryId] as const,
-    /**
-     * The registries list (records, managed Secrets' metadata, installers, nodes: src/features/registries/data.ts).
-     * Under the Secrets lists of all namespaces, so a Secret written anywhere refreshes it (invalidateChanged).
-     */
     /** Our ReverseProxies of a registry after the visit's clean-up of leftovers (src/features/health/sources.ts). */
     probeObjects: (cluster: string, registryId: string) =>
       [ROOT, cluster, 'reverseproxies', CLUSTER_SCOPED, 'list', { composite: 'probe-objects', registry: registryId }] as const,
@@ -96,6 +93,10 @@ export const queryKeys = {
     myProjects: (cluster: string) => [ROOT, cluster, 'namespaces', CLUSTER_SCOPED, 'list', { composite: 'my-projects' }] as const,
     /** The health panel's own probe of a registry: `what` it asked, `version` of the record it probed with. */
     healthProbe: (cluster: string, registryId: string, what: string, version: string) => [ROOT, cluster, 'probe', registryId, what, version] as const,
+    /**
+     * The registries list (records, managed Secrets' metadata, installers, nodes: src/features/registries/data.ts).
+     * Under the Secrets lists of all namespaces, so a Secret written anywhere refreshes it (invalidateChanged).
+     */
     registryList: (cluster: string) => [ROOT, cluster, 'secrets', ALL_NAMESPACES, 'list', { composite: 'registry-list' }] as const,
     /**
      * Pods named by failure events, with their ReplicaSets and workloads (src/features/health/sources.ts): under the
@@ -103,6 +104,12 @@ export const queryKeys = {
      */
     failingPods: (cluster: string, namespace: string | undefined, pods: readonly string[]) =>
       [ROOT, cluster, 'pods', namespace || ALL_NAMESPACES, 'list', { composite: 'failing-pods', pods: [...pods] }] as const,
+    /**
+     * The cert-manager issuers a registry's Certificate may name: the ClusterIssuers and the Issuers of `namespace`
+     * (src/features/health/sources.ts fetchIssuerChoices). Under the Issuers lists of that namespace.
+     */
+    issuerChoices: (cluster: string, namespace: string) =>
+      [ROOT, cluster, 'issuers', namespace, 'list', { composite: 'issuer-choices' }] as const,
   },
 };
 

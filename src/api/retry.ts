@@ -1,5 +1,6 @@
 // The one retry policy for writes, used by the plan executor (./write.ts) and by the binding loop
 // (src/features/binding/bind.ts): bounded tries, jittered backoff, and which failures are worth another try.
+// Deletes of the extension's temporary objects (./write.ts deleteWrites) have their own, shorter policy below.
 //   - transient: the network dropped, the request timed out, 502/503/504, 429: send again (the re-read or the
 //     server's answer tells whether the first one landed: AlreadyExists, 409, 404 are then "unchanged").
 //   - a guard that failed (409, a JSON patch `test` op, or a 422 with no field cause on a guarded patch): the object
@@ -37,4 +38,16 @@ export function isGuardFailure(write: Write, err: unknown): boolean {
 /** After this failure of `write`, a fresh read and plan is safe and may succeed. */
 export function isRetryableWrite(write: Write, err: unknown): boolean {
   return isConflict(err) || isTestOpFailure(err) || isGuardFailure(write, err) || isTransient(err);
+}
+
+/**
+ * Deletes of temporary objects (a probe's ReverseProxies, a pull test's pods and Secrets: ./write.ts deleteWrites):
+ * tries of one delete, the first included. Any failure but a 404 (gone already: done) is tried again; what still
+ * fails is reported to the caller and found again as a leftover later.
+ */
+export const DELETE_ATTEMPTS = 3;
+
+/** The wait before delete try `attempt + 1` (attempt ≥ 1): 200 ms after the first, 400 ms after the second. */
+export function deleteRetryDelayMs(attempt: number): number {
+  return 200 * attempt;
 }

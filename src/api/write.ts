@@ -9,8 +9,8 @@ import { clientFor } from './resources';
 import type { CallOptions } from './resource';
 import { replanBindingWrite } from '../domain/binding';
 import { withoutLastApplied } from '../domain/plan/secrets';
-import { sleep } from '../domain/async';
-import { isRetryableWrite, isTransient, retryDelayMs, WRITE_ATTEMPTS } from './retry';
+import { mapLimit, sleep } from '../domain/async';
+import { DELETE_ATTEMPTS, deleteRetryDelayMs, isRetryableWrite, isTransient, retryDelayMs, WRITE_ATTEMPTS } from './retry';
 
 export interface ExecuteOptions extends CallOptions {
   /** Server-side dry run: validation and admission without persisting (for the review step). */
@@ -60,6 +60,41 @@ export async function executeWrite(write: Write, cluster: ClusterContext, opts: 
       throw new Error(`unknown write action ${String(never)}`);
     }
   }
+}
+
+/** A delete deleteWrites gave up on, with the last failure. */
+export interface FailedDelete {
+  write: Write;
+  error: unknown;
+}
+
+/**
+ * Deletes each write's object (the extension's temporary objects: probe ReverseProxies, pull-test pods and
+ * Secrets), DELETE_ATTEMPTS tries each (./retry.ts; gone already counts as deleted), `concurrency` at a time in the
+ * given order (1: one after the other, e.g. a pod before the Secret it uses). Never rejects: returns what could not
+ * be deleted. `wait`: the clock's sleep (tests).
+ */
+export async function deleteWrites(
+  cluster: ClusterContext,
+  writes: readonly Write[],
+  opts: { concurrency?: number; wait?: (ms: number) => Promise<void> } = {},
+): Promise<FailedDelete[]> {
+  const wait = opts.wait ?? sleep;
+  const results = await mapLimit(writes, opts.concurrency ?? 1, async (write): Promise<FailedDelete | undefined> => {
+    let last: unknown;
+    for (let attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
+      if (attempt) await wait(deleteRetryDelayMs(attempt));
+      try {
+        await executeWrite(write, cluster);
+        return undefined;
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        last = e;
+      }
+    }
+    return { write, error: last };
+  });
+  return results.filter((f): f is FailedDelete => !!f);
 }
 
 /**

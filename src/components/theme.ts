@@ -36,7 +36,7 @@ export type ColorName = keyof typeof colors;
 /** The monospace font of YAML, commands and object names. */
 export const MONOSPACE = 'Monaco, Menlo, monospace';
 
-/** The project page's compact tables (ProjectRegistries, ClusterRegistries, PullFailuresSection): header cell. */
+/** The project page's compact tables (components/CompactTable.tsx: ProjectRegistries, ClusterRegistries, PullFailuresSection): header cell. */
 export const compactTh: CSSProperties = { textAlign: 'left', padding: '8px 12px', color: colors.muted, fontWeight: 600, fontSize: 12, borderBottom: `1px solid ${colors.border}` };
 /** ... and body cell. */
 export const compactTd: CSSProperties = { padding: '8px 12px', borderBottom: `1px solid ${colors.rowBorder}`, verticalAlign: 'top' };

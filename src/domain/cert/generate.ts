@@ -15,7 +15,7 @@ import { fromDer, type Asn1 } from './asn1';
 import { sha1, sha256 } from './hash';
 import { bigIntToBytes, generateRsaKey, signPkcs1Sha256 } from './rsa-keygen';
 import { binaryToBytes, bytesToBinary, toPem } from './bytes';
-import { formatIp, parseIPv4, parseIPv6, parseRegistryHost } from './host';
+import { formatIp, ipv4Bytes, ipv6Bytes, parseRegistryHost } from './host';
 
 export type GeneratedKeyAlgorithm = 'RSA-2048' | 'RSA-3072' | 'ECDSA-P256';
 
@@ -152,8 +152,8 @@ export async function generateRegistryCertificates(
   const sans = [
     ...dnsNames.map((d) => ctx(2, d)),
     ...ipAddresses.map((ip) => {
-      const bytes = (parseIPv4(ip) ?? parseIPv6(ip))!;
-      const isV4 = parseIPv4(ip) !== undefined;
+      const bytes = (ipv4Bytes(ip) ?? ipv6Bytes(ip))!;
+      const isV4 = ipv4Bytes(ip) !== undefined;
       return ctx(7, bytesToBinary(isV4 ? bytes.subarray(12) : bytes));
     }),
   ];

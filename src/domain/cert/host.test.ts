@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIp, matchesDnsName, parseIPv6, parseRegistryHost } from './host';
+import { formatIp, ipv6Bytes, matchesDnsName, parseRegistryHost } from './host';
 
 describe('parseRegistryHost', () => {
   it.each([
@@ -51,9 +51,9 @@ describe('IPv6 text', () => {
     ['1:0:0:2:0:0:0:3', '1:0:0:2::3'],
     ['1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
   ])('%s → %s', (input, expected) => {
-    expect(formatIp(parseIPv6(input)!)).toBe(expected);
+    expect(formatIp(ipv6Bytes(input)!)).toBe(expected);
   });
   it.each(['1::2::3', '1:2:3:4:5:6:7:8:9', '12345::', ':::', '1:2:3:4:5:6:7::8'])('rejects %s', (input) => {
-    expect(parseIPv6(input)).toBeUndefined();
+    expect(ipv6Bytes(input)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 // (DNS name or IP) and the port. Built on the one host:port splitter and IP parsers (domain/registry/address.ts); what
 // counts as a DNS name here is Go's view (anything that is not an IP), not the normalizer's. Matching follows Go's crypto/x509
 // (VerifyHostname), since Go code (containerd, kubelet, docker) is what verifies on the nodes.
-import { formatIPv6, parseIPv4 as parseIPv4Octets, parseIPv6 as parseIPv6Groups, parsePort, splitHostPort } from '../registry/address';
+import { formatIPv6, parseIPv4, parseIPv6, parsePort, splitHostPort } from '../registry/address';
 
 export interface TlsHost {
   kind: 'dns' | 'ip';
@@ -25,12 +25,12 @@ export function parseRegistryHost(input: string): TlsHost | undefined {
   if (!split) return undefined;
   if (split.bracketed || split.host.includes(':')) {
     // A bare IPv6 address cannot carry a port (splitHostPort gives it none).
-    const v6 = parseIPv6(split.host.replace(/%.*$/, ''));
+    const v6 = ipv6Bytes(split.host.replace(/%.*$/, ''));
     return v6 ? { kind: 'ip', host: formatIp(v6), ip: v6, port: portOf(split.portText) } : undefined;
   }
   const hostPart = split.host.toLowerCase().replace(/\.$/, '');
   if (!hostPart || /[\s\\]/.test(hostPart)) return undefined;
-  const v4 = parseIPv4(hostPart);
+  const v4 = ipv4Bytes(hostPart);
   if (v4) return { kind: 'ip', host: formatIp(v4), ip: v4, port: portOf(split.portText) };
   return { kind: 'dns', host: hostPart, port: portOf(split.portText) };
 }
@@ -38,8 +38,8 @@ export function parseRegistryHost(input: string): TlsHost | undefined {
 const portOf = (text: string | undefined): number | undefined => (text === undefined ? undefined : parsePort(text) ?? undefined);
 
 /** Dotted quad only, no leading zeros (Go's net.ParseIP refuses them since 1.17), as 16 bytes (IPv4-mapped). */
-export function parseIPv4(text: string): Uint8Array | undefined {
-  const octets = parseIPv4Octets(text);
+export function ipv4Bytes(text: string): Uint8Array | undefined {
+  const octets = parseIPv4(text);
   if (!octets) return undefined;
   const out = new Uint8Array(16);
   out[10] = 0xff;
@@ -49,8 +49,8 @@ export function parseIPv4(text: string): Uint8Array | undefined {
 }
 
 /** An IPv6 literal (no brackets, no zone; an IPv4 tail allowed) as 16 bytes. */
-export function parseIPv6(text: string): Uint8Array | undefined {
-  const groups = parseIPv6Groups(text);
+export function ipv6Bytes(text: string): Uint8Array | undefined {
+  const groups = parseIPv6(text);
   if (!groups) return undefined;
   const out = new Uint8Array(16);
   groups.forEach((g, i) => {

@@ -4,7 +4,7 @@
 // signatures refused on any certificate whose signature is checked (every one but a trust anchor).
 import { colonHex, toPem, utf8LengthExceeds } from './bytes';
 import { sha256 } from './hash';
-import { ipEquals, matchesDnsName, parseIPv4, parseIPv6, parseRegistryHost } from './host';
+import { ipEquals, ipv4Bytes, ipv6Bytes, matchesDnsName, parseRegistryHost } from './host';
 import { decodeInput, MAX_INPUT_BYTES } from './input';
 import { MAX_CERTIFICATES } from './canonical';
 import { formatDn, nameAttribute, parseCertificateDer, type KeyAlgorithm, type ParsedCertificate, type ParsedName } from './parse';
@@ -263,7 +263,7 @@ function hostFindings(server: ParsedCertificate, index: number, host: NonNullabl
   }
   if (host.kind === 'ip') {
     const ok = server.ipAddresses.some((text) => {
-      const bytes = parseIPv4(text) ?? parseIPv6(text);
+      const bytes = ipv4Bytes(text) ?? ipv6Bytes(text);
       return !!bytes && !!host.ip && ipEquals(bytes, host.ip);
     });
     return ok

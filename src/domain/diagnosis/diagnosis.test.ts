@@ -99,7 +99,7 @@ describe('classifyPullError on real messages', () => {
 });
 
 // Shaped as `kubectl get pod web-7d9c -n demo -o json` prints .status.containerStatuses for a pod stuck pulling
-// from a private-CA Harbor (message text as containerd 1.6 writes it, see the REGISTRY.md sample).
+// from a private-CA Harbor (message text as containerd 1.6 writes it, see the docs/registry.md sample).
 const FAILING_STATUS: ContainerStatus[] = [
   {
     image: 'harbor.example.com:8443/library/nginx:1.25',

@@ -1,5 +1,5 @@
 // Label and annotation keys used by the record, trust and pull-test plans.
-// The shared label keys live in ../plan/labels (DESIGN.md: managed-by + registry label on everything written);
+// The shared label keys live in ../plan/labels (docs/design.md: managed-by + registry label on everything written);
 // the annotation keys below are owned by the record.
 
 export const ANNOTATION_PREFIX = 'harbor-connect.kubesphere.io/';

@@ -1,7 +1,6 @@
 import React from 'react';
 import { Button, Card, Input, Select } from '@kubed/components';
-import { useQuery } from '@tanstack/react-query';
-import { clusterIssuers, clusterContext, issuers, queryKeys, type ClusterContext, type ReverseProxy } from '../../api';
+import { clusterContext, type ClusterContext, type ReverseProxy } from '../../api';
 import { probeDeleteWrite } from '../../domain/registry/probe';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
@@ -14,7 +13,6 @@ import { PullTestRunner } from '../pulltest/PullTestRunner';
 import {
   destinationOf,
   hostOf,
-  issuerChoices,
   planEgressFixes,
   planRegistryCertificate,
   type CheckItem,
@@ -24,7 +22,7 @@ import {
 } from '../../domain/health';
 import { PlannedWrite } from './PlannedWrite';
 import { EXT_NS } from './sources';
-import { useHealth } from './useHealth';
+import { useHealth, useIssuerChoices } from './useHealth';
 import { colors } from '../../components/theme';
 
 export interface HealthPanelProps {
@@ -169,18 +167,7 @@ function CertManagerExtras({ cluster, record, result }: { cluster: ClusterContex
   const [open, setOpen] = React.useState(false);
   const [issuer, setIssuer] = React.useState('');
   const [plan, setPlan] = React.useState<Write[] | undefined>();
-  const issuersQ = useQuery({
-    queryKey: queryKeys.list(cluster.name, 'issuers', EXT_NS, { all: true }),
-    queryFn: async ({ signal }) => {
-      const [a, b] = await Promise.all([
-        clusterIssuers.list(cluster, { signal }).then((l) => l.items).catch(() => []),
-        issuers.list(cluster, { namespace: EXT_NS, signal }).then((l) => l.items).catch(() => []),
-      ]);
-      return issuerChoices(a, b);
-    },
-    enabled: open,
-    staleTime: 60_000,
-  });
+  const issuersQ = useIssuerChoices(cluster, open);
   if (result.summary.key !== `${H}CM_NONE`) return null;
   const make = () => {
     const [kind, name] = issuer.split('/');

@@ -8,10 +8,12 @@ import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
 import {
   ApiError,
   certificates,
+  clusterIssuers,
   daemonSets,
   events,
   isForbidden,
   isNotFound,
+  issuers,
   networkPolicies,
   nodes,
   pods,
@@ -43,11 +45,13 @@ import {
   type RegistryRecord,
 } from '../../domain/record';
 import { TRUST_COMPONENT } from '../../domain/trust';
-import type {
-  CertManagerState,
-  HealthProbe,
-  ProbeObjects,
-  Readable,
+import {
+  issuerChoices,
+  type CertManagerState,
+  type HealthProbe,
+  type IssuerChoice,
+  type ProbeObjects,
+  type Readable,
 } from '../../domain/health';
 
 export type { HealthProbe, Readable };
@@ -213,6 +217,17 @@ export async function fetchCertManager(cluster: ClusterContext, registryId: stri
   }
 }
 
+/**
+ * What a registry's Certificate may be issued by: the ClusterIssuers and the Issuers of the extension namespace.
+ * Either list unreadable (no CRD, forbidden) counts as empty.
+ */
+export async function fetchIssuerChoices(cluster: ClusterContext, o: Opts = {}): Promise<IssuerChoice[]> {
+  const [a, b] = await Promise.all([
+    clusterIssuers.list(cluster, { signal: o.signal }).then((l) => l.items).catch(() => []),
+    issuers.list(cluster, { namespace: EXT_NS, signal: o.signal }).then((l) => l.items).catch(() => []),
+  ]);
+  return issuerChoices(a, b);
+}
 
 /**
  * Our ReverseProxies of the registry: leftovers (and any probe carrying a credential) are removed first, then what
@@ -257,6 +272,7 @@ export const healthKeys = {
   events: (c: string, ns?: string) => queryKeys.list(c, 'events', ns ?? '*', { fieldSelector: 'reason=Failed' }),
   netpols: (c: string, ns?: string) => queryKeys.list(c, 'networkpolicies', ns ?? '*', { all: true }),
   certs: (c: string, id: string) => queryKeys.list(c, 'certificates', '*', { labelSelector: managedSelector(id) }),
+  issuers: (c: string) => queryKeys.composite.issuerChoices(c, EXT_NS),
   probeObjects: (c: string, id: string) => queryKeys.composite.probeObjects(c, id),
   probe: (c: string, id: string, what: string, key: string) => queryKeys.composite.healthProbe(c, id, what, key),
   failingPods: (c: string, ns: string | undefined, refs: ReadonlyArray<{ namespace: string; name: string }>) =>

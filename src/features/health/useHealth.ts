@@ -31,6 +31,7 @@ import {
   fetchFailedEvents,
   fetchFailingPodObjects,
   fetchInstaller,
+  fetchIssuerChoices,
   fetchNetworkPolicies,
   fetchNodes,
   fetchProbeObjects,
@@ -256,6 +257,16 @@ export function useHealth(cluster: ClusterContext, registryId: string, namespace
     harborVersionLoading: infoQ.fetchStatus === 'fetching',
     credentialProxies: objectsQ.data?.ok ? objectsQ.data.items.credentialProxies : [],
   };
+}
+
+/** The issuers a registry's Certificate may name (the panel's cert-manager fix), read once `enabled`. */
+export function useIssuerChoices(cluster: ClusterContext, enabled: boolean) {
+  return useQuery({
+    queryKey: healthKeys.issuers(cluster.name),
+    queryFn: ({ signal }) => fetchIssuerChoices(cluster, { signal }),
+    enabled,
+    staleTime: STALE_MS,
+  });
 }
 
 export { readLastPullTest };

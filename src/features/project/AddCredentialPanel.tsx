@@ -20,7 +20,7 @@ import { PlanPreview } from '../binding/PlanPreview';
 import { currentPullSecrets, resultingPullSecrets } from '../../domain/binding/model';
 import { colors } from '../../components/theme';
 import { consoleUser } from '../consoleUser';
-import { CredentialCheck, verdictText, type CredentialChecks } from './CredentialCheck';
+import { CredentialCheck, credentialVerdictText, type CredentialChecks } from './CredentialCheck';
 
 const input: React.CSSProperties = { height: 32, width: 360, border: `1px solid ${colors.borderStrong}`, borderRadius: 4, padding: '0 8px' };
 const label: React.CSSProperties = { display: 'block', marginBottom: 10 };
@@ -240,7 +240,7 @@ export function AddCredentialPanel(props: AddCredentialPanelProps) {
             )}
           />
           <div style={{ ...caption, marginTop: 8 }} data-testid="hc-add-verdict" data-verdict={verdict.state}>
-            {verdict.state === 'accepted' ? verdictText(verdict, authority ?? '') : tr('HARBOR_CONNECT_CRED_UNVERIFIED_NOTE')}
+            {verdict.state === 'accepted' ? credentialVerdictText(verdict, authority ?? '') : tr('HARBOR_CONNECT_CRED_UNVERIFIED_NOTE')}
           </div>
           {bindDefault ? <div style={{ ...caption, marginTop: 8 }}>{tr('HARBOR_CONNECT_PROJECT_EXISTING_PODS', { secret: effectiveName })}</div> : null}
           <div style={{ marginTop: 12, display: 'flex', gap: 8 }}>

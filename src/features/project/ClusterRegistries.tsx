@@ -4,7 +4,8 @@
 import React from 'react';
 import { Card, Tag } from '@kubed/components';
 import type { Secret, ServiceAccount } from 'kubernetes-types/core/v1';
-import { compactTd as td, compactTh as th, MONOSPACE, mutedSmall as muted } from '../../components/theme';
+import { CompactTable } from '../../components/CompactTable';
+import { compactTd as td, MONOSPACE, mutedSmall as muted } from '../../components/theme';
 import { clusterRegistries, type ProjectWorkload, type SecretUsers } from '../../domain/binding/project';
 import { tr } from '../../i18n/t';
 
@@ -31,37 +32,34 @@ export function ClusterRegistries(props: { namespace: string; secrets: readonly 
           {tr('HARBOR_CONNECT_CLUSTER_REG_NONE', { namespace: props.namespace })}
         </div>
       ) : (
-        <table style={{ width: '100%', borderCollapse: 'collapse' }}>
-          <thead>
-            <tr>
-              <th style={th}>{tr('HARBOR_CONNECT_CLUSTER_REG_COL_ADDRESS')}</th>
-              <th style={th}>{tr('HARBOR_CONNECT_PROJECT_PULL_SECRET')}</th>
-              <th style={th}>{tr('HARBOR_CONNECT_CLUSTER_REG_COL_BY')}</th>
-              <th style={th}>{tr('HARBOR_CONNECT_PROJECT_COL_USED_BY')}</th>
+        <CompactTable
+          columns={[
+            tr('HARBOR_CONNECT_CLUSTER_REG_COL_ADDRESS'),
+            tr('HARBOR_CONNECT_PROJECT_PULL_SECRET'),
+            tr('HARBOR_CONNECT_CLUSTER_REG_COL_BY'),
+            tr('HARBOR_CONNECT_PROJECT_COL_USED_BY'),
+          ]}
+        >
+          {rows.map((r) => (
+            <tr key={r.secret} data-testid="hc-cluster-registry-row" data-registry={r.registryId} data-secret={r.secret}>
+              <td style={td}>
+                {r.addresses.map((a) => (
+                  <div key={a} style={{ fontFamily: MONOSPACE, fontSize: 12 }}>
+                    {a}
+                  </div>
+                ))}
+                <Tag color="default">{tr('HARBOR_CONNECT_CLUSTER_REG_READ_ONLY')}</Tag>
+              </td>
+              <td style={td}>{r.secret}</td>
+              <td style={td} data-testid="hc-cluster-registry-by">
+                {r.creator ?? <span style={muted}>{tr('HARBOR_CONNECT_CLUSTER_REG_BY_UNKNOWN')}</span>}
+              </td>
+              <td style={td} data-testid="hc-cluster-registry-users">
+                {usersText(r.users)}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.secret} data-testid="hc-cluster-registry-row" data-registry={r.registryId} data-secret={r.secret}>
-                <td style={td}>
-                  {r.addresses.map((a) => (
-                    <div key={a} style={{ fontFamily: MONOSPACE, fontSize: 12 }}>
-                      {a}
-                    </div>
-                  ))}
-                  <Tag color="default">{tr('HARBOR_CONNECT_CLUSTER_REG_READ_ONLY')}</Tag>
-                </td>
-                <td style={td}>{r.secret}</td>
-                <td style={td} data-testid="hc-cluster-registry-by">
-                  {r.creator ?? <span style={muted}>{tr('HARBOR_CONNECT_CLUSTER_REG_BY_UNKNOWN')}</span>}
-                </td>
-                <td style={td} data-testid="hc-cluster-registry-users">
-                  {usersText(r.users)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </CompactTable>
       )}
     </Card>
   );

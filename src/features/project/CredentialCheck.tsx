@@ -38,7 +38,7 @@ const STATE_COLOR: Record<CredentialVerdict['state'], string> = { unchecked: col
 const small: React.CSSProperties = { fontSize: 12 };
 
 /** The verdict as a sentence. */
-export function verdictText(v: CredentialVerdict, host: string): string {
+export function credentialVerdictText(v: CredentialVerdict, host: string): string {
   if (v.state === 'accepted') return tr(v.by === 'pull-test' ? 'HARBOR_CONNECT_CRED_ACCEPTED_PULL' : 'HARBOR_CONNECT_CRED_ACCEPTED', { host });
   if (v.state === 'rejected') return tr('HARBOR_CONNECT_CRED_REJECTED', { host, cause: v.cause ?? '' });
   if (v.state === 'unknown') return tr(v.kubesphereNotApplicable && v.by === 'kubesphere' ? 'HARBOR_CONNECT_CRED_NOT_APPLICABLE' : 'HARBOR_CONNECT_CRED_UNKNOWN', { host, cause: v.cause ?? '' });
@@ -100,7 +100,7 @@ export function CredentialCheck(props: CredentialCheckProps) {
   return (
     <div data-testid={props.testId} data-verdict={busy ? 'checking' : verdict.state} data-by={verdict.by ?? ''} style={{ marginTop: 8 }}>
       <div style={{ ...small, fontWeight: 600, color: busy ? colors.muted : STATE_COLOR[verdict.state] }} data-testid="hc-cred-verdict">
-        {busy ? tr(busy === 'pull' ? 'HARBOR_CONNECT_CRED_PULLING' : 'HARBOR_CONNECT_CRED_CHECKING') : verdictText(verdict, address.authority)}
+        {busy ? tr(busy === 'pull' ? 'HARBOR_CONNECT_CRED_PULLING' : 'HARBOR_CONNECT_CRED_CHECKING') : credentialVerdictText(verdict, address.authority)}
       </div>
       {checks.verify?.detail && verdict.by === 'kubesphere' && verdict.state !== 'accepted' ? (
         <div style={{ ...small, color: colors.muted, wordBreak: 'break-word' }}>{checks.verify.detail}</div>

@@ -15,7 +15,8 @@ import { AddCredentialPanel } from './AddCredentialPanel';
 import { PullFailuresSection } from './PullFailuresSection';
 import { ClusterRegistries } from './ClusterRegistries';
 import { LegacyPullSecrets } from './LegacyPullSecrets';
-import { colors, compactTd as td, compactTh as th, mutedSmall as muted } from '../../components/theme';
+import { CompactTable } from '../../components/CompactTable';
+import { colors, compactTd as td, mutedSmall as muted } from '../../components/theme';
 
 type Panel =
   | { type: 'bind' | 'unbind'; secret?: string; targets?: BindTarget[] }
@@ -188,96 +189,84 @@ export function ProjectRegistries({ cluster, namespace }: { cluster: string; nam
             {tr('HARBOR_CONNECT_PROJECT_NO_CREDENTIALS', { namespace })}
           </div>
         ) : (
-          <table style={{ width: '100%', borderCollapse: 'collapse' }}>
-            <thead>
-              <tr>
-                <th style={th}>{tr('HARBOR_CONNECT_PROJECT_COL_NAME')}</th>
-                <th style={th}>{tr('HARBOR_CONNECT_PROJECT_COL_TYPE')}</th>
-                <th style={th}>{tr('HARBOR_CONNECT_PROJECT_COL_REGISTRIES')}</th>
-                <th style={th}>{tr('HARBOR_CONNECT_PROJECT_COL_CREATOR')}</th>
-                <th style={th}>{tr('HARBOR_CONNECT_PROJECT_COL_USED_BY')}</th>
-                <th style={th} />
+          <CompactTable
+            columns={[
+              tr('HARBOR_CONNECT_PROJECT_COL_NAME'),
+              tr('HARBOR_CONNECT_PROJECT_COL_TYPE'),
+              tr('HARBOR_CONNECT_PROJECT_COL_REGISTRIES'),
+              tr('HARBOR_CONNECT_PROJECT_COL_CREATOR'),
+              tr('HARBOR_CONNECT_PROJECT_COL_USED_BY'),
+              '',
+            ]}
+          >
+            {creds.map((c) => (
+              <tr key={c.name} data-testid={`hc-cred-row-${c.name}`}>
+                <td style={td}>
+                  <b>{c.name}</b>{' '}
+                  {c.managed ? (
+                    <Tag color="success" data-testid="hc-cred-managed">
+                      {tr('HARBOR_CONNECT_PROJECT_MANAGED')}
+                    </Tag>
+                  ) : null}
+                </td>
+                <td style={td}>
+                  <span style={muted}>{c.type === 'kubernetes.io/dockercfg' ? 'dockercfg' : 'dockerconfigjson'}</span>
+                </td>
+                <td style={td}>
+                  {c.serverKeys.length ? c.serverKeys.map((k) => <div key={k}><span style={{ fontFamily: 'Monaco, Menlo, Consolas, monospace', fontSize: 12 }}>{k}</span></div>) : null}
+                  {c.problem ? <div style={{ color: colors.error, fontSize: 12 }}>{tr('HARBOR_CONNECT_PROJECT_UNREADABLE', { problem: c.problem })}</div> : null}
+                </td>
+                <td style={td}>{c.creator ?? <span style={muted}>—</span>}</td>
+                <td style={td}>{usedBy(c.name)}</td>
+                <td style={{ ...td, textAlign: 'right' }}>
+                  <Guarded
+                    label={tr('HARBOR_CONNECT_PROJECT_BIND')}
+                    reason={bindReason}
+                    onClick={() => open({ type: 'bind', secret: c.name })}
+                    testId={`hc-cred-bind-${c.name}`}
+                  />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {creds.map((c) => (
-                <tr key={c.name} data-testid={`hc-cred-row-${c.name}`}>
-                  <td style={td}>
-                    <b>{c.name}</b>{' '}
-                    {c.managed ? (
-                      <Tag color="success" data-testid="hc-cred-managed">
-                        {tr('HARBOR_CONNECT_PROJECT_MANAGED')}
-                      </Tag>
-                    ) : null}
-                  </td>
-                  <td style={td}>
-                    <span style={muted}>{c.type === 'kubernetes.io/dockercfg' ? 'dockercfg' : 'dockerconfigjson'}</span>
-                  </td>
-                  <td style={td}>
-                    {c.serverKeys.length ? c.serverKeys.map((k) => <div key={k}><span style={{ fontFamily: 'Monaco, Menlo, Consolas, monospace', fontSize: 12 }}>{k}</span></div>) : null}
-                    {c.problem ? <div style={{ color: colors.error, fontSize: 12 }}>{tr('HARBOR_CONNECT_PROJECT_UNREADABLE', { problem: c.problem })}</div> : null}
-                  </td>
-                  <td style={td}>{c.creator ?? <span style={muted}>—</span>}</td>
-                  <td style={td}>{usedBy(c.name)}</td>
-                  <td style={{ ...td, textAlign: 'right' }}>
-                    <Guarded
-                      label={tr('HARBOR_CONNECT_PROJECT_BIND')}
-                      reason={bindReason}
-                      onClick={() => open({ type: 'bind', secret: c.name })}
-                      testId={`hc-cred-bind-${c.name}`}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </CompactTable>
         )}
       </Section>
 
       <Section title={tr('HARBOR_CONNECT_PROJECT_SERVICE_ACCOUNTS_TITLE')} testId="hc-project-sas">
         <div style={{ ...muted, marginBottom: 8 }}>{tr('HARBOR_CONNECT_PROJECT_SA_HINT')}</div>
         {data.serviceAccounts.isError ? <ErrorAlert error={data.serviceAccounts.error} /> : null}
-        <table style={{ width: '100%', borderCollapse: 'collapse' }}>
-          <thead>
-            <tr>
-              <th style={th}>{tr('HARBOR_CONNECT_PROJECT_COL_NAME')}</th>
-              <th style={th}>{tr('HARBOR_CONNECT_PROJECT_COL_PULL_SECRETS')}</th>
-              <th style={th} />
-            </tr>
-          </thead>
-          <tbody>
-            {sas.map((sa) => {
-              const name = sa.metadata?.name ?? '';
-              const names = pullSecretNames(sa.imagePullSecrets);
-              const warns = bindingWarnings(names, secretMap);
-              const reason = reasonFor('ServiceAccount');
-              const t = [{ kind: 'ServiceAccount' as const, name }];
-              return (
-                <tr key={name} data-testid={`hc-sa-row-${name}`}>
-                  <td style={td}>{name}</td>
-                  <td style={td}>
-                    <SecretTags names={names} secrets={secretMap} />
-                    {warns.map((w, i) => (
-                      <div key={i} style={{ color: colors.warning, fontSize: 12 }} data-testid="hc-row-warning">
-                        {warningText(w)}
-                      </div>
-                    ))}
-                  </td>
-                  <td style={{ ...td, textAlign: 'right', whiteSpace: 'nowrap' }}>
-                    <Guarded label={tr('HARBOR_CONNECT_PROJECT_BIND')} reason={reason} onClick={() => open({ type: 'bind', targets: t })} testId={`hc-sa-bind-${name}`} />
-                    <Guarded
-                      label={tr('HARBOR_CONNECT_PROJECT_UNBIND')}
-                      reason={reason ?? (names.length ? undefined : tr('HARBOR_CONNECT_PROJECT_NOTHING_BOUND'))}
-                      onClick={() => open({ type: 'unbind', targets: t })}
-                      testId={`hc-sa-unbind-${name}`}
-                    />
-                    {reason ? <div style={{ ...muted, whiteSpace: 'normal', maxWidth: 360, marginLeft: 'auto' }} data-testid="hc-row-reason">{reason}</div> : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <CompactTable columns={[tr('HARBOR_CONNECT_PROJECT_COL_NAME'), tr('HARBOR_CONNECT_PROJECT_COL_PULL_SECRETS'), '']}>
+          {sas.map((sa) => {
+            const name = sa.metadata?.name ?? '';
+            const names = pullSecretNames(sa.imagePullSecrets);
+            const warns = bindingWarnings(names, secretMap);
+            const reason = reasonFor('ServiceAccount');
+            const t = [{ kind: 'ServiceAccount' as const, name }];
+            return (
+              <tr key={name} data-testid={`hc-sa-row-${name}`}>
+                <td style={td}>{name}</td>
+                <td style={td}>
+                  <SecretTags names={names} secrets={secretMap} />
+                  {warns.map((w, i) => (
+                    <div key={i} style={{ color: colors.warning, fontSize: 12 }} data-testid="hc-row-warning">
+                      {warningText(w)}
+                    </div>
+                  ))}
+                </td>
+                <td style={{ ...td, textAlign: 'right', whiteSpace: 'nowrap' }}>
+                  <Guarded label={tr('HARBOR_CONNECT_PROJECT_BIND')} reason={reason} onClick={() => open({ type: 'bind', targets: t })} testId={`hc-sa-bind-${name}`} />
+                  <Guarded
+                    label={tr('HARBOR_CONNECT_PROJECT_UNBIND')}
+                    reason={reason ?? (names.length ? undefined : tr('HARBOR_CONNECT_PROJECT_NOTHING_BOUND'))}
+                    onClick={() => open({ type: 'unbind', targets: t })}
+                    testId={`hc-sa-unbind-${name}`}
+                  />
+                  {reason ? <div style={{ ...muted, whiteSpace: 'normal', maxWidth: 360, marginLeft: 'auto' }} data-testid="hc-row-reason">{reason}</div> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </CompactTable>
       </Section>
 
       <Section title={tr('HARBOR_CONNECT_PROJECT_WORKLOADS_TITLE')} testId="hc-project-workloads">
@@ -285,62 +274,59 @@ export function ProjectRegistries({ cluster, namespace }: { cluster: string; nam
         {data.workloadsLoading ? <Spinner /> : null}
         {!data.workloadsLoading && data.workloads.length === 0 ? <div style={{ ...muted, padding: 12 }}>{tr('HARBOR_CONNECT_PROJECT_NO_WORKLOADS')}</div> : null}
         {data.workloads.length ? (
-          <table style={{ width: '100%', borderCollapse: 'collapse' }}>
-            <thead>
-              <tr>
-                <th style={th}>{tr('HARBOR_CONNECT_PROJECT_COL_NAME')}</th>
-                <th style={th}>{tr('HARBOR_CONNECT_PROJECT_COL_IMAGES')}</th>
-                <th style={th}>{tr('HARBOR_CONNECT_PROJECT_COL_PULL_SECRETS')}</th>
-                <th style={th} />
-              </tr>
-            </thead>
-            <tbody>
-              {data.workloads.map((w) => {
-                const spec = podSpecOf(w.obj);
-                const names = pullSecretNames(spec?.imagePullSecrets);
-                const sa = serviceAccountOf(spec);
-                const saNames = pullSecretNames(sas.find((s) => s.metadata?.name === sa)?.imagePullSecrets);
-                const images = podSpecImages(spec);
-                const warns = bindingWarnings(names, secretMap, images);
-                const reason = w.kind === 'Job' ? tr('HARBOR_CONNECT_BINDING_NOTE_JOB_IMMUTABLE', { secret: '' }) : reasonFor(w.kind);
-                const t = [{ kind: w.kind, name: w.name }];
-                return (
-                  <tr key={`${w.kind}/${w.name}`} data-testid={`hc-workload-row-${w.kind}-${w.name}`}>
-                    <td style={td}>
-                      <Tag>{w.kind}</Tag> {w.name}
-                    </td>
-                    <td style={td}>
-                      {images.map((i) => (
-                        <div key={i}>
-                          <span style={{ fontFamily: 'Monaco, Menlo, Consolas, monospace', fontSize: 12 }}>{i}</span>
-                        </div>
-                      ))}
-                    </td>
-                    <td style={td}>
-                      <SecretTags names={names} secrets={secretMap} />
-                      <div style={muted}>
-                        {tr('HARBOR_CONNECT_PROJECT_VIA_SA', { serviceAccount: sa, secrets: saNames.join(', ') || '—' })}
+          <CompactTable
+            columns={[
+              tr('HARBOR_CONNECT_PROJECT_COL_NAME'),
+              tr('HARBOR_CONNECT_PROJECT_COL_IMAGES'),
+              tr('HARBOR_CONNECT_PROJECT_COL_PULL_SECRETS'),
+              '',
+            ]}
+          >
+            {data.workloads.map((w) => {
+              const spec = podSpecOf(w.obj);
+              const names = pullSecretNames(spec?.imagePullSecrets);
+              const sa = serviceAccountOf(spec);
+              const saNames = pullSecretNames(sas.find((s) => s.metadata?.name === sa)?.imagePullSecrets);
+              const images = podSpecImages(spec);
+              const warns = bindingWarnings(names, secretMap, images);
+              const reason = w.kind === 'Job' ? tr('HARBOR_CONNECT_BINDING_NOTE_JOB_IMMUTABLE', { secret: '' }) : reasonFor(w.kind);
+              const t = [{ kind: w.kind, name: w.name }];
+              return (
+                <tr key={`${w.kind}/${w.name}`} data-testid={`hc-workload-row-${w.kind}-${w.name}`}>
+                  <td style={td}>
+                    <Tag>{w.kind}</Tag> {w.name}
+                  </td>
+                  <td style={td}>
+                    {images.map((i) => (
+                      <div key={i}>
+                        <span style={{ fontFamily: 'Monaco, Menlo, Consolas, monospace', fontSize: 12 }}>{i}</span>
                       </div>
-                      {warns.map((x, i) => (
-                        <div key={i} style={{ color: colors.warning, fontSize: 12 }} data-testid="hc-row-warning">
-                          {warningText(x)}
-                        </div>
-                      ))}
-                    </td>
-                    <td style={{ ...td, textAlign: 'right', whiteSpace: 'nowrap' }}>
-                      <Guarded label={tr('HARBOR_CONNECT_PROJECT_BIND')} reason={reason} onClick={() => open({ type: 'bind', targets: t })} testId={`hc-workload-bind-${w.kind}-${w.name}`} />
-                      <Guarded
-                        label={tr('HARBOR_CONNECT_PROJECT_UNBIND')}
-                        reason={reason ?? (names.length ? undefined : tr('HARBOR_CONNECT_PROJECT_NOTHING_BOUND'))}
-                        onClick={() => open({ type: 'unbind', targets: t })}
-                        testId={`hc-workload-unbind-${w.kind}-${w.name}`}
-                      />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                    ))}
+                  </td>
+                  <td style={td}>
+                    <SecretTags names={names} secrets={secretMap} />
+                    <div style={muted}>
+                      {tr('HARBOR_CONNECT_PROJECT_VIA_SA', { serviceAccount: sa, secrets: saNames.join(', ') || '—' })}
+                    </div>
+                    {warns.map((x, i) => (
+                      <div key={i} style={{ color: colors.warning, fontSize: 12 }} data-testid="hc-row-warning">
+                        {warningText(x)}
+                      </div>
+                    ))}
+                  </td>
+                  <td style={{ ...td, textAlign: 'right', whiteSpace: 'nowrap' }}>
+                    <Guarded label={tr('HARBOR_CONNECT_PROJECT_BIND')} reason={reason} onClick={() => open({ type: 'bind', targets: t })} testId={`hc-workload-bind-${w.kind}-${w.name}`} />
+                    <Guarded
+                      label={tr('HARBOR_CONNECT_PROJECT_UNBIND')}
+                      reason={reason ?? (names.length ? undefined : tr('HARBOR_CONNECT_PROJECT_NOTHING_BOUND'))}
+                      onClick={() => open({ type: 'unbind', targets: t })}
+                      testId={`hc-workload-unbind-${w.kind}-${w.name}`}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </CompactTable>
         ) : null}
       </Section>
     </div>

@@ -6,7 +6,8 @@ import { invalidateAfterApply } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Spinner } from '../../components/Spinner';
 import { When, whenText } from '../../components/When';
-import { colors, compactTd as td, compactTh as th, MONOSPACE, mutedSmall as muted } from '../../components/theme';
+import { CompactTable } from '../../components/CompactTable';
+import { colors, compactTd as td, MONOSPACE, mutedSmall as muted } from '../../components/theme';
 import { CREATED_BEFORE_BINDING, planRestart, type CreatedBeforeBinding, type FailingPod, type RestartWorkload } from '../../domain/binding/restart';
 import type { Write } from '../../domain/plan/write';
 import { tr } from '../../i18n/t';
@@ -156,21 +157,18 @@ export function PullFailuresSection({ cluster, namespace }: { cluster: ClusterCo
         </div>
       ) : null}
       {failing.length ? (
-        <table style={{ width: '100%', borderCollapse: 'collapse' }}>
-          <thead>
-            <tr>
-              <th style={th}>{tr('HARBOR_CONNECT_RESTART_COL_POD')}</th>
-              <th style={th}>{tr('HARBOR_CONNECT_RESTART_COL_IMAGE')}</th>
-              <th style={th}>{tr('HARBOR_CONNECT_RESTART_COL_CAUSE')}</th>
-              <th style={th}>{tr('HARBOR_CONNECT_RESTART_COL_SINCE')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {failing.map((p) => (
-              <FailureRow key={`${p.namespace}/${p.name}`} pod={p} stale={stale.has(`${p.namespace}/${p.name}`)} />
-            ))}
-          </tbody>
-        </table>
+        <CompactTable
+          columns={[
+            tr('HARBOR_CONNECT_RESTART_COL_POD'),
+            tr('HARBOR_CONNECT_RESTART_COL_IMAGE'),
+            tr('HARBOR_CONNECT_RESTART_COL_CAUSE'),
+            tr('HARBOR_CONNECT_RESTART_COL_SINCE'),
+          ]}
+        >
+          {failing.map((p) => (
+            <FailureRow key={`${p.namespace}/${p.name}`} pod={p} stale={stale.has(`${p.namespace}/${p.name}`)} />
+          ))}
+        </CompactTable>
       ) : null}
     </Card>
   );

@@ -3,8 +3,7 @@
 // this page (never taken for leftovers), deletes with retries whose failures are reported, and the clean-up of
 // leftovers of closed tabs, cluster-wide by label. What a pod's pull says is domain/pulltest (pullTestOutcomes).
 import type { Pod } from 'kubernetes-types/core/v1';
-import { ApiError, executeWrite, isNotFound, pods, secrets, type ClusterContext } from '../../api';
-import { mapLimit, sleep } from '../../domain/async';
+import { ApiError, deleteWrites, pods, secrets, type ClusterContext } from '../../api';
 import type { Write } from '../../domain/plan/write';
 import { pullTestLeftovers, pullTestSecretLeftovers, pullTestSelector } from '../../domain/pulltest';
 
@@ -18,25 +17,13 @@ export interface DeleteFailure {
 }
 
 /**
- * Deletes each write's object, 3 tries each (gone already counts as deleted), `concurrency` at a time in the given
- * order (1: one after the other, e.g. a pod before the Secret it uses). Returns what could not be deleted.
+ * Deletes each write's object, retried (src/api deleteWrites: gone already counts as deleted), `concurrency` at a
+ * time in the given order (1: one after the other, e.g. a pod before the Secret it uses). Returns what could not be
+ * deleted.
  */
 export async function deleteWithRetry(cluster: ClusterContext, writes: readonly Write[], concurrency = 1): Promise<DeleteFailure[]> {
-  const results = await mapLimit(writes, concurrency, async (w): Promise<DeleteFailure | undefined> => {
-    let last: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (attempt) await sleep(200 * attempt);
-      try {
-        await executeWrite(w, cluster);
-        return undefined;
-      } catch (e) {
-        if (isNotFound(e)) return undefined;
-        last = e;
-      }
-    }
-    return { kind: w.kind, name: w.name, message: ApiError.from(last).message };
-  });
-  return results.filter((f): f is DeleteFailure => !!f);
+  const failures = await deleteWrites(cluster, writes, { concurrency });
+  return failures.map((f) => ({ kind: f.write.kind, name: f.write.name, message: ApiError.from(f.error).message }));
 }
 
 /**

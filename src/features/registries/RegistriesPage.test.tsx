@@ -11,7 +11,6 @@ import { describe, expect, it } from 'vitest';
 import { queryKeys } from '../../api/queryKeys';
 import { buildRegistryRecord, DEFAULT_EXTENSION_NAMESPACE, registryIdFromServerKey } from '../../domain/record';
 import type { RegistryListSources } from '../../domain/health';
-import { registryListKey } from './data';
 import { RegistriesPage } from './RegistriesPage';
 
 const SERVERS = ['harbor.example.com', 'mirror.lab.local:5443'];
@@ -26,7 +25,7 @@ function render(servers: string[]): string {
     nodes: [],
     unreadable: [],
   };
-  qc.setQueryData(registryListKey('host'), sources);
+  qc.setQueryData(queryKeys.composite.registryList('host'), sources);
   qc.setQueryData(queryKeys.access('host', { verb: 'create', group: '', resource: 'secrets', namespace: DEFAULT_EXTENSION_NAMESPACE }), { allowed: true });
   return renderToString(
     <KubedConfigProvider>

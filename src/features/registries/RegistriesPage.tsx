@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router-dom';
 import { clusterContext } from '../../api/cluster';
 import { useAccess } from '../../api/hooks';
+import { queryKeys } from '../../api/queryKeys';
 import { DEFAULT_EXTENSION_NAMESPACE } from '../../domain/record';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -14,7 +15,7 @@ import { localDate, localDateTime, withLocalDates } from '../../components/When'
 import { tr } from '../../i18n/t';
 import { StateBadge } from '../health/HealthPanel';
 import { readLastPullTest } from '../pulltest/storage';
-import { loadRegistryList, registryListKey } from './data';
+import { loadRegistryList } from './data';
 import type { DetailState } from './RegistryDetailPage';
 import { filterRegistryRows, registryRows, type RegistryRow } from '../../domain/health';
 import { colors } from '../../components/theme';
@@ -78,7 +79,7 @@ export function RegistriesPage() {
   // KubeSphere, by a dry run of that create, before offering it.
   const access = useAccess(ctx, { verb: 'create', group: '', resource: 'secrets', namespace: DEFAULT_EXTENSION_NAMESPACE });
   const list = useQuery({
-    queryKey: registryListKey(cluster),
+    queryKey: queryKeys.composite.registryList(cluster),
     queryFn: ({ signal }) => loadRegistryList(ctx, { signal }),
     staleTime: 30_000,
     cacheTime: 0,

@@ -3,7 +3,7 @@
 // only where the server allows it), the trust installers and their pods (by label), and the nodes.
 import type { Node, Pod, Secret } from 'kubernetes-types/core/v1';
 import type { DaemonSet } from 'kubernetes-types/apps/v1';
-import { clusterContext, daemonSets, listClusters, nodes, pods, queryKeys, secrets, type ClusterContext } from '../../api';
+import { clusterContext, daemonSets, listClusters, nodes, pods, secrets, type ClusterContext } from '../../api';
 import { managedSelector, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../domain/plan/labels';
 import { COMPONENT_LABEL, DEFAULT_EXTENSION_NAMESPACE, RECORD_LABEL_SELECTOR } from '../../domain/record';
 import { TRUST_COMPONENT } from '../../domain/trust';
@@ -79,7 +79,4 @@ export async function loadRegistryList(cluster: ClusterContext, o: Opts = {}): P
   for (const name of other.unreachable) unreadable.push(`cluster ${name}`);
   return { records, managed, daemonSets: ds, installerPods: ip, nodes: ns, unreadable, elsewhere: other.elsewhere };
 }
-
-/** The list's one query key (a composite read: see queryKeys.composite.registryList). */
-export const registryListKey = (cluster: string) => queryKeys.composite.registryList(cluster);
 

@@ -7,7 +7,8 @@ import type { WriteOutcome } from '../../domain/plan/write';
 import { tr } from '../../i18n/t';
 import { PageBanner } from '../../components/PageBanner';
 import { initialWizardState, parseAddress, projectsIn, STEPS, wizardReducer } from '../../domain/wizard/state';
-import { gateStep, stepErrors } from './validate';
+import { gateStep, stepErrors } from '../../domain/wizard/validate';
+import { stepErrorText } from './validate';
 import { RegistryStep } from './steps/RegistryStep';
 import { CertificateStep } from './steps/CertificateStep';
 import { TrustStep } from './steps/TrustStep';
@@ -67,7 +68,7 @@ export function WizardPage() {
   // Edit: start from what the registry record and its pull secrets say (the password is never read back).
   const prefill = usePrefill(ctx, registry, dispatch);
   const id = STEPS[state.step];
-  const errors = stepErrors(state);
+  const errors = stepErrors(state).map(stepErrorText);
   const listPath = `/clusters/${encodeURIComponent(cluster)}/image-registries`;
 
   const go = (i: number) => {
