@@ -1,19 +1,25 @@
-// Reliability of binding pull secrets on the real lab: the binder is the extension's own code (the domain planner
-// planBinding / planUnbinding, bindWithRetry, driven by src/features/binding/bind.ts), sending its requests through
-// the extension's API layer (src/api, its fetch client) to the KubeSphere gateway as demo-admin (project admin of demo), which
-// authorizes them as KubeSphere does and proxies them to the real kube-apiserver (resourceVersion, JSON patch `test`
-// → 422, strategic merge by the Go types' schema). Between the binder and the gateway sits a chaos proxy that can run
-// a concurrent writer before a PATCH reaches the server, or drop connections.
+// Reliability of binding pull secrets on the real lab, through the product's own path: each binder does what the
+// project page does (src/features/binding/BindPanel.tsx): it reads the targets as the page's queries do
+// (useProjectData: the namespace's list, under the product's query client and its retry policy), plans with the
+// domain planner (planForTarget: planBinding / planUnbinding), and applies the writes as ApplyProgress does
+// (applyStaged with the one write executor, planExecutor in src/api/write.ts, under the one retry policy in
+// src/api/retry.ts: a write whose guard failed is planned again from a fresh read). Requests go through the
+// extension's API layer (src/api, its fetch client) to the KubeSphere gateway as demo-admin (project admin of demo),
+// which authorizes them as KubeSphere does and proxies them to the real kube-apiserver (resourceVersion, JSON patch
+// `test` → 422, strategic merge by the Go types' schema). Between the binder and the gateway sits a chaos proxy that
+// can run a concurrent writer before a PATCH/PUT reaches the server, or drop connections.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clusterContext } from '../src/api/cluster';
-import { isConflict, isTestOpFailure } from '../src/api/errors';
-import { executeWrite } from '../src/api/write';
-import { apiBindIo } from '../src/features/binding/io';
-import { bindTarget } from '../src/features/binding/bind';
+import { createQueryClient } from '../src/api/queryClient';
+import { deployments, serviceAccounts } from '../src/api/resources';
+import { planExecutor } from '../src/api/write';
 import { mapLimit } from '../src/domain/async';
-import { bindWithRetry, planBindingReplace } from '../src/domain/binding';
+import { planBindingReplace, type BindingPlan } from '../src/domain/binding';
+import { planForTarget, type BindTarget } from '../src/domain/binding/target';
+import { applyStaged } from '../src/domain/plan/apply';
+import type { Write, WriteOutcome } from '../src/domain/plan/write';
 import { GATEWAY_URL, kubeAdmin, useProductApiAs } from './testing';
 
 const NS = 'demo';
@@ -23,7 +29,6 @@ const SA = 'hc-reliability-builder';
 const DEPLOYMENT = 'hc-reliability-web';
 // KubeSphere 4.1 runs multi-cluster even with one cluster: requests carry /clusters/host.
 const ctx = clusterContext('host', true);
-const io = apiBindIo(ctx);
 
 let proxy: http.Server;
 
@@ -38,6 +43,8 @@ interface Chaos {
 }
 let chaos: Chaos = {};
 const counts = { dropped: 0, droppedAfter: 0, interfered: 0 };
+/** Every request the proxy forwarded, with the server's status (answered to the binder or not). */
+let forwarded: Array<{ method: string; url: string; status: number }> = [];
 
 function startProxy(target: URL): Promise<http.Server> {
   const server = http.createServer((req, res) => {
@@ -60,6 +67,7 @@ function startProxy(target: URL): Promise<http.Server> {
           const parts: Buffer[] = [];
           upRes.on('data', (c) => parts.push(c));
           upRes.on('end', () => {
+            forwarded.push({ method: req.method ?? '', url: req.url ?? '', status: upRes.statusCode ?? 0 });
             if (dropAfter) {
               counts.droppedAfter++;
               req.socket.destroy();
@@ -75,6 +83,11 @@ function startProxy(target: URL): Promise<http.Server> {
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** The statuses the server answered to this test's writes (`method`) of the ServiceAccount `name`, in order. */
+function writeStatuses(method: 'PATCH' | 'PUT', name = SA): number[] {
+  return forwarded.filter((f) => f.method === method && f.url.split('?')[0].endsWith(`/serviceaccounts/${name}`)).map((f) => f.status);
 }
 
 /** Direct requests as lab-admin to kube-apiserver (the "other writer"), not through the proxy. */
@@ -96,6 +109,46 @@ async function resetSa(name: string, list: string[]) {
   }
   const r = await direct('PATCH', saPath(name), { imagePullSecrets: list.map((n) => ({ name: n })) }, 'application/merge-patch+json');
   expect(r.status).toBe(200);
+}
+
+// ---------- the binder: what the project page does ----------
+
+/**
+ * The target as the project page has it: useProjectData lists the namespace's ServiceAccounts and workloads (all
+ * pages) as TanStack queries, so a failed read is retried under the product's query client policy.
+ */
+async function readAsThePage(target: BindTarget): Promise<Record<string, unknown>> {
+  const qc = createQueryClient();
+  const items =
+    target.kind === 'ServiceAccount'
+      ? (await qc.fetchQuery({ queryKey: ['sa', NS], queryFn: ({ signal }) => serviceAccounts.listAll(ctx, { namespace: NS, signal }) })).items
+      : target.kind === 'Deployment'
+        ? (await qc.fetchQuery({ queryKey: ['deploy', NS], queryFn: ({ signal }) => deployments.listAll(ctx, { namespace: NS, signal }) })).items
+        : [];
+  const obj = items.find((o) => o.metadata?.name === target.name);
+  if (!obj) throw new Error(`${target.kind} ${NS}/${target.name} not listed`);
+  // List items carry no kind; the page sets it (useProjectData, BindPanel).
+  return { ...(obj as Record<string, unknown>), kind: target.kind };
+}
+
+interface PanelResult {
+  /** done: something was written; unchanged: nothing to do (no writes, or every write found it done); failed: a write failed. */
+  status: 'done' | 'unchanged' | 'failed';
+  plan?: BindingPlan;
+  outcomes: WriteOutcome[];
+}
+
+/** BindPanel's apply step (ApplyProgress): the reviewed writes through applyStaged with the one executor. */
+async function applyAsThePanel(writes: readonly Write[]): Promise<PanelResult> {
+  const outcomes = await applyStaged(writes, planExecutor(ctx), { concurrency: 4 });
+  const status = outcomes.some((o) => o.status === 'failed') ? 'failed' : outcomes.some((o) => o.status === 'done') ? 'done' : 'unchanged';
+  return { status, outcomes };
+}
+
+/** One binder: read as the page, plan as BindPanel (planForTarget), apply as ApplyProgress. */
+async function bindAsThePanel(target: BindTarget, secretName: string, mode: 'bind' | 'unbind'): Promise<PanelResult> {
+  const plan = planForTarget(await readAsThePage(target), target, secretName, mode);
+  return { ...(await applyAsThePanel(plan.writes)), plan };
 }
 
 beforeAll(async () => {
@@ -128,32 +181,38 @@ beforeEach(async () => {
   chaos = {};
   counts.dropped = counts.droppedAfter = counts.interfered = 0;
   await resetSa(SA, SEEDED);
+  forwarded = [];
 });
 
 describe('binding pull secrets through KubeSphere to the real kube-apiserver', () => {
   it('keeps the three pull secrets a ServiceAccount already holds, in order', async () => {
     expect(await saSecrets(SA)).toEqual(SEEDED);
-    const r = await bindTarget(io, NS, { kind: 'ServiceAccount', name: SA }, 'harbor-pull', 'bind');
+    const r = await bindAsThePanel({ kind: 'ServiceAccount', name: SA }, 'harbor-pull', 'bind');
     expect(r.status).toBe('done');
     expect(await saSecrets(SA)).toEqual([...SEEDED, 'harbor-pull']);
-    // Binding again changes nothing.
-    const again = await bindTarget(io, NS, { kind: 'ServiceAccount', name: SA }, 'harbor-pull', 'bind');
+    // Binding again changes nothing: the page plans no write ("already bound").
+    const again = await bindAsThePanel({ kind: 'ServiceAccount', name: SA }, 'harbor-pull', 'bind');
     expect(again.status).toBe('unchanged');
+    expect(again.plan?.writes).toEqual([]);
+    expect(again.plan?.notes.map((n) => n.code)).toContain('already-bound');
+    // Sending the first (now stale) write again, as "Retry failed" would: its guard fails, the executor finds it done.
+    const resent = await applyAsThePanel(r.outcomes.map((o) => o.write));
+    expect(resent.status).toBe('unchanged');
     expect(await saSecrets(SA)).toEqual([...SEEDED, 'harbor-pull']);
   });
 
   it('binds a ServiceAccount that has no imagePullSecrets at all', async () => {
     await direct('DELETE', saPath('hc-reliability-empty'));
     await direct('POST', `/api/v1/namespaces/${NS}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'hc-reliability-empty', namespace: NS } });
-    const r = await bindTarget(io, NS, { kind: 'ServiceAccount', name: 'hc-reliability-empty' }, 'harbor-pull', 'bind');
+    const r = await bindAsThePanel({ kind: 'ServiceAccount', name: 'hc-reliability-empty' }, 'harbor-pull', 'bind');
     expect(r.status).toBe('done');
     expect(await saSecrets('hc-reliability-empty')).toEqual(['harbor-pull']);
   });
 
   it('two binders on the same ServiceAccount at once both end up bound', async () => {
     const [a, b] = await Promise.all([
-      bindTarget(io, NS, { kind: 'ServiceAccount', name: SA }, 'binder-a', 'bind'),
-      bindTarget(io, NS, { kind: 'ServiceAccount', name: SA }, 'binder-b', 'bind'),
+      bindAsThePanel({ kind: 'ServiceAccount', name: SA }, 'binder-a', 'bind'),
+      bindAsThePanel({ kind: 'ServiceAccount', name: SA }, 'binder-b', 'bind'),
     ]);
     expect([a.status, b.status]).toEqual(['done', 'done']);
     const list = await saSecrets(SA);
@@ -162,8 +221,10 @@ describe('binding pull secrets through KubeSphere to the real kube-apiserver', (
   });
 
   it('ten concurrent binders: all bound, none lost, no duplicates', async () => {
+    // Each binder planned from the same read; the executor re-plans a write whose guard failed, within the one
+    // retry policy (WRITE_ATTEMPTS, jittered backoff).
     const names = Array.from({ length: 10 }, (_, i) => `many-${i}`);
-    const results = await Promise.all(names.map((n) => bindTarget(io, NS, { kind: 'ServiceAccount', name: SA }, n, 'bind', { maxAttempts: 30 })));
+    const results = await Promise.all(names.map((n) => bindAsThePanel({ kind: 'ServiceAccount', name: SA }, n, 'bind')));
     expect(results.every((r) => r.status === 'done')).toBe(true);
     const list = await saSecrets(SA);
     expect(list.slice(0, 3)).toEqual(SEEDED);
@@ -181,9 +242,10 @@ describe('binding pull secrets through KubeSphere to the real kube-apiserver', (
       const r = await direct('PATCH', saPath(SA), [{ op: 'add', path: '/imagePullSecrets/-', value: { name: `other-${n}` } }], 'application/json-patch+json');
       expect(r.status).toBe(200);
     };
-    const r = await bindTarget(io, NS, { kind: 'ServiceAccount', name: SA }, 'harbor-pull', 'bind');
+    const r = await bindAsThePanel({ kind: 'ServiceAccount', name: SA }, 'harbor-pull', 'bind');
     expect(r.status).toBe('done');
-    expect(r.attempts).toBe(4);
+    // The planned patch and three re-planned ones: three refused by their test op, the fourth lands.
+    expect(writeStatuses('PATCH')).toEqual([422, 422, 422, 200]);
     expect(counts.interfered).toBe(3);
     expect(await saSecrets(SA)).toEqual([...SEEDED, 'other-1', 'other-2', 'other-3', 'harbor-pull']);
   });
@@ -195,35 +257,25 @@ describe('binding pull secrets through KubeSphere to the real kube-apiserver', (
       n++;
       await direct('PATCH', saPath(SA), [{ op: 'add', path: '/imagePullSecrets/-', value: { name: `rv-${n}` } }], 'application/json-patch+json');
     };
-    let conflicts = 0;
-    const r = await bindWithRetry(
-      (signal) => io.read('v1', 'ServiceAccount', NS, SA, signal),
-      (sa) => planBindingReplace({ secretName: 'harbor-pull', serviceAccounts: [sa as never] }),
-      (w, signal) => executeWrite(w, ctx, { signal }),
-      {
-        isConflict: (e) => {
-          const c = isConflict(e) || isTestOpFailure(e);
-          if (c) conflicts++;
-          return c;
-        },
-      },
-    );
+    const sa = await readAsThePage({ kind: 'ServiceAccount', name: SA });
+    const r = await applyAsThePanel(planBindingReplace({ secretName: 'harbor-pull', serviceAccounts: [sa as never] }).writes);
     expect(r.status).toBe('done');
-    expect(conflicts).toBe(2);
+    expect(writeStatuses('PUT')).toEqual([409, 409, 200]);
     expect(await saSecrets(SA)).toEqual([...SEEDED, 'rv-1', 'rv-2', 'harbor-pull']);
   });
 
   it('dropped connections (before and after the server applied the write) converge without duplicates', async () => {
     let reads = 0;
     let writes = 0;
-    chaos.dropBefore = (req) => req.method === 'GET' && req.url?.includes('/serviceaccounts/') === true && ++reads % 3 === 2;
+    // Every third read of ServiceAccounts (the page's list, the executor's re-reads) never reaches the server.
+    chaos.dropBefore = (req) => req.method === 'GET' && /\/serviceaccounts(\/|\?|$)/.test(req.url ?? '') && ++reads % 3 === 2;
     // Every first PATCH of a binder lands on the server, but the answer never comes back.
     chaos.dropAfter = (req) => req.method === 'PATCH' && ++writes % 2 === 1;
     const names = ['drop-a', 'drop-b', 'drop-c', 'drop-d'];
-    const results = await mapLimit(names, 4, (n) => bindTarget(io, NS, { kind: 'ServiceAccount', name: SA }, n, 'bind', { maxAttempts: 20 }));
+    const results = await mapLimit(names, 4, (n) => bindAsThePanel({ kind: 'ServiceAccount', name: SA }, n, 'bind'));
     expect(counts.droppedAfter).toBeGreaterThan(0);
     expect(counts.dropped).toBeGreaterThan(0);
-    // A binder whose write landed but whose answer was lost re-reads and finds nothing to do: done or unchanged.
+    // A binder whose write landed but whose answer was lost sends it again and finds nothing to do: done or unchanged.
     expect(results.every((r) => r.status !== 'failed')).toBe(true);
     const list = await saSecrets(SA);
     expect(list.slice(0, 3)).toEqual(SEEDED);
@@ -233,11 +285,12 @@ describe('binding pull secrets through KubeSphere to the real kube-apiserver', (
 
   it('unbind removes only that secret and leaves everything else in order', async () => {
     await resetSa(SA, [...SEEDED, 'harbor-pull', 'zeta']);
-    const r = await bindTarget(io, NS, { kind: 'ServiceAccount', name: SA }, 'legacy-regcred', 'unbind');
+    const r = await bindAsThePanel({ kind: 'ServiceAccount', name: SA }, 'legacy-regcred', 'unbind');
     expect(r.status).toBe('done');
     expect(await saSecrets(SA)).toEqual(['dockerhub-mirror', 'quay-readonly', 'harbor-pull', 'zeta']);
-    const again = await bindTarget(io, NS, { kind: 'ServiceAccount', name: SA }, 'legacy-regcred', 'unbind');
+    const again = await bindAsThePanel({ kind: 'ServiceAccount', name: SA }, 'legacy-regcred', 'unbind');
     expect(again.status).toBe('unchanged');
+    expect(again.plan?.writes).toEqual([]);
   });
 
   it('unbind racing a concurrent writer keeps the writer’s entry', async () => {
@@ -247,7 +300,7 @@ describe('binding pull secrets through KubeSphere to the real kube-apiserver', (
       // Someone inserts at the front: indices shift; the guarded remove must not delete the wrong entry.
       await direct('PATCH', saPath(SA), [{ op: 'add', path: '/imagePullSecrets/0', value: { name: 'front' } }], 'application/json-patch+json');
     };
-    const r = await bindTarget(io, NS, { kind: 'ServiceAccount', name: SA }, 'legacy-regcred', 'unbind');
+    const r = await bindAsThePanel({ kind: 'ServiceAccount', name: SA }, 'legacy-regcred', 'unbind');
     expect(r.status).toBe('done');
     expect(await saSecrets(SA)).toEqual(['front', 'dockerhub-mirror', 'quay-readonly']);
   });
@@ -255,12 +308,12 @@ describe('binding pull secrets through KubeSphere to the real kube-apiserver', (
   it('binds and unbinds a Deployment template, keeping its other pull secrets', async () => {
     const dp = `/apis/apps/v1/namespaces/${NS}/deployments/${DEPLOYMENT}`;
     await direct('PATCH', dp, { spec: { template: { spec: { imagePullSecrets: [{ name: 'keep-me' }] } } } }, 'application/strategic-merge-patch+json');
-    const r = await bindTarget(io, NS, { kind: 'Deployment', name: DEPLOYMENT }, 'harbor-pull', 'bind');
+    const r = await bindAsThePanel({ kind: 'Deployment', name: DEPLOYMENT }, 'harbor-pull', 'bind');
     expect(r.status).toBe('done');
     expect(r.outcomes[0].write.effects).toEqual(['rolls-workload']);
     const names = async () => ((await direct('GET', dp)).json.spec.template.spec.imagePullSecrets ?? []).map((x: { name: string }) => x.name);
     expect(await names()).toEqual(['keep-me', 'harbor-pull']);
-    const u = await bindTarget(io, NS, { kind: 'Deployment', name: DEPLOYMENT }, 'harbor-pull', 'unbind');
+    const u = await bindAsThePanel({ kind: 'Deployment', name: DEPLOYMENT }, 'harbor-pull', 'unbind');
     expect(u.status).toBe('done');
     expect(await names()).toEqual(['keep-me']);
   });

@@ -257,7 +257,7 @@ export function accessDeniedText(err: unknown, t: Translate = tr): { title: stri
 
 /** A translated, specific message for any error (ApiError or not). */
 export function errorMessage(err: unknown, t: Translate = tr): string {
-  // A create that found someone else's object under the planned name (src/features/binding/bind.ts).
+  // A create that found someone else's object under the planned name (planExecutor, src/api/write.ts).
   if (err instanceof NameTakenError) {
     return t('HARBOR_CONNECT_ERR_NAME_TAKEN', { kind: err.kind, name: err.objectName, namespace: err.namespace ?? '' });
   }

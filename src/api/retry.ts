@@ -1,6 +1,6 @@
-// The one retry policy for writes, used by the plan executor (./write.ts) and by the binding loop
-// (src/features/binding/bind.ts): bounded tries, jittered backoff, and which failures are worth another try.
-// Deletes of the extension's temporary objects (./write.ts deleteWrites) have their own, shorter policy below.
+// The one retry policy for writes, used by the one write executor (planExecutor, ./write.ts): bounded tries,
+// jittered backoff, and which failures are worth another try. Deletes of the extension's temporary objects
+// (./write.ts deleteWrites) have their own, shorter policy below.
 //   - transient: the network dropped, the request timed out, 502/503/504, 429: send again (the re-read or the
 //     server's answer tells whether the first one landed: AlreadyExists, 409, 404 are then "unchanged").
 //   - a guard that failed (409, a JSON patch `test` op, or a 422 with no field cause on a guarded patch): the object

@@ -8,8 +8,7 @@
 // replace strategy, replanBindingWrite), applyStaged and its "Retry failed" (`previous`), the executor the pages
 // apply with (planExecutor, src/api/write.ts: resend on a transient failure; on 409/422 re-read, report unchanged
 // when the write's intent already holds, else re-plan from the fresh read), its retry policy (src/api/retry.ts),
-// the error predicates (src/api/errors.ts), and the read-first loop (bindTarget over apiBindIo,
-// src/features/binding). The in-memory API server applies PATCHes with applyJsonPatch (src/domain/plan/jsonpatch.ts).
+// and the error predicates (src/api/errors.ts). The in-memory API server applies PATCHes with applyJsonPatch (src/domain/plan/jsonpatch.ts).
 // Stood in: the resource client behind clientFor (no HTTP: GET, PATCH and PUT go to the in-memory server) and
 // sleep (the backoff resolves at once, so the retries cost no time).
 //
@@ -26,8 +25,6 @@ import type { JsonPatchOperation, Write, WriteOutcome } from '../plan/write';
 import { ApiError } from '../../api/errors';
 import { planExecutor } from '../../api/write';
 import type { ClusterContext } from '../../api/cluster';
-import { bindTarget } from '../../features/binding/bind';
-import { apiBindIo } from '../../features/binding/io';
 
 // The one ServiceAccount the mocked client serves (set per run).
 const api = vi.hoisted(() => ({ server: undefined as unknown as InMemoryServiceAccount }));
@@ -290,14 +287,12 @@ class InMemoryServiceAccount {
 
 // ---------- our operations ----------
 
+/**
+ * One bind or unbind as the pages do it: read the ServiceAccount, the user reviews the plan (the foreign actor may
+ * edit meanwhile), Apply runs applyStaged with planExecutor, then "Retry failed" up to `retries` times.
+ */
 interface OurOp {
   mode: 'bind' | 'unbind';
-  /**
-   * page: the page reads the ServiceAccount, the user reviews the plan (the foreign actor may edit meanwhile), and
-   * Apply runs applyStaged with planExecutor, then "Retry failed" up to `retries` times while a write failed.
-   * read-first: bindTarget over apiBindIo (read, plan, write, again on a retryable failure).
-   */
-  via: 'page' | 'read-first';
   /** How the page's plan writes the ServiceAccount: the guarded JSON patch (what the pages plan) or a replace. */
   strategy: 'json-patch' | 'replace';
   whileReviewing: ForeignEdit[];
@@ -306,7 +301,6 @@ interface OurOp {
 
 const ourOpArb: fc.Arbitrary<OurOp> = fc.record({
   mode: fc.constantFrom('bind' as const, 'unbind' as const),
-  via: fc.oneof({ weight: 3, arbitrary: fc.constant('page' as const) }, { weight: 1, arbitrary: fc.constant('read-first' as const) }),
   strategy: fc.oneof({ weight: 3, arbitrary: fc.constant('json-patch' as const) }, { weight: 1, arbitrary: fc.constant('replace' as const) }),
   whileReviewing: fc.array(foreignEditArb, { maxLength: 2 }),
   retries: fc.nat({ max: 2 }),
@@ -352,14 +346,6 @@ async function viaPage(server: InMemoryServiceAccount, op: OurOp): Promise<boole
   return outcomes.every((o) => o.status !== 'failed');
 }
 
-/** The read-first loop. True when it reports done or unchanged. */
-async function viaReadFirst(op: OurOp): Promise<boolean> {
-  const result = await bindTarget(apiBindIo(CLUSTER), NAMESPACE, TARGET, SECRET, op.mode);
-  failuresAreApiErrors(result.outcomes);
-  if (result.status === 'failed') expect(result.error).toBeInstanceOf(ApiError);
-  return result.status !== 'failed';
-}
-
 describe('binding sequences: binds, unbinds, foreign edits and lost responses', () => {
   it('never drop, duplicate or reorder a foreign entry; a reported success leaves our secret as asked', async () => {
     const stats: Stats = { ops: 0, quietOps: 0, succeeded: 0, guardRefusals: 0, appliedButLost: 0, neverArrived: 0, foreignEdits: 0 };
@@ -375,7 +361,7 @@ describe('binding sequences: binds, unbinds, foreign edits and lost responses', 
           let last: { mode: OurOp['mode']; ok: boolean } | undefined;
           for (const op of ops) {
             const quiet = server.quiet();
-            const ok = op.via === 'page' ? await viaPage(server, op) : await viaReadFirst(op);
+            const ok = await viaPage(server, op);
             stats.ops++;
             if (ok) stats.succeeded++;
             if (quiet) stats.quietOps++;

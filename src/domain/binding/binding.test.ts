@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { ServiceAccount, Pod } from 'kubernetes-types/core/v1';
 import type { Deployment, StatefulSet } from 'kubernetes-types/apps/v1';
 import type { Job, CronJob } from 'kubernetes-types/batch/v1';
-import { planBinding, planUnbinding, planBindingReplace, bindWithRetry, podsNeedingRestart, workloadKind, replanBindingWrite } from './index';
+import { planBinding, planUnbinding, planBindingReplace, podsNeedingRestart, workloadKind, replanBindingWrite } from './index';
 import type { Workload } from './index';
 import { applyJsonPatch, applyStrategicMergePatch, JsonPatchError, isNoop } from '../plan';
 import type { Write, JsonPatchOperation } from '../plan';
@@ -303,42 +303,6 @@ describe('binding properties', () => {
       }),
       { numRuns: 500 },
     );
-  });
-});
-
-describe('bindWithRetry', () => {
-  it('re-reads and re-plans on 422/409 until it lands, without losing the concurrent entries', async () => {
-    let server: Record<string, unknown> = { ...SA_BUILDER };
-    let meddle = 2; // another writer changes the list twice right after our reads
-    const result = await bindWithRetry(
-      async () => {
-        const snapshot = JSON.parse(JSON.stringify(server));
-        if (meddle-- > 0) server = bump({ ...server, imagePullSecrets: [...(server.imagePullSecrets as object[]), { name: `other-${meddle}` }] });
-        return snapshot as ServiceAccount;
-      },
-      (sa) => planBinding({ secretName: SECRET, serviceAccounts: [sa] }),
-      async (w) => {
-        try {
-          server = apply(server, w);
-        } catch (e) {
-          throw Object.assign(new Error('Unprocessable'), { status: e instanceof JsonPatchError ? 422 : 409 });
-        }
-        return server;
-      },
-      { isConflict: (e) => [409, 422].includes((e as { status?: number }).status ?? 0), maxAttempts: 5 },
-    );
-    expect(result).toMatchObject({ status: 'done', attempts: 3 });
-    expect(pullNames(server, SA_PATH)).toEqual(['dockerhub', 'legacy-harbor', 'other-1', 'other-0', SECRET]);
-  });
-
-  it('gives up after maxAttempts, and stops on other errors', async () => {
-    const conflict = Object.assign(new Error('c'), { status: 409 });
-    const r = await bindWithRetry(async () => SA_DEFAULT, (sa) => planBinding({ secretName: SECRET, serviceAccounts: [sa] }), async () => Promise.reject(conflict), { isConflict: () => true, maxAttempts: 3 });
-    expect(r).toMatchObject({ status: 'failed', attempts: 3, exhausted: true, error: conflict });
-    const r2 = await bindWithRetry(async () => SA_DEFAULT, (sa) => planBinding({ secretName: SECRET, serviceAccounts: [sa] }), async () => Promise.reject(new Error('forbidden')), { isConflict: () => false });
-    expect(r2).toMatchObject({ status: 'failed', attempts: 1 });
-    const r3 = await bindWithRetry(async () => ({ ...SA_DEFAULT, imagePullSecrets: [{ name: SECRET }] }), (sa) => planBinding({ secretName: SECRET, serviceAccounts: [sa] }), async () => 1, { isConflict: () => true });
-    expect(r3).toMatchObject({ status: 'unchanged', attempts: 1 });
   });
 });
 

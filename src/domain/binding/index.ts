@@ -10,7 +10,7 @@
 import type { ServiceAccount, Pod, PodSpec, LocalObjectReference } from 'kubernetes-types/core/v1';
 import type { Deployment, StatefulSet, DaemonSet } from 'kubernetes-types/apps/v1';
 import type { Job, CronJob } from 'kubernetes-types/batch/v1';
-import type { Write, WriteIntent, JsonPatchOperation, WriteOutcome } from '../plan/write';
+import type { Write, WriteIntent, JsonPatchOperation } from '../plan/write';
 import { deepClone, deepEqual, escapePointerToken } from '../plan/jsonpatch';
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
@@ -295,72 +295,6 @@ export function replanBindingWrite(write: Write, current: Record<string, unknown
       : { secretName: intent.name, workloads: [{ ...current, kind: write.kind } as Workload] };
   const plan = run(input, bind, { strategy });
   return plan.writes[0];
-}
-
-// ---------- retry ----------
-
-export interface RetryOptions {
-  /** Attempts including the first (default 5). */
-  maxAttempts?: number;
-  /** True for errors that mean "re-read and re-plan": 409 Conflict, or 422 from a failed JSON-patch test op. */
-  isConflict: (error: unknown) => boolean;
-  signal?: AbortSignal;
-}
-
-export interface RetryResult {
-  /** done: something was written; unchanged: nothing to do; failed: a non-conflict error or too many conflicts. */
-  status: 'done' | 'unchanged' | 'failed';
-  attempts: number;
-  /** Outcomes of the writes of the last attempt. */
-  outcomes: WriteOutcome[];
-  error?: unknown;
-  /** True when it gave up after maxAttempts conflicts. */
-  exhausted?: boolean;
-}
-
-/**
- * Read, plan, apply — and on a conflict read and plan again, up to maxAttempts. Each attempt plans from a fresh
- * read, so writes that already succeeded plan as nothing the next time.
- */
-export async function bindWithRetry<T>(
-  readTarget: (signal?: AbortSignal) => Promise<T>,
-  plan: (current: T) => readonly Write[] | { writes: readonly Write[] },
-  applyWrite: (write: Write, signal?: AbortSignal) => Promise<unknown>,
-  options: RetryOptions,
-): Promise<RetryResult> {
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
-  let wroteSomething = false;
-  let lastError: unknown;
-  let outcomes: WriteOutcome[] = [];
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    if (options.signal?.aborted) return { status: 'failed', attempts: attempt - 1, outcomes, error: options.signal.reason };
-    let current: T;
-    try {
-      current = await readTarget(options.signal);
-    } catch (error) {
-      return { status: 'failed', attempts: attempt, outcomes, error };
-    }
-    const planned = plan(current);
-    const writes = Array.isArray(planned) ? (planned as readonly Write[]) : (planned as { writes: readonly Write[] }).writes;
-    if (writes.length === 0) return { status: wroteSomething ? 'done' : 'unchanged', attempts: attempt, outcomes };
-    outcomes = [];
-    let conflict = false;
-    for (const write of writes) {
-      try {
-        const result = await applyWrite(write, options.signal);
-        outcomes.push({ status: 'done', write, result });
-        wroteSomething = true;
-      } catch (error) {
-        outcomes.push({ status: 'failed', write, error });
-        if (!options.isConflict(error)) return { status: 'failed', attempts: attempt, outcomes, error };
-        lastError = error;
-        conflict = true;
-        break;
-      }
-    }
-    if (!conflict) return { status: 'done', attempts: attempt, outcomes };
-  }
-  return { status: 'failed', attempts: maxAttempts, outcomes, error: lastError, exhausted: true };
 }
 
 // ---------- pods ----------

@@ -3,12 +3,14 @@ import type { Event as CoreV1Event, Pod } from 'kubernetes-types/core/v1';
 import { Pod as PodModel } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { isDns1123Label } from '../record';
+import { normalizeRegistryAddress } from '../registry';
 import {
   defaultTestImage,
   newPullTestRunId,
   planCredentialPullTest,
   planPullTest,
   planPullTestCleanup,
+  planPullTestSecret,
   pullTestLeftovers,
   pullTestSecretLabels,
   pullTestSecretLeftovers,
@@ -243,5 +245,22 @@ describe('planCredentialPullTest', () => {
     const existing = planCredentialPullTest({ namespace: 'demo', image: input.image, registryId: 'r', runId: 'r1abc', secretName: 'legacy-regcred' });
     // Only that secret: a pod naming pull secrets does not get its ServiceAccount's (admission copies them only into a pod with none).
     expect((existing.body as Pod).spec!.imagePullSecrets).toEqual([{ name: 'legacy-regcred' }]);
+  });
+});
+
+describe('planPullTestSecret', () => {
+  it('the run\'s temporary pull secret: the name the credential pod pulls with, labelled like the run\'s pods, a leftover once past its lifetime', () => {
+    const server = normalizeRegistryAddress('harbor.example.com');
+    if (!server.ok) throw new Error('address');
+    const w = planPullTestSecret({ namespace: 'demo', registryId: 'harbor-example-com', runId: 'r1abc', server: server.value, username: 'robot$ci', password: 's3cret' });
+    const pod = planCredentialPullTest({ namespace: 'demo', image: input.image, registryId: 'harbor-example-com', runId: 'r1abc' });
+    expect(w).toMatchObject({ action: 'create', apiVersion: 'v1', kind: 'Secret', namespace: 'demo', name: 'hc-pulltest-r1abc' });
+    expect((pod.body as Pod).spec!.imagePullSecrets).toEqual([{ name: w.name }]);
+    const metadata = (w.body as { metadata: { labels: Record<string, string> } }).metadata;
+    expect(metadata.labels).toEqual(pullTestSecretLabels('harbor-example-com', 'r1abc'));
+    expect((w.body as { type: string }).type).toBe('kubernetes.io/dockerconfigjson');
+    const later = Date.parse('2026-01-01T01:00:00Z');
+    const listed = [{ metadata: { ...metadata, name: w.name, namespace: 'demo', uid: 'u1', creationTimestamp: '2026-01-01T00:00:00Z' } }];
+    expect(pullTestSecretLeftovers(listed, later).map((d) => d.name)).toEqual(['hc-pulltest-r1abc']);
   });
 });

@@ -6,6 +6,8 @@ import { managedLabels, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../plan/label
 import type { Write } from '../plan/write';
 import { ANNOTATION_PREFIX, COMPONENT_LABEL, PULL_TEST_LABEL, sha256Hex } from '../record';
 import { registryHost } from '../trust/host';
+import { buildPullSecret } from '../dockerconfig';
+import type { RegistryAddress } from '../registry';
 import { classifyPullError, diagnosePull, isCredentialRefusal, isInformativeFailure, pullSecretUnavailable, SECRET_UNAVAILABLE_REASON, sortEvents, writtenAfter, type PullDiagnosis } from '../diagnosis';
 
 export const PULL_TEST_PREFIX = 'hc-pulltest-';
@@ -260,6 +262,17 @@ export const PULL_TEST_SECRET_TTL_SECONDS = DEFAULT_DEADLINE_SECONDS + 60;
 /** The labels of a pull test's temporary Secret: found and cleaned up by label like its pods. */
 export function pullTestSecretLabels(registryId: string, runId: string): Record<string, string> {
   return { ...managedLabels(registryId), [COMPONENT_LABEL]: PULL_TEST_COMPONENT, [PULL_TEST_LABEL]: runId };
+}
+
+/**
+ * The temporary pull secret of a run that tests credentials (the pod of planCredentialPullTest names it), labelled
+ * like the run's pods: a closed tab's is found and deleted by label (pullTestSecretLeftovers).
+ */
+export function planPullTestSecret(input: { namespace: string; registryId: string; runId: string; server: RegistryAddress; username: string; password: string }): Write {
+  const name = pullTestSecretName(input.runId);
+  const body = buildPullSecret({ server: input.server, username: input.username, password: input.password, name, namespace: input.namespace, registryId: input.registryId });
+  (body.metadata as { labels: Record<string, string> }).labels = pullTestSecretLabels(input.registryId, input.runId);
+  return { action: 'create', apiVersion: 'v1', kind: 'Secret', namespace: input.namespace, name, body };
 }
 
 /**

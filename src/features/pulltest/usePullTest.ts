@@ -1,24 +1,16 @@
-// Runs a pull test: creates the planned pods, follows them and their events every second, diagnoses each pod's
-// pull, deletes the pods, and remembers the result. Pods also stop by themselves (activeDeadlineSeconds) and are
-// cleaned up by label on the next visit (cleanupLeftovers) when the page is closed mid-run.
+// The per-node pull test of the health panel and of the wizard's proof: planPullTest's pods (one per node, or one
+// anywhere) run by the one pull-test engine (runPullTestPods, ./run.ts), which follows them and their events every
+// second, diagnoses each pod's pull and deletes the pods; the result is remembered for the registry. Pods also stop
+// by themselves (activeDeadlineSeconds) and are cleaned up by label on the next visit (cleanupLeftovers) when the
+// page is closed mid-run.
 import React from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Event, Pod } from 'kubernetes-types/core/v1';
-import { events, executeWrite, pods, queryKeys, type ClusterContext } from '../../api';
-import {
-  DEFAULT_DEADLINE_SECONDS,
-  newPullTestRunId,
-  planPullTest,
-  planPullTestCleanup,
-  pullTestOutcomes,
-  pullTestSelector,
-  PULL_TEST_PREFIX,
-  type PullTestPodOutcome,
-} from '../../domain/pulltest';
+import { queryKeys, type ClusterContext } from '../../api';
+import { DEFAULT_DEADLINE_SECONDS, newPullTestRunId, planPullTest, type PullTestPodOutcome } from '../../domain/pulltest';
 import type { StoredPullTest } from '../../domain/health';
 import { writeLastPullTest } from './storage';
-import { activePullTestRuns, deleteWithRetry } from './engine';
-import { sleep } from '../../domain/async';
+import { runPullTestPods } from './run';
 
 export interface PullTestRequest {
   cluster: ClusterContext;
@@ -47,108 +39,72 @@ export interface PullTestRunState {
 
 const POLL_MS = 1000;
 
+type StateUpdate = (update: (s: PullTestRunState) => PullTestRunState) => void;
+
+/**
+ * One run: its pods planned and run by the engine, each state passed to `onState`, the result kept for the registry
+ * (writeLastPullTest). Resolves with how it ended: done, error (nothing kept), or aborted (no state after the start).
+ */
+export async function runPullTestOnNodes(req: PullTestRequest, options: { signal?: AbortSignal; onState: StateUpdate }): Promise<'done' | 'error' | 'aborted'> {
+  const { signal, onState } = options;
+  const { cluster, namespace } = req;
+  const runId = newPullTestRunId(Date.now());
+  const deadline = req.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS;
+  onState(() => ({ phase: 'starting', runId, namespace, image: req.image, startedAt: Date.now(), pods: [], events: [], outcomes: [] }));
+  const writes = planPullTest({ namespace, image: req.image, secretName: req.secretName, nodes: req.nodes, runId, registryId: req.registryId, deadlineSeconds: deadline });
+  const run = await runPullTestPods(
+    cluster,
+    { namespace, registryId: req.registryId, runId, pods: writes, timeLimitMs: (deadline + 10) * 1000, pollMs: POLL_MS },
+    { signal, onProgress: (p) => onState((s) => ({ ...s, ...p })) },
+  );
+  if (run.end === 'aborted') return 'aborted';
+  if (run.end === 'error') {
+    onState((s) => ({ ...s, phase: 'error', error: run.error }));
+    return 'error';
+  }
+  const stored: StoredPullTest = {
+    at: new Date().toISOString(),
+    namespace,
+    image: req.image,
+    results: run.outcomes.map((o) => ({
+      pod: o.result.pod,
+      node: o.result.node ?? o.diagnosis?.node,
+      state: o.result.state,
+      diagnosis: o.diagnosis
+        ? { cause: o.diagnosis.cause, titleKey: o.diagnosis.titleKey, fixKey: o.diagnosis.fixKey, detail: o.diagnosis.detail, message: o.diagnosis.message }
+        : undefined,
+    })),
+  };
+  writeLastPullTest(cluster.name, req.registryId, stored);
+  onState((s) => ({ ...s, phase: 'done', outcomes: run.outcomes }));
+  return 'done';
+}
+
 export function usePullTest() {
   const qc = useQueryClient();
   const [state, setState] = React.useState<PullTestRunState>({ phase: 'idle', pods: [], events: [], outcomes: [] });
   const abortRef = React.useRef<AbortController>();
-  const liveRef = React.useRef<{ cluster: ClusterContext; namespace: string; runId: string } | undefined>();
 
-  // Leaving the page mid-run: stop following and delete what this run created (best effort; the deadline and
-  // the next visit's clean-up cover a failure here).
-  React.useEffect(
-    () => () => {
-      abortRef.current?.abort();
-      const live = liveRef.current;
-      if (live) {
-        activePullTestRuns.delete(live.runId);
-        void pods
-          .list(live.cluster, { namespace: live.namespace, labelSelector: pullTestSelector(live.runId) })
-          .then((l) => deleteWithRetry(live.cluster, planPullTestCleanup(l.items as Pod[], live.runId), 8))
-          .catch(() => undefined);
-      }
-    },
-    [],
-  );
+  // Leaving the page mid-run stops following; the engine still deletes what the run created (the pods' deadline
+  // and the next visit's clean-up cover a failure there).
+  React.useEffect(() => () => abortRef.current?.abort(), []);
 
   const run = React.useCallback(
     async (req: PullTestRequest) => {
+      // A run this one replaces stops the same way: its pods are deleted, its states no longer shown.
       abortRef.current?.abort();
-      // A run this one replaces is no longer followed: its pods are leftovers (their deadline ends them).
-      if (liveRef.current) activePullTestRuns.delete(liveRef.current.runId);
       const ac = new AbortController();
       abortRef.current = ac;
-      const runId = newPullTestRunId(Date.now());
-      const deadline = req.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS;
-      const startedAt = Date.now();
-      setState({ phase: 'starting', runId, namespace: req.namespace, image: req.image, startedAt, pods: [], events: [], outcomes: [] });
-      const { cluster, namespace } = req;
-      liveRef.current = { cluster, namespace, runId };
-      activePullTestRuns.add(runId);
-      const writes = planPullTest({
-        namespace,
-        image: req.image,
-        secretName: req.secretName,
-        nodes: req.nodes,
-        runId,
-        registryId: req.registryId,
-        deadlineSeconds: deadline,
+      const end = await runPullTestOnNodes(req, {
+        signal: ac.signal,
+        onState: (update) => {
+          if (!ac.signal.aborted) setState(update);
+        },
       });
-      try {
-        await Promise.all(writes.map((w) => executeWrite(w, cluster, { signal: ac.signal })));
-      } catch (error) {
-        await deleteWithRetry(cluster, writes.map((w) => ({ ...w, action: 'delete' as const, body: undefined })), 8);
-        activePullTestRuns.delete(runId);
-        liveRef.current = undefined;
-        setState((s) => ({ ...s, phase: 'error', error }));
-        return;
-      }
-      setState((s) => ({ ...s, phase: 'running' }));
-      let podList: Pod[] = [];
-      let evs: Event[] = [];
-      const prefix = `${PULL_TEST_PREFIX}${runId}`;
-      while (!ac.signal.aborted) {
-        try {
-          const [pl, el] = await Promise.all([
-            pods.list(cluster, { namespace, labelSelector: pullTestSelector(runId), signal: ac.signal }),
-            events.list(cluster, { namespace, signal: ac.signal }),
-          ]);
-          podList = pl.items as Pod[];
-          evs = (el.items as Event[]).filter((e) => (e.involvedObject?.name ?? '').startsWith(prefix));
-        } catch {
-          if (ac.signal.aborted) return;
-        }
-        const timedOut = Date.now() - startedAt > (deadline + 10) * 1000;
-        const outcomes = pullTestOutcomes(podList, evs, timedOut);
-        const settled = podList.length >= writes.length && outcomes.every((o) => o.result.state !== 'pending');
-        const final = settled || timedOut;
-        setState((s) => ({ ...s, pods: podList, events: evs, outcomes }));
-        if (final) break;
-        await sleep(POLL_MS, ac.signal);
-      }
-      if (ac.signal.aborted) return;
-      const outcomes = pullTestOutcomes(podList, evs, true);
-      setState((s) => ({ ...s, phase: 'cleaning', outcomes }));
-      await deleteWithRetry(cluster, planPullTestCleanup(podList, runId), 8);
-      activePullTestRuns.delete(runId);
-      liveRef.current = undefined;
-      const stored: StoredPullTest = {
-        at: new Date().toISOString(),
-        namespace,
-        image: req.image,
-        results: outcomes.map((o) => ({
-          pod: o.result.pod,
-          node: o.result.node ?? o.diagnosis?.node,
-          state: o.result.state,
-          diagnosis: o.diagnosis
-            ? { cause: o.diagnosis.cause, titleKey: o.diagnosis.titleKey, fixKey: o.diagnosis.fixKey, detail: o.diagnosis.detail, message: o.diagnosis.message }
-            : undefined,
-        })),
-      };
-      writeLastPullTest(cluster.name, req.registryId, stored);
-      setState((s) => ({ ...s, phase: 'done', outcomes }));
+      if (end !== 'done') return;
       // The panel's failure list and pod list change with this run.
-      void qc.invalidateQueries({ queryKey: queryKeys.resource(cluster.name, 'events') });
-      void qc.invalidateQueries({ queryKey: queryKeys.resource(cluster.name, 'pods') });
+      void qc.invalidateQueries({ queryKey: queryKeys.resource(req.cluster.name, 'events') });
+      void qc.invalidateQueries({ queryKey: queryKeys.resource(req.cluster.name, 'pods') });
     },
     [qc],
   );

@@ -31,7 +31,12 @@ beforeAll(() => {
     };
     if (method === 'POST') return reply({ ...body, metadata: { ...body.metadata, uid: `uid-${body.metadata.name}` } }, 201);
     if (method === 'DELETE') return failDelete?.test(url) ? reply({ kind: 'Status', code: 500, message: 'etcd timeout' }, 500) : reply({});
-    if (/\/pods\/hc-pulltest-/.test(url)) return reply({ metadata: { name: url.split('/').pop() }, spec: { nodeName: 'node-1' }, status: { phase: 'Pending' } });
+    // A run's pods, by its label: the pods it created, scheduled and pending.
+    const run = /\/pods\?.*pull-test=([a-z0-9]+)/.exec(url)?.[1];
+    if (run) {
+      const mine = reqs.filter((r) => r.method === 'POST' && /\/pods/.test(r.url) && r.body.metadata.labels['harbor-connect.kubesphere.io/pull-test'] === run);
+      return reply({ items: mine.map((r) => ({ metadata: r.body.metadata, spec: { ...r.body.spec, nodeName: 'node-1' }, status: { phase: 'Pending' } })) });
+    }
     if (/\/events/.test(url)) return reply({ items: [{ reason: 'Pulled', message: 'Successfully pulled image', involvedObject: { name: url.split('involvedObject.name=')[1] } }] });
     if (/\/pods\?/.test(url)) return reply({ items: listed.pods });
     if (/\/secrets\?/.test(url)) return reply({ items: listed.secrets });

@@ -2,27 +2,12 @@
 // (a) KubeSphere's verify endpoint (the credential, in the request body only), (b) a credential-free CA-aware
 // probe through short-lived ReverseProxies, (c) a pull test pod on a node (the credential in a temporary Secret).
 // Each returns a result the UI turns into a sentence.
-import type { Event as CoreV1Event, Pod } from 'kubernetes-types/core/v1';
-import {
-  ApiError,
-  events,
-  executeWrite,
-  kubesphereRoutePath,
-  pods,
-  request,
-  secrets,
-  deleteOnPageHide,
-  runRegistryProbe,
-  type ClusterContext,
-} from '../../api';
+import { ApiError, kubesphereRoutePath, request, runRegistryProbe, type ClusterContext } from '../../api';
 import { classifyV2, harborVersion, isHarborPing, type ProbePathTag } from '../../domain/registry/probe';
 import { buildPullSecret } from '../../domain/dockerconfig';
 import type { RegistryAddress } from '../../domain/registry';
-import { newPullTestRunId, planCredentialPullTest, pullTestOutcomes, pullTestSecretLabels, pullTestSecretName } from '../../domain/pulltest';
-import type { Write } from '../../domain/plan/write';
-import { SECRET_UNAVAILABLE_REASON } from '../../domain/diagnosis';
-import { sleep } from '../../domain/async';
-import { activePullTestRuns, deleteWithRetry } from '../pulltest/engine';
+import { newPullTestRunId, planCredentialPullTest } from '../../domain/pulltest';
+import { runPullTestPods, type PullTestRun } from '../pulltest/run';
 import type { ProbeResult, PullTestOutcome, VerifyResult, VerifyState } from '../../domain/wizard/results';
 
 export type { ProbeResult, PullTestOutcome, VerifyResult, VerifyState };
@@ -97,9 +82,6 @@ export async function probeRegistry(
   };
 }
 
-
-
-
 /** What a pull test pulls with: credentials (put in a temporary Secret), or a pull secret that exists in the project. */
 export type PullTestCredentials = { username: string; password: string } | { secretName: string };
 
@@ -115,65 +97,40 @@ export interface PullTestRunInput {
 
 /**
  * (c) One pull-test pod in the project the user chose, pulling with a temporary pull secret made from the
- * credentials (or with a pull secret the project already has), watched until the image is pulled or the pull
- * failed, then deleted with the temporary Secret (uid preconditions, each retried; what still fails is reported).
- * Both carry the pull-test labels: a closed tab's leftovers are deleted on pagehide and, failing that, by
+ * credentials (or with a pull secret the project already has), run by the one pull-test engine
+ * (runPullTestPods, src/features/pulltest/run.ts): followed until the image is pulled or the pull failed, then
+ * deleted with the temporary Secret (uid preconditions, each retried; what still fails is reported). Both carry
+ * the pull-test labels: a closed tab's leftovers are deleted on pagehide and, failing that, by
  * removePullTestLeftovers on the next visit. An existing pull secret is never touched.
  */
 export async function runPullTest(cluster: ClusterContext, input: PullTestRunInput & PullTestCredentials, signal?: AbortSignal): Promise<PullTestOutcome> {
   if (!input.namespace) return { state: 'error', message: 'no project chosen' };
   const runId = input.runId ?? newPullTestRunId(Date.now());
-  const podWrite = planCredentialPullTest({ ...input, runId, secretName: 'secretName' in input ? input.secretName : undefined });
-  const deadline = Date.now() + (input.timeoutMs ?? 90_000);
-  const created: Write[] = [];
-  const untrack: Array<() => void> = [];
-  const track = (w: Write, res: unknown) => {
-    const uid = (res as { metadata?: { uid?: string } } | undefined)?.metadata?.uid;
-    created.push({ action: 'delete', apiVersion: 'v1', kind: w.kind, namespace: w.namespace, name: w.name, ...(uid ? { preconditions: { uid } } : {}) });
-    const client = w.kind === 'Pod' ? pods : secrets;
-    untrack.push(deleteOnPageHide(client.path(cluster, { namespace: w.namespace, name: w.name }), uid ? { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } } : undefined));
-  };
-  activePullTestRuns.add(runId);
-  let outcome: PullTestOutcome = { state: 'timeout' };
-  try {
-    if (!('secretName' in input)) {
-      const name = pullTestSecretName(runId);
-      const secret = buildPullSecret({ server: input.address, username: input.username, password: input.password, name, namespace: input.namespace, registryId: input.registryId });
-      (secret.metadata as { labels: Record<string, string> }).labels = pullTestSecretLabels(input.registryId, runId);
-      const secretWrite: Write = { action: 'create', apiVersion: 'v1', kind: 'Secret', namespace: input.namespace, name, body: secret };
-      track(secretWrite, await executeWrite(secretWrite, cluster, { signal }));
-    }
-    track(podWrite, await executeWrite(podWrite, cluster, { signal }));
-    while (Date.now() < deadline && !signal?.aborted) {
-      await sleep(1500, signal);
-      const pod = (await pods.get(cluster, podWrite.name, { namespace: input.namespace, signal })) as Pod;
-      const evs = (await events
-        .list(cluster, { namespace: input.namespace, fieldSelector: `involvedObject.name=${podWrite.name}`, signal })
-        .catch(() => ({ items: [] }))) as { items: CoreV1Event[] };
-      const [{ result: r, diagnosis }] = pullTestOutcomes([pod], evs.items, false);
-      if (r.state === 'pending') {
-        // Kubelet could not read the pull secret and backs off before retrying: the verdict if it never can.
-        if (r.reason === SECRET_UNAVAILABLE_REASON) {
-          outcome = { state: 'failed', diagnosis: pullTestOutcomes([pod], evs.items, true)[0].diagnosis, message: r.message, node: pod.spec?.nodeName };
-        }
-        continue;
-      }
-      outcome = { state: r.state, diagnosis, message: r.message, node: pod.spec?.nodeName };
-      break;
-    }
-  } catch (e) {
-    outcome = { state: 'error', message: ApiError.from(e).message };
-  } finally {
-    // The pod first (it uses the Secret), then the Secret.
-    const failures = await deleteWithRetry(cluster, [...created].reverse());
-    // The pod and the Secret share the run's name: tell them apart by kind.
-    const failed = new Set(failures.map((f) => `${f.kind}/${f.name}`));
-    created.forEach((w, i) => {
-      if (!failed.has(`${w.kind}/${w.name}`)) untrack[i]?.();
-    });
-    activePullTestRuns.delete(runId);
-    if (failures.length) outcome = { ...outcome, cleanupFailures: failures.map(({ name, message }) => ({ name, message })) };
-  }
-  return outcome;
+  const pod = planCredentialPullTest({ ...input, runId, secretName: 'secretName' in input ? input.secretName : undefined });
+  const run = await runPullTestPods(
+    cluster,
+    {
+      namespace: input.namespace,
+      registryId: input.registryId,
+      runId,
+      pods: [pod],
+      ...('secretName' in input ? {} : { credentials: { server: input.address, username: input.username, password: input.password } }),
+      timeLimitMs: input.timeoutMs ?? 90_000,
+      pollMs: 1500,
+    },
+    { signal },
+  );
+  const outcome = onePodVerdict(run, pod.name);
+  return run.cleanupFailures.length ? { ...outcome, cleanupFailures: run.cleanupFailures.map(({ name, message }) => ({ name, message })) } : outcome;
 }
 
+/**
+ * The credential check's verdict on its one pod: what it settled on; at the time limit, the pull kubelet made
+ * without the pull secret it could not read (the verdict if it never can), else "timeout".
+ */
+function onePodVerdict(run: PullTestRun, podName: string): PullTestOutcome {
+  if (run.end === 'error' || run.end === 'aborted') return { state: 'error', message: ApiError.from(run.error).message };
+  const o = run.end === 'settled' ? run.outcomes[0] : run.secretUnavailable[podName];
+  if (!o) return { state: 'timeout' };
+  return { state: o.result.state === 'pulled' ? 'pulled' : 'failed', diagnosis: o.diagnosis, message: o.result.message, node: o.result.node };
+}
