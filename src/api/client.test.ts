@@ -334,6 +334,27 @@ describe('planExecutor (what applyPlan runs)', () => {
     expect(seen.filter((q) => q.method === 'PATCH')).toEqual([]);
   });
 
+  it('a write that landed is not reported failed when the read confirming it is lost once', async () => {
+    const { planExecutor } = await import('./write');
+    const { UNCHANGED } = await import('../domain/plan/apply');
+    const { planBinding } = await import('../domain/binding');
+    const planned = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'demo', resourceVersion: '1' }, imagePullSecrets: [{ name: 'other' }] };
+    const bound = { ...planned, metadata: { ...planned.metadata, resourceVersion: '2' }, imagePullSecrets: [{ name: 'other' }, { name: 'harbor-pull' }] };
+    let patches = 0;
+    let gets = 0;
+    handler = (r, res) => {
+      // The first PATCH lands but its answer is lost (the connection drops); the second finds its guard moved (422).
+      if (r.method === 'PATCH' && ++patches === 1) return res.destroy();
+      if (r.method === 'PATCH') return json(res, 422, { kind: 'Status', code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request' });
+      // The read that would show it landed is lost once too.
+      if (r.method === 'GET' && ++gets === 1) return res.destroy();
+      return json(res, 200, bound);
+    };
+    const [write] = planBinding({ secretName: 'harbor-pull', serviceAccounts: [planned as never] }).writes;
+    await expect(planExecutor(host)(write)).resolves.toBe(UNCHANGED);
+    expect([patches, gets]).toEqual([2, 2]);
+  }, 20_000);
+
   it('a binding whose list moved since it was planned is planned again from a fresh read: the other entries stay', async () => {
     const { planExecutor } = await import('./write');
     const { planBinding } = await import('../domain/binding');

@@ -138,12 +138,22 @@ async function executeOnce(write: Write, cluster: ClusterContext, opts: Omit<Exe
   }
 }
 
+/**
+ * The object as it is now; undefined when it is absent or cannot be read. A read the cluster did not answer is sent
+ * again (the write policy's tries and backoff): it decides whether a write that failed had in fact landed, so a
+ * lost read must not turn a write that landed into a reported failure.
+ */
 async function readCurrent(write: Write, cluster: ClusterContext, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
   const client = clientFor(write.apiVersion, write.kind);
-  const current = await client
-    ?.get(cluster, write.name, { namespace: client.type.namespaced ? write.namespace : undefined, signal })
-    .catch(() => undefined);
-  return current as Record<string, unknown> | undefined;
+  if (!client) return undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await client.get(cluster, write.name, { namespace: client.type.namespaced ? write.namespace : undefined, signal })) as Record<string, unknown>;
+    } catch (err) {
+      if (!isTransient(err) || attempt >= WRITE_ATTEMPTS || signal?.aborted) return undefined;
+      await sleep(retryDelayMs(attempt), signal);
+    }
+  }
 }
 
 async function replanAndWrite(
