@@ -2,7 +2,7 @@
 // lints and renders the output of `npm run package`, and the rendered ConfigMap gives the bundle back byte for byte.
 // Helm's toJson leaves U+0080..U+009F raw and go-yaml then refuses the manifest ("control characters are not
 // allowed"), which is how a non-ASCII bundle ends as InstallFailed on a real cluster.
-// The first run builds Helm from source (cached in ~/.cache/harbor-connect, about 4 minutes on 2 cores).
+// The first run builds Helm from source with the lab's binaries (cached in ~/.cache/harbor-connect, about 6 minutes on 2 cores).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

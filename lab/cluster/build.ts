@@ -138,7 +138,7 @@ export async function ensureClusterBinaries(log: Log = line => console.log(`[lab
   const out = binariesIn(tmp);
   const flags = ldflags();
   log(`building Kubernetes ${moduleVersion('k8s.io/kubernetes')}, etcd, Helm ${moduleVersion('helm.sh/helm/v3')} and the KubeSphere gateway from lab/cluster`);
-  log('  (the first build compiles them from source: about 5 to 10 minutes on 2 cores; later starts reuse the cache)');
+  log('  (the first build compiles them from source: about 6 minutes on 2 cores; later starts reuse the cache)');
   try {
     await goBuild(['-ldflags', flags.labcluster, '-o', out.labcluster, './cmd/labcluster'], {}, log, 'labcluster');
     await goBuild(['-ldflags', flags.helm, '-o', out.helm, 'helm.sh/helm/v3/cmd/helm'], {}, log, 'helm');
