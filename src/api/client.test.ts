@@ -311,6 +311,15 @@ describe('planExecutor (what applyPlan runs)', () => {
     expect(seen.filter((q) => q.method === 'POST')).toHaveLength(8);
   }, 20_000);
 
+  it('a cluster that does not answer is reported after two timeouts, not eight', async () => {
+    const { planExecutor } = await import('./write');
+    handler = (_r, res) => setTimeout(() => json(res, 201, {}), 400);
+    const create = { action: 'create', apiVersion: 'v1', kind: 'ConfigMap', namespace: 'demo', name: 'cm', body: { metadata: { name: 'cm' } } } as const;
+    const err = await planExecutor(host, { timeout: 50 })(create).catch((e) => e);
+    expect(isTimeout(err), String(err)).toBe(true);
+    expect(seen.filter((q) => q.method === 'POST')).toHaveLength(2);
+  });
+
   it('someone else\'s same-named Secret fails the create, and the ServiceAccount is never bound to it (stop on failure)', async () => {
     const { planExecutor } = await import('./write');
     const { applyStaged } = await import('../domain/plan/apply');

@@ -11,6 +11,13 @@ import { ApiError, isClusterUnreachable, isConflict, isTestOpFailure } from './e
 /** Tries of one write, the first included. */
 export const WRITE_ATTEMPTS = 8;
 
+/**
+ * Of those tries, how many may end without any answer in the client's timeout (30 s each): a cluster that hangs
+ * is reported after about a minute, not after eight timeouts; a refused or dropped connection answers at once and
+ * keeps the full count.
+ */
+export const TIMEOUT_ATTEMPTS = 2;
+
 /** Jittered exponential backoff before try `attempt + 1` (attempt ≥ 1): 12-25 ms after the first, at most 400-800 ms. */
 export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(800, 25 * 2 ** Math.max(0, attempt - 1));

@@ -2,7 +2,7 @@
 // calls this with bounded concurrency and decides what a failure means (e.g. a delete answered 404).
 import { isNoop, UNCHANGED, type WriteExecutor } from '../domain/plan/apply';
 import type { Write } from '../domain/plan/write';
-import { isAlreadyExists, isConflict, isInvalid, isNotFound, NameTakenError } from './errors';
+import { isAlreadyExists, isConflict, isInvalid, isNotFound, isTimeout, NameTakenError } from './errors';
 import type { ClusterContext } from './cluster';
 import type { KObject } from './models';
 import { clientFor } from './resources';
@@ -10,7 +10,7 @@ import type { CallOptions } from './resource';
 import { replanBindingWrite } from '../domain/binding';
 import { withoutLastApplied } from '../domain/plan/secrets';
 import { mapLimit, sleep } from '../domain/async';
-import { DELETE_ATTEMPTS, deleteRetryDelayMs, isRetryableWrite, isTransient, retryDelayMs, WRITE_ATTEMPTS } from './retry';
+import { DELETE_ATTEMPTS, deleteRetryDelayMs, isRetryableWrite, isTransient, retryDelayMs, TIMEOUT_ATTEMPTS, WRITE_ATTEMPTS } from './retry';
 
 export interface ExecuteOptions extends CallOptions {
   /** Server-side dry run: validation and admission without persisting (for the review step). */
@@ -101,16 +101,19 @@ export async function deleteWrites(
  * The executor src/domain/plan/apply.ts runs plans with, under the one retry policy (./retry.ts). Idempotent where
  * the server lets us tell: a create that finds the object already as planned, a delete that finds nothing, and a
  * replace or patch refused (409/422) because the object is already as planned, report UNCHANGED instead of failing.
- * A transient failure (network, timeout, 502/503/504, 429) sends the write again after a jittered backoff, bounded;
+ * A transient failure (network, timeout, 502/503/504, 429) sends the write again after a jittered backoff, bounded
+ * (WRITE_ATTEMPTS tries, of which TIMEOUT_ATTEMPTS may time out);
  * the next answer tells whether the first one landed. Anything else fails with the server's ApiError.
  */
 export function planExecutor(cluster: ClusterContext, opts: Omit<ExecuteOptions, 'signal'> = {}): WriteExecutor {
   return async (write, signal) => {
+    let timeouts = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await executeOnce(write, cluster, opts, signal);
       } catch (err) {
-        if (opts.dryRun || attempt >= WRITE_ATTEMPTS || signal?.aborted || !isTransient(err)) throw err;
+        if (isTimeout(err)) timeouts++;
+        if (opts.dryRun || attempt >= WRITE_ATTEMPTS || timeouts >= TIMEOUT_ATTEMPTS || signal?.aborted || !isTransient(err)) throw err;
         await sleep(retryDelayMs(attempt), signal);
       }
     }
@@ -146,11 +149,13 @@ async function executeOnce(write: Write, cluster: ClusterContext, opts: Omit<Exe
 async function readCurrent(write: Write, cluster: ClusterContext, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
   const client = clientFor(write.apiVersion, write.kind);
   if (!client) return undefined;
+  let timeouts = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return (await client.get(cluster, write.name, { namespace: client.type.namespaced ? write.namespace : undefined, signal })) as Record<string, unknown>;
     } catch (err) {
-      if (!isTransient(err) || attempt >= WRITE_ATTEMPTS || signal?.aborted) return undefined;
+      if (isTimeout(err)) timeouts++;
+      if (!isTransient(err) || attempt >= WRITE_ATTEMPTS || timeouts >= TIMEOUT_ATTEMPTS || signal?.aborted) return undefined;
       await sleep(retryDelayMs(attempt), signal);
     }
   }
