@@ -496,3 +496,36 @@ func TestConformanceProductObjects(t *testing.T) {
 	}
 	t.Logf("%d objects checked against KubeSphere %s CRD schemas", checked, ksTag)
 }
+
+// ---- behaviours the gateway copies from ks-apiserver ----
+
+// TestConformanceBehaviours holds each answer the gateway gives as ks-apiserver does (status, error text) against the
+// v4.1.3 source file it follows: the same fragment must be in our file and in theirs, so neither side can change
+// without this failing.
+func TestConformanceBehaviours(t *testing.T) {
+	show := ksSource(t)
+	for _, b := range []struct{ what, ours, theirs, fragment string }{
+		{"a ReverseProxy not Available: 503 with the error as raw JSON", "proxyfilters.go", "pkg/apiserver/filters/reverseproxy.go", `http.StatusServiceUnavailable, fmt.Errorf("upstream %s is not available"`},
+		{"a ReverseProxy whose upstream does not parse", "proxyfilters.go", "pkg/apiserver/filters/reverseproxy.go", `endpoint %s is not available`},
+		{"the ReverseProxy list failing", "proxyfilters.go", "pkg/apiserver/filters/reverseproxy.go", `failed to list reverse proxies`},
+		{"the JSBundle list failing", "proxyfilters.go", "pkg/apiserver/filters/jsbundle.go", `failed to list js bundles`},
+		{"an unknown cluster: 400", "proxyfilters.go", "pkg/apiserver/filters/multicluster.go", `http.StatusBadRequest, apierrors.NewBadRequest(fmt.Sprintf("cluster %s not exists"`},
+		{"a cluster not Ready: 503", "proxyfilters.go", "pkg/apiserver/filters/multicluster.go", `http.StatusServiceUnavailable, apierrors.NewServiceUnavailable(fmt.Sprintf("cluster %s is not ready"`},
+		{"a member's 401 relayed as 511", "proxyfilters.go", "pkg/apiserver/filters/multicluster.go", `http.StatusNetworkAuthenticationRequired`},
+		{"the registry verify failing: its error text", "handlers.go", "pkg/kapis/resources/v1alpha3/handler.go", `fmt.Errorf("registry auth failed with err: %s", err)`},
+		{"a pull secret without credentials for the registry", "handlers.go", "pkg/models/registries/v2/secret_authenticator.go", `not found valid auth in secret, %v`},
+	} {
+		ours, err := os.ReadFile(b.ours)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Their code names the packages differently (errors., not apierrors.); compare with our alias removed.
+		fragment := strings.ReplaceAll(b.fragment, "apierrors.", "errors.")
+		if !strings.Contains(string(ours), b.fragment) {
+			t.Errorf("%s: %s no longer holds %q", b.what, b.ours, b.fragment)
+		}
+		if !strings.Contains(show(b.theirs), fragment) {
+			t.Errorf("%s: KubeSphere's %s does not hold %q", b.what, b.theirs, fragment)
+		}
+	}
+}
