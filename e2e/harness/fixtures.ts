@@ -66,9 +66,12 @@ export async function setUserLang(user: LabLogin, lang: Lang): Promise<void> {
  * Landing page → Cluster Management, once the landing page has loaded its cluster count (as a user sees the card's
  * number before clicking): a click while the dashboard still loads can leave the console's cluster list blank.
  */
-export async function openClusterManagement(page: Page): Promise<void> {
-  await expect(page.getByText('Clusters', { exact: true })).toBeVisible();
-  await page.getByText('Cluster Management', { exact: true }).click();
+export async function openClusterManagement(page: Page, language: 'en' | 'zh' = 'en'): Promise<void> {
+  const entry = language === 'zh' ? '集群管理' : 'Cluster Management';
+  // The landing page's cluster count (en) shows once the landing page has its data.
+  if (language === 'en') await expect(page.getByText('Clusters', { exact: true })).toBeVisible();
+  await expect(page.getByText(entry, { exact: true })).toBeVisible();
+  await page.getByText(entry, { exact: true }).click();
   await expect(page).toHaveURL(/\/clusters$/);
   // The cluster list is KubeSphere's v3 sub-app (wujie frame /consolev3/clusters). About one click in six on the
   // 4.1 console here never starts that frame: no request, no error, a blank page until the user reloads, which
