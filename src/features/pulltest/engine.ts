@@ -1,7 +1,7 @@
-// The pull-test engine's shared mechanics, for both runners (the wizard's one-pod test with a temporary Secret,
-// src/features/wizard/verify.ts, and the health panel's per-node test, ./usePullTest.ts): the runs in progress in
-// this page (never taken for leftovers), deletes with retries whose failures are reported, and the clean-up of
-// leftovers of closed tabs, cluster-wide by label. What a pod's pull says is domain/pulltest (pullTestOutcomes).
+// What the one pull-test engine (./run.ts runPullTestPods, behind the wizard's credential check and usePullTest)
+// shares with the pages' leftover clean-up: the runs in progress in this page (never taken for leftovers), deletes
+// with retries whose failures are reported, and the clean-up of leftovers of closed tabs, cluster-wide by label.
+// What a pod's pull says is domain/pulltest (pullTestOutcomes).
 import type { Pod } from 'kubernetes-types/core/v1';
 import { ApiError, deleteWrites, pods, secrets, type ClusterContext } from '../../api';
 import type { Write } from '../../domain/plan/write';
