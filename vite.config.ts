@@ -1,12 +1,16 @@
-// Library build of the console extension: dist/index.js, ONE System.register module (the console loads
-// extensions with SystemJS, and KubeSphere 4.1 serves one file per JSBundle). The start path (src/index.ts: routes,
-// menus, menu titles) is all that runs when the console loads the extension; the pages (src/pages.ts and everything
-// it imports) are compiled by a second build into a factory inside the same file, evaluated when a page of ours
-// first renders (lazyPages). Host-shared modules stay external: exactly the console's import-map keys
-// (docs/kubesphere.md). Everything else, including TanStack Query, is bundled. Vite 7 (Rollup) is required:
-// Rolldown (Vite 8) cannot emit the system format.
+// Library build of the console extension, two files:
+// - dist/index.js, the start file: ONE System.register module (the console loads extensions with SystemJS, and
+//   KubeSphere 4.1 serves one file per JSBundle and loads every JSBundle at every console start). It holds the
+//   routes, menus, menu titles and the page stand-ins (src/index.ts), nothing else.
+// - dist/pages.js, the pages (src/pages.ts and everything it imports), compiled by a second build into a factory.
+//   The chart puts it into ConfigMap harbor-connect-pages; the start file fetches it through the API when a page of
+//   ours first renders (src/start/pages-loader.ts, docs/architecture.md "Two files").
+// Host-shared modules stay external: exactly the console's import-map keys (docs/kubesphere.md). Everything else,
+// including TanStack Query, is bundled. Vite 7 (Rollup) is required: Rolldown (Vite 8) cannot emit the system format.
+import { createHash } from 'node:crypto';
 import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { minify } from 'terser';
 import { build, defineConfig, type InlineConfig, type Plugin, type PluginOption, type Rollup, type UserConfig } from 'vite';
 
 /** The console's import map. Deep paths (e.g. '@kubed/components/lib/...') are NOT mapped: they must not be external. */
@@ -111,17 +115,32 @@ function replaceFile(name: string, file: string, source: (root: string) => strin
 
 const compactLocales = (): Plugin => replaceFile('harbor-connect:compact-locales', LOCALE_TABLE, localeTableSource);
 
-/** The file whose contents the build replaces with the page factory; tests and tsc see its static import. */
+/** The file whose contents the build replaces with the page source; tests and tsc see its static import. */
 export const LOAD_PAGES = 'src/start/load-pages.ts';
 export const PAGES_ENTRY = 'src/pages.ts';
+/** The page module, a file of its own: the chart puts it into ConfigMap harbor-connect-pages (docs/architecture.md). */
+export const PAGES_FILE = 'pages.js';
+
+/** The SHA-256 (hex) of a built pages.js: what the start file expects and Helm writes beside it (`sha256sum`). */
+export function pagesBuildId(code: string): string {
+  return createHash('sha256').update(code, 'utf8').digest('hex');
+}
+
+export interface PagesBuild {
+  /** The contents of src/start/load-pages.ts in the build: host imports, the build id, the evaluator. */
+  startModule: string;
+  /** dist/pages.js: `return function (module, exports, require) { ... }`, minified, printable ASCII. */
+  pagesCode: string;
+}
 
 /**
- * Compiles src/pages.ts (and everything it imports) as CommonJS with the host modules external, and wraps it in a
- * function: `loadPages()` runs it once, on first call, with `require(id)` answering the host modules the outer
- * System.register module imported. Rollup's `interop: 'esModule'` reads `default` and named exports straight off
- * those namespaces, exactly as the System.register setters do.
+ * Compiles src/pages.ts (and everything it imports) as CommonJS with the host modules external, wrapped in a
+ * function and minified: dist/pages.js, which the console fetches when a page of ours first renders
+ * (src/start/pages-loader.ts) and evaluates with `require(id)` answering the host modules the start module imported.
+ * Rollup's `interop: 'esModule'` reads `default` and named exports straight off those namespaces, exactly as the
+ * System.register setters do.
  */
-export async function pagesFactory(root: string, mode: string): Promise<string> {
+export async function buildPages(root: string, mode: string): Promise<PagesBuild> {
   const config: InlineConfig = {
     configFile: false,
     root,
@@ -154,36 +173,58 @@ export async function pagesFactory(root: string, mode: string): Promise<string> 
   const [chunk] = chunks;
   const hosts = chunk.imports;
   for (const h of hosts) if (!(HOST_MODULES as readonly string[]).includes(h)) throw new Error(`page build imports ${h}, not a host module`);
+  // A bare `return` of the factory: `new Function(code)()` gives it back, and terser mangles every name inside.
+  const minified = await minify(`return function (module, exports, require) {\n${chunk.code}\n}`, {
+    ...TERSER_OPTIONS,
+    parse: { bare_returns: true },
+  });
+  if (!minified.code) throw new Error('page build: terser returned no code');
+  const pagesCode = escapeControlCharacters(minified.code);
   const lines = hosts.map((h, i) => `import * as host${i} from ${JSON.stringify(h)};`);
   lines.push(
     `const hosts = { ${hosts.map((h, i) => `${JSON.stringify(h)}: host${i}`).join(', ')} };`,
-    'let pages;',
-    '/** The page module (src/pages.ts), evaluated on the first call. */',
-    'export function loadPages() {',
-    '  if (!pages) {',
+    '/** The pages this start file was built with (src/start/load-pages.ts). */',
+    'export const pagesSource = {',
+    `  build: ${JSON.stringify(pagesBuildId(pagesCode))},`,
+    '  evaluate(code) {',
     '    const module = { exports: {} };',
-    '    pagesModule(module, module.exports, (id) => hosts[id]);',
-    '    pages = module.exports;',
-    '  }',
-    '  return pages;',
-    '}',
-    'function pagesModule(module, exports, require) {',
-    chunk.code,
-    '}',
+    '    new Function(code)()(module, module.exports, (id) => hosts[id]);',
+    '    return module.exports;',
+    '  },',
+    '};',
   );
-  return lines.join('\n');
+  return { startModule: lines.join('\n'), pagesCode };
 }
 
-const lazyPages = (mode: string): Plugin =>
-  replaceFile('harbor-connect:lazy-pages', LOAD_PAGES, (root) => pagesFactory(root, mode), (root) => ({
-    closeBundle() {
-      if (mode !== 'report') return;
-      for (const ext of ['html', 'json']) copyFileSync(`${root()}/${PAGES_REPORT_DIR}/stats-pages.${ext}`, `${root()}/dist/stats-pages.${ext}`);
+const splitPages = (mode: string): Plugin => {
+  let pagesCode: string | undefined;
+  return replaceFile(
+    'harbor-connect:split-pages',
+    LOAD_PAGES,
+    async (root) => {
+      const built = await buildPages(root, mode);
+      pagesCode = built.pagesCode;
+      return built.startModule;
     },
-  }));
+    (root) => ({
+      generateBundle() {
+        if (pagesCode === undefined) throw new Error(`${LOAD_PAGES} was not loaded: the page build did not run`);
+        this.emitFile({ type: 'asset', fileName: PAGES_FILE, source: pagesCode });
+      },
+      closeBundle() {
+        if (mode !== 'report') return;
+        for (const ext of ['html', 'json']) copyFileSync(`${root()}/${PAGES_REPORT_DIR}/stats-pages.${ext}`, `${root()}/dist/stats-pages.${ext}`);
+      },
+    }),
+  );
+};
+
+// terser: 3.1 KB gzip less than esbuild's minifier (measured on the one-file bundle, 140.5 -> 137.4 KB);
+// ascii_only keeps both files printable ASCII (the escape plugin still covers raw control characters).
+const TERSER_OPTIONS = { format: { ascii_only: true }, compress: { passes: 2 } } as const;
 
 export default defineConfig(async ({ mode }): Promise<UserConfig> => {
-  const plugins: PluginOption[] = [printableAscii, lazyPages(mode)];
+  const plugins: PluginOption[] = [printableAscii, splitPages(mode)];
   if (mode === 'report') plugins.push(...(await reportPlugins('stats')));
   return {
     plugins,
@@ -195,10 +236,8 @@ export default defineConfig(async ({ mode }): Promise<UserConfig> => {
       outDir: 'dist',
       emptyOutDir: true,
       sourcemap: false,
-      // terser: 3.1 KB gzip less than esbuild's minifier (measured 140.5 -> 137.4 KB); ascii_only keeps the
-      // bundle printable ASCII (the escape plugin above still covers raw control characters).
       minify: 'terser',
-      terserOptions: { format: { ascii_only: true }, compress: { passes: 2 } },
+      terserOptions: TERSER_OPTIONS,
       cssCodeSplit: false,
       lib: {
         entry: 'src/index.ts',

@@ -1,6 +1,7 @@
-// npm run package: builds the KubeSphere extension package from extension/ and dist/index.js into
+// npm run package: builds the KubeSphere extension package from extension/ and dist/ (index.js, pages.js) into
 // dist-package/<name>/ (an installable chart folder) and dist-package/<name>-<version>.tgz.
-// The frontend chart's ConfigMap template reads files/index.js, which is the built bundle byte for byte.
+// The frontend chart's ConfigMap templates read files/index.js (the JSBundle's start file) and files/pages.js,
+// each the built file byte for byte.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,8 @@ interface ExtensionManifest {
 }
 
 export function buildPackage(outDir = join(root, 'dist-package'), bundlePath = join(root, 'dist', 'index.js')): PackageResult {
-  if (!existsSync(bundlePath)) throw new Error(`${bundlePath} is missing: run npm run build first`);
+  const pagesPath = join(dirname(bundlePath), 'pages.js');
+  for (const p of [bundlePath, pagesPath]) if (!existsSync(p)) throw new Error(`${p} is missing: run npm run build first`);
   const src = join(root, 'extension');
   const manifest = parse(readFileSync(join(src, 'extension.yaml'), 'utf8')) as ExtensionManifest;
   const { name, version } = manifest;
@@ -39,6 +41,7 @@ export function buildPackage(outDir = join(root, 'dist-package'), bundlePath = j
   const filesDir = join(chartDir, 'charts', 'frontend', 'files');
   mkdirSync(filesDir, { recursive: true });
   copyFileSync(bundlePath, join(filesDir, 'index.js'));
+  copyFileSync(pagesPath, join(filesDir, 'pages.js'));
 
   writeChartYaml(chartDir, manifest);
 

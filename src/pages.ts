@@ -1,6 +1,6 @@
-// Everything a page of ours needs: the page components, their provider and the pages' strings. In the built
-// bundle this module (and all it imports) is compiled into a factory that runs when a page of ours first renders
-// (vite.config.ts, lazyPages), not when the console loads the extension: src/start/load-pages.ts.
+// Everything a page of ours needs: the page components, their provider and the pages' strings. The build compiles
+// this module (and all it imports) into dist/pages.js (vite.config.ts, splitPages), which the start file fetches
+// from the cluster and evaluates when a page of ours first renders (src/start/pages-loader.ts).
 import { locales } from './i18n/locales';
 import { setPageStrings } from './i18n/t';
 

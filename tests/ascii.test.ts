@@ -1,4 +1,4 @@
-// dist/index.js must be printable ASCII: Helm renders it into a ConfigMap with toJson, which leaves U+0080..U+009F
+// dist/index.js and dist/pages.js must be printable ASCII: Helm renders each into a ConfigMap with toJson, which leaves U+0080..U+009F
 // raw, and go-yaml refuses raw C1 control characters ("yaml: control characters are not allowed"). The minifier's
 // ASCII charset (vite.config.ts) escapes every other character, so the bundle survives any YAML or JSON path.
 import { existsSync, readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeControlCharacters } from '../vite.config';
 
-const bundlePath = join(__dirname, '..', 'dist', 'index.js');
+const builtFiles = ['index.js', 'pages.js'];
 
 /** Offsets of bytes that are not printable ASCII (space..tilde) or a line feed, with what they are. */
 function nonPrintable(bytes: Uint8Array): Array<{ offset: number; byte: number }> {
@@ -19,10 +19,11 @@ function nonPrintable(bytes: Uint8Array): Array<{ offset: number; byte: number }
   return out;
 }
 
-describe('dist/index.js', () => {
-  it('is printable ASCII (plus line feeds) from the first byte to the last', () => {
-    if (!existsSync(bundlePath)) throw new Error('dist/index.js is missing: run `npm run build` first (npm test does)');
-    const bytes = readFileSync(bundlePath);
+describe('dist/index.js and dist/pages.js', () => {
+  it.each(builtFiles)('%s is printable ASCII (plus line feeds) from the first byte to the last', (file) => {
+    const path = join(__dirname, '..', 'dist', file);
+    if (!existsSync(path)) throw new Error(`dist/${file} is missing: run \`npm run build\` first (npm test does)`);
+    const bytes = readFileSync(path);
     const bad = nonPrintable(bytes);
     const sample = bad.slice(0, 5).map(({ offset, byte }) => `0x${byte.toString(16)} at ${offset}: ${JSON.stringify(bytes.subarray(Math.max(0, offset - 20), offset + 20).toString('latin1'))}`);
     expect(bad.length, sample.join('\n')).toBe(0);

@@ -4,7 +4,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HOST_MODULES } from '../vite.config';
-import { bundlePath, importBundle, renderRoute, type Extension } from './system-host';
+import { startLocales } from '../src/i18n/start-locales';
+import { PAGES_PATH } from '../src/start/pages-loader';
+import { bundlePath, importBundle, pagesConfigMapResponse, renderRoute, type Extension } from './system-host';
 
 let source = '';
 let ext: Extension;
@@ -28,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(() => vi.unstubAllGlobals());
 
-describe('dist/index.js', () => {
+describe('dist/index.js (and the pages it fetches)', () => {
   it('is one System.register module importing only host modules', () => {
     const deps = registeredDeps(source);
     expect(deps.length).toBeGreaterThan(0);
@@ -47,15 +49,16 @@ describe('dist/index.js', () => {
     });
   });
 
-  it('has no React-18-only entry points, no JSX runtime, no CSS, and NODE_ENV replaced', () => {
+  it('has no React-18-only entry points, no JSX runtime, no CSS, and NODE_ENV replaced (start file and pages)', () => {
+    const both = `${source}\n${readFileSync(join(__dirname, '..', 'dist', 'pages.js'), 'utf8')}`;
     for (const banned of ['react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'jsx-runtime', 'createRoot', 'hydrateRoot']) {
-      expect(source.includes(banned), banned).toBe(false);
+      expect(both.includes(banned), banned).toBe(false);
     }
-    expect(source).not.toMatch(/\.(useId|useInsertionEffect|useTransition|useDeferredValue|startTransition)\b/);
+    expect(both).not.toMatch(/\.(useId|useInsertionEffect|useTransition|useDeferredValue|startTransition)\b/);
     // TanStack Query's shim may READ React.useSyncExternalStore but must fall back when it is missing (React 17).
     // (esbuild writes `x.useSyncExternalStore!==void 0?...`, terser `void 0!==x.useSyncExternalStore?...`.)
-    expect(source).toMatch(/(?:useSyncExternalStore!==void 0|void 0!==\w+\.useSyncExternalStore)\?\w+\.useSyncExternalStore:\w+/);
-    expect(source.includes('process.env')).toBe(false);
+    expect(both).toMatch(/(?:useSyncExternalStore!==void 0|void 0!==\w+\.useSyncExternalStore)\?\w+\.useSyncExternalStore:\w+/);
+    expect(both.includes('process.env')).toBe(false);
     expect(existsSync(join(__dirname, '..', 'dist', 'style.css'))).toBe(false);
   });
 
@@ -77,23 +80,30 @@ describe('dist/index.js', () => {
       '/:workspace/clusters/:cluster/projects/:namespace',
       '/workspaces/:workspace',
     ]);
-    // Only the menu titles (and the language marker tr() asks i18next for) are registered at start.
-    expect(ext.locales).toEqual({
-      en: { HARBOR_CONNECT_MENU_IMAGE_REGISTRIES: 'Image Registries', HARBOR_CONNECT_LANG: 'en' },
-      zh: { HARBOR_CONNECT_MENU_IMAGE_REGISTRIES: '镜像仓库', HARBOR_CONNECT_LANG: 'zh' },
-    });
+    // Only the menu titles, the stand-ins' strings (locales/<lang>/start.json) and the language marker tr() asks
+    // i18next for are registered at start.
+    expect(ext.locales).toEqual(startLocales);
+    expect(ext.locales.en).toMatchObject({ HARBOR_CONNECT_MENU_IMAGE_REGISTRIES: 'Image Registries', HARBOR_CONNECT_LANG: 'en' });
+    expect(ext.locales.zh).toMatchObject({ HARBOR_CONNECT_MENU_IMAGE_REGISTRIES: '镜像仓库', HARBOR_CONNECT_LANG: 'zh' });
+    const start = (lang: string) => JSON.parse(readFileSync(join(__dirname, '..', 'locales', lang, 'start.json'), 'utf8')) as Record<string, string>;
+    expect(Object.keys(ext.locales.en).sort()).toEqual(['HARBOR_CONNECT_LANG', 'HARBOR_CONNECT_MENU_IMAGE_REGISTRIES', ...Object.keys(start('en'))].sort());
+    expect(Object.keys(start('zh')).sort()).toEqual(Object.keys(start('en')).sort());
   });
 
-  it('renders its pages with the host modules it was given', () => {
+  it('renders its pages, fetched from ConfigMap harbor-connect-pages, with the host modules it was given', async () => {
+    fetchSpy.mockImplementation(((url: string) => (url === PAGES_PATH ? Promise.resolve(pagesConfigMapResponse()) : Promise.reject(new Error(`unexpected request ${url}`)))) as never);
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      expect(renderRoute(ext, '/clusters/host/image-registries')).toContain('data-testid="hc-registries"');
+      expect(renderRoute(ext, '/clusters/host/image-registries')).toContain('data-testid="hc-pages-loading"');
+      await vi.waitFor(() => expect(renderRoute(ext, '/clusters/host/image-registries')).toContain('data-testid="hc-registries"'));
       expect(renderRoute(ext, '/ws/clusters/host/projects/demo/image-registries')).toContain('data-testid="hc-project-registries"');
       expect(renderRoute(ext, '/workspaces/ws/image-registries/host/demo')).toContain('data-testid="hc-project-registries"');
     } finally {
       quiet.mockRestore();
     }
-    expect(fetchSpy).not.toHaveBeenCalled();
+    // One GET, of the pages: rendering the pages themselves requests nothing on the server.
+    expect(fetchSpy).toHaveBeenCalledTimes(1);
+    expect((fetchSpy.mock.calls[0] as unknown[])[0]).toBe(PAGES_PATH);
   });
 
   it('carries every locale file: the pages resolve their strings in the language the console resolved', () => {

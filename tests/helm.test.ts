@@ -1,5 +1,6 @@
 // The package as KubeSphere installs it: the real Helm (v3.16.2, built from its Go module by lab/cluster/build.ts)
-// lints and renders the output of `npm run package`, and the rendered ConfigMap gives the bundle back byte for byte.
+// lints and renders the output of `npm run package`, and the rendered ConfigMaps give the start file and the pages
+// back byte for byte.
 // Helm's toJson leaves U+0080..U+009F raw and go-yaml then refuses the manifest ("control characters are not
 // allowed"), which is how a non-ASCII bundle ends as InstallFailed on a real cluster.
 // The first run builds Helm from source with the lab's binaries (cached in ~/.cache/harbor-connect, about 6 minutes on 2 cores).
@@ -11,10 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ensureClusterBinaries } from '../lab/cluster/build';
 import { buildPackage, writeChartYaml, type PackageResult } from '../scripts/package';
+import { PAGES_BUILD_KEY, PAGES_CODE_KEY, PAGES_CONFIGMAP } from '../src/start/pages-loader';
+import { pagesBuildId } from '../vite.config';
 import { DEFAULT_INSTALLER_IMAGE, SETTINGS_CONFIGMAP, SETTINGS_INSTALLER_IMAGE } from '../src/domain/trust';
 
 const root = join(__dirname, '..');
 const bundle = join(root, 'dist', 'index.js');
+const pagesFile = join(root, 'dist', 'pages.js');
 const NAMESPACE = 'extension-harbor-connect';
 const BUILD_TIMEOUT_MS = 20 * 60_000;
 
@@ -49,7 +53,7 @@ describe('the packaged chart with the real Helm', () => {
     expect(r.stdout).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
   });
 
-  it('renders with helm template, and the ConfigMap gives back dist/index.js byte for byte', () => {
+  it('renders with helm template, and the ConfigMaps give back dist/index.js and dist/pages.js byte for byte', () => {
     for (const target of [pkg.chartDir, pkg.tgz]) {
       const r = run(['template', 'harbor-connect', target, '--namespace', NAMESPACE]);
       expect(r.status, r.stderr).toBe(0);
@@ -58,6 +62,20 @@ describe('the packaged chart with the real Helm', () => {
       expect(cm, 'ConfigMap harbor-connect-js-bundle').toBeTruthy();
       expect(cm!.metadata.namespace).toBe(NAMESPACE);
       expect(Buffer.from(cm!.data['index.js'], 'utf8').equals(readFileSync(bundle))).toBe(true);
+      // The pages, and the build id Helm computes, which must be the one the start file was built with.
+      const pages = docs.find((d) => d.kind === 'ConfigMap' && d.metadata?.name === PAGES_CONFIGMAP);
+      expect(pages, `ConfigMap ${PAGES_CONFIGMAP}`).toBeTruthy();
+      expect(pages!.metadata.namespace).toBe(NAMESPACE);
+      expect(Buffer.from(pages!.data[PAGES_CODE_KEY], 'utf8').equals(readFileSync(pagesFile))).toBe(true);
+      expect(pages!.data[PAGES_BUILD_KEY]).toBe(pagesBuildId(readFileSync(pagesFile, 'utf8')));
+      expect(readFileSync(bundle, 'utf8')).toContain(JSON.stringify(pages!.data[PAGES_BUILD_KEY]));
+      // Every signed-in user may read that one ConfigMap, and nothing else, once KubeSphere aggregates the template
+      // into its `authenticated` role (selector: v4.1.3 config/ks-core/templates/globalroles.yaml).
+      expect(docs.find((d) => d.kind === 'RoleTemplate')).toMatchObject({
+        apiVersion: 'iam.kubesphere.io/v1beta1',
+        metadata: { name: PAGES_CONFIGMAP, labels: { 'iam.kubesphere.io/scope': 'global', 'iam.kubesphere.io/aggregate-to-authenticated': '' } },
+        spec: { rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: [PAGES_CONFIGMAP], verbs: ['get'] }] },
+      });
       expect(docs.find((d) => d.kind === 'JSBundle')).toMatchObject({
         apiVersion: 'extensions.kubesphere.io/v1alpha1',
         metadata: { name: 'harbor-connect' },
@@ -75,7 +93,7 @@ describe('the packaged chart with the real Helm', () => {
     expect(r.status, r.stderr).toBe(0);
     const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as Record<string, any> | null).filter((d): d is Record<string, any> => !!d);
     const kubesphere = docs.filter((d) => /\.kubesphere\.io\//.test(d.apiVersion));
-    expect(kubesphere.map((d) => d.kind)).toEqual(['JSBundle']);
+    expect(kubesphere.map((d) => d.kind)).toEqual(['JSBundle', 'RoleTemplate']);
     await expect(`${JSON.stringify(kubesphere, null, 2)}\n`).toMatchFileSnapshot('../lab/cluster/kubesphere/testdata/product-objects.chart.json');
   });
 
@@ -111,7 +129,12 @@ describe('the packaged chart with the real Helm', () => {
         .map((d) => `${d!.kind}/${d!.metadata.name}`)
         .sort();
     };
-    expect(kinds(['tags.extension=true', 'tags.agent=false'])).toEqual(['ConfigMap/harbor-connect-js-bundle', 'JSBundle/harbor-connect']);
+    expect(kinds(['tags.extension=true', 'tags.agent=false'])).toEqual([
+      'ConfigMap/harbor-connect-js-bundle',
+      `ConfigMap/${PAGES_CONFIGMAP}`,
+      'JSBundle/harbor-connect',
+      `RoleTemplate/${PAGES_CONFIGMAP}`,
+    ]);
     expect(kinds(['tags.agent=true', 'tags.extension=false', 'global.clusterInfo.name=member-1', 'global.clusterInfo.role=member'])).toEqual([`ConfigMap/${SETTINGS_CONFIGMAP}`]);
   });
 

@@ -13,6 +13,7 @@ import { buildPackage, type PackageResult } from '../scripts/package';
 
 const root = join(__dirname, '..');
 const bundle = join(root, 'dist', 'index.js');
+const pagesFile = join(root, 'dist', 'pages.js');
 let tmp: string;
 let pkg: PackageResult;
 
@@ -94,6 +95,7 @@ describe('extension.yaml', () => {
     const perms = splitDocuments(readFileSync(join(root, 'extension', 'permissions.yaml'), 'utf8')).map((d) => parse(d));
     expect(perms.map((p) => p.kind)).toEqual(['ClusterRole', 'Role']);
     expect(perms[0].rules[0]).toMatchObject({ apiGroups: ['extensions.kubesphere.io'], resources: ['jsbundles'] });
+    expect(perms[0].rules[1]).toMatchObject({ apiGroups: ['iam.kubesphere.io'], resources: ['roletemplates'] });
     expect(perms[1].rules[0]).toMatchObject({ apiGroups: [''], resources: ['configmaps'] });
   });
 });
@@ -105,16 +107,18 @@ describe('npm run package', () => {
     expect(chart.dependencies).toEqual([{ name: 'frontend', version: '0.1.0', tags: ['extension'] }, { name: 'agent', version: '0.1.0', tags: ['agent'] }]);
     expect(existsSync(join(pkg.chartDir, 'extension.yaml'))).toBe(true);
     expect(readFileSync(join(pkg.chartDir, 'charts', 'frontend', 'files', 'index.js'))).toEqual(readFileSync(bundle));
+    expect(readFileSync(join(pkg.chartDir, 'charts', 'frontend', 'files', 'pages.js'))).toEqual(readFileSync(pagesFile));
   });
 
-  it('keeps the bundle under the ConfigMap size limit (1 MiB)', () => {
+  it('keeps the start file and the pages under the ConfigMap size limit (1 MiB)', () => {
     expect(readFileSync(bundle).length).toBeLessThan(1024 * 1024 - 4096);
+    expect(readFileSync(pagesFile).length).toBeLessThan(1024 * 1024 - 4096);
   });
 
   it('writes a .tgz that holds the same folder', () => {
     expect(pkg.tgz.endsWith(`harbor-connect-${pkg.version}.tgz`)).toBe(true);
     const list = execFileSync('tar', ['-tzf', pkg.tgz], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    for (const f of ['harbor-connect/Chart.yaml', 'harbor-connect/extension.yaml', 'harbor-connect/charts/frontend/files/index.js', 'harbor-connect/charts/frontend/templates/jsbundle.yaml', 'harbor-connect/static/icon.svg']) {
+    for (const f of ['harbor-connect/Chart.yaml', 'harbor-connect/extension.yaml', 'harbor-connect/charts/frontend/files/index.js', 'harbor-connect/charts/frontend/files/pages.js', 'harbor-connect/charts/frontend/templates/jsbundle.yaml', 'harbor-connect/static/icon.svg']) {
       expect(list, f).toContain(f);
     }
     const extracted = execFileSync('tar', ['-xzOf', pkg.tgz, 'harbor-connect/charts/frontend/files/index.js'], { maxBuffer: 16 * 1024 * 1024 });

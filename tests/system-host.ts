@@ -5,7 +5,10 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HOST_MODULES } from '../vite.config';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_EXTENSION_NAMESPACE } from '../src/domain/record/namespace';
+import { PAGES_BUILD_KEY, PAGES_CODE_KEY, PAGES_CONFIGMAP } from '../src/start/pages-loader';
+import { HOST_MODULES, pagesBuildId } from '../vite.config';
 
 const require = createRequire(import.meta.url);
 
@@ -62,4 +65,13 @@ export function renderRoute(ext: Extension, url: string): string {
       ),
     ),
   );
+}
+
+/**
+ * What `GET PAGES_PATH` answers on a cluster where the chart is installed: ConfigMap harbor-connect-pages with
+ * dist/pages.js and the SHA-256 Helm writes beside it (extension/charts/frontend/templates/configmap-pages.yaml).
+ */
+export function pagesConfigMapResponse(code = readFileSync(join(__dirname, '..', 'dist', 'pages.js'), 'utf8'), build = pagesBuildId(code)): Response {
+  const body = { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: PAGES_CONFIGMAP, namespace: DEFAULT_EXTENSION_NAMESPACE }, data: { [PAGES_BUILD_KEY]: build, [PAGES_CODE_KEY]: code } };
+  return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
 }

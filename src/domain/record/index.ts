@@ -7,6 +7,7 @@ import { managedLabels } from '../plan/labels';
 import type { Write } from '../plan/write';
 import { LAST_APPLIED_ANNOTATION } from '../plan/secrets';
 import { base64DecodeText, base64EncodeText, sha256Hex } from './encoding';
+import { DEFAULT_EXTENSION_NAMESPACE } from './namespace';
 import {
   ANNOTATION_PREFIX,
   COMPONENT_LABEL,
@@ -18,8 +19,7 @@ import {
 
 export { sha256Hex, base64EncodeText, base64DecodeText } from './encoding';
 export * from './keys';
-
-export const DEFAULT_EXTENSION_NAMESPACE = 'extension-harbor-connect';
+export { DEFAULT_EXTENSION_NAMESPACE };
 export const RECORD_NAME_PREFIX = 'hc-registry-';
 export const RECORD_COMPONENT = 'registry-record';
 export const RECORD_CA_KEY = 'ca.crt';
