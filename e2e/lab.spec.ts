@@ -1,7 +1,9 @@
 // The lab itself: every login works through the real login page, the console renders its own pages, and the
 // extension's contract with the console holds (menus under cluster/project Configuration, routes, page roots).
 import type { APIRequestContext, Page } from '@playwright/test';
+import { PAGES_PATH } from '../src/start/pages-configmap';
 import { expect, LAB_LOGINS, snap, test } from './harness/fixtures';
+import { labApi } from './harness/lab-api';
 
 const CLUSTER_PAGE = '/clusters/host/image-registries';
 const PROJECT_PAGE = '/demo-ws/clusters/host/projects/demo/image-registries';
@@ -95,5 +97,49 @@ test.describe('extension contract', () => {
     await expect(page).toHaveURL(new RegExp(`${PROJECT_PAGE}$`));
     await expect(page.locator('[data-testid="hc-project-registries"]')).toBeVisible();
     await snap(page, testInfo, 'project-image-registries');
+  });
+
+  test('the console start fetches none of the pages; the first page opened does, once; a missing pages ConfigMap is explained and "Try again" recovers', async ({ page, loginAs }, testInfo) => {
+    const pageFetches: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === PAGES_PATH) pageFetches.push(r.url());
+    });
+    await loginAs('demo-admin');
+    await page.goto('/demo-ws/clusters/host/projects/demo/overview');
+    await expect(page.getByText('Configuration', { exact: true }).first()).toBeVisible();
+    expect(pageFetches, 'requests for the pages at console start').toEqual([]);
+
+    // The pages' ConfigMap taken away (as on a half-installed extension), then put back as it was.
+    const saved = await labApi('GET', PAGES_PATH);
+    expect(saved.status).toBe(200);
+    const { metadata, data } = saved.json as { metadata: Record<string, unknown>; data: Record<string, string> };
+    const restore = async () => {
+      if ((await labApi('GET', PAGES_PATH)).status === 404) {
+        const { name, namespace, labels, annotations } = metadata;
+        const created = await labApi('POST', PAGES_PATH.replace(/\/[^/]+$/, ''), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels, annotations }, data });
+        expect(created.status).toBe(201);
+      }
+    };
+    try {
+      expect((await labApi('DELETE', PAGES_PATH)).status).toBe(200);
+      await openNavEntry(page, 'Configuration', 'Image Registries').then((l) => l.click());
+      const failed = page.locator('[data-testid="hc-pages-failed"]');
+      await expect(failed).toHaveAttribute('data-failure', 'missing');
+      await expect(failed).toContainText('ConfigMap extension-harbor-connect/harbor-connect-pages, which holds these pages, is not on the host cluster');
+      await snap(page, testInfo, 'pages-missing');
+      expect(pageFetches).toHaveLength(1);
+      await restore();
+      await failed.getByRole('button', { name: 'Try again' }).click();
+      await expect(page.locator('[data-testid="hc-project-registries"]')).toBeVisible();
+      expect(pageFetches).toHaveLength(2);
+      // Another page of ours in the same console page load: no new fetch.
+      await page.getByText('Configuration', { exact: true }).first().click();
+      await page.getByRole('link', { name: 'Secrets', exact: true }).click();
+      await page.getByRole('link', { name: 'Image Registries', exact: true }).click();
+      await expect(page.locator('[data-testid="hc-project-registries"]')).toBeVisible();
+      expect(pageFetches).toHaveLength(2);
+    } finally {
+      await restore();
+    }
   });
 });

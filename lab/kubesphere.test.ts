@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { clusterContext } from '../src/api/cluster';
 import { KUBESPHERE_ROUTES } from '../src/api/kubesphere-routes';
 import { executeWrite } from '../src/api/write';
+import { PAGES_BUILD_KEY, PAGES_CODE_KEY, PAGES_CONFIGMAP, PAGES_PATH } from '../src/start/pages-configmap';
+import { pagesBuildId } from '../vite.config';
 import { clusterBinaries } from './cluster/build';
 import { gatewayAs, GATEWAY_URL, HARBOR, kubeAdmin, labCaPem, loginToken, useProductApiAs, waitFor } from './testing';
 
@@ -154,6 +156,29 @@ describe('JSBundle (filters/jsbundle.go) and the installed extension', () => {
     const configMap = await kubeAdmin().request('GET', '/api/v1/namespaces/extension-harbor-connect/configmaps/harbor-connect-js-bundle');
     expect(served).toBe(configMap.json.data['index.js']);
     expect(served).toBe(readFileSync(join(__dirname, '..', 'dist', 'index.js'), 'utf8'));
+  });
+});
+
+describe('the pages (ConfigMap harbor-connect-pages), read by every signed-in user', () => {
+  it('KubeSphere aggregated the chart\'s role template into `authenticated`: any signed-in user reads the pages, and only that ConfigMap', async () => {
+    // The roletemplate controller (v4.1.3 roletemplate_controller.go, the lab's stand-in) appends the rule.
+    const role = await kubeAdmin().request('GET', '/apis/iam.kubesphere.io/v1beta1/globalroles/authenticated');
+    expect(role.json.aggregationRoleTemplates.templateNames).toContain(PAGES_CONFIGMAP);
+    const code = readFileSync(join(__dirname, '..', 'dist', 'pages.js'), 'utf8');
+    // demo-viewer holds no role in the extension's namespace: the grant is the aggregated rule alone.
+    for (const user of ['demo-viewer', 'demo-admin', 'admin']) {
+      const pages = await as(user, 'GET', PAGES_PATH);
+      expect(pages.status, user).toBe(200);
+      expect(pages.json.data[PAGES_CODE_KEY]).toBe(code);
+      expect(pages.json.data[PAGES_BUILD_KEY]).toBe(pagesBuildId(code));
+    }
+    // resourceNames holds: the start file's ConfigMap, the registry records and the namespace's list stay closed.
+    const ns = '/api/v1/namespaces/extension-harbor-connect';
+    expect((await as('demo-viewer', 'GET', `${ns}/configmaps/harbor-connect-js-bundle`)).status).toBe(403);
+    expect((await as('demo-viewer', 'GET', `${ns}/configmaps`)).status).toBe(403);
+    expect((await as('demo-viewer', 'GET', `${ns}/secrets`)).status).toBe(403);
+    // Anonymous (no token): ks-apiserver authorizes system:anonymous with the `anonymous` role, which has no such rule.
+    expect((await as(undefined, 'GET', PAGES_PATH)).status).toBe(403);
   });
 });
 

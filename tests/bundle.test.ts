@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HOST_MODULES } from '../vite.config';
 import { startLocales } from '../src/i18n/start-locales';
-import { PAGES_PATH } from '../src/start/pages-loader';
+import { PAGES_PATH } from '../src/start/pages-configmap';
 import { bundlePath, importBundle, pagesConfigMapResponse, renderRoute, type Extension } from './system-host';
 
 let source = '';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ensureClusterBinaries } from '../lab/cluster/build';
 import { buildPackage, writeChartYaml, type PackageResult } from '../scripts/package';
-import { PAGES_BUILD_KEY, PAGES_CODE_KEY, PAGES_CONFIGMAP } from '../src/start/pages-loader';
+import { PAGES_BUILD_KEY, PAGES_CODE_KEY, PAGES_CONFIGMAP } from '../src/start/pages-configmap';
 import { pagesBuildId } from '../vite.config';
 import { DEFAULT_INSTALLER_IMAGE, SETTINGS_CONFIGMAP, SETTINGS_INSTALLER_IMAGE } from '../src/domain/trust';
 

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PAGES_PATH } from '../src/start/pages-loader';
+import { PAGES_PATH } from '../src/start/pages-configmap';
 import { bundlePath, importBundle, pagesConfigMapResponse, renderRoute, type Extension } from './system-host';
 
 const pagesPath = join(__dirname, '..', 'dist', 'pages.js');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_EXTENSION_NAMESPACE } from '../src/domain/record/namespace';
-import { PAGES_BUILD_KEY, PAGES_CODE_KEY, PAGES_CONFIGMAP } from '../src/start/pages-loader';
+import { PAGES_BUILD_KEY, PAGES_CODE_KEY, PAGES_CONFIGMAP } from '../src/start/pages-configmap';
 import { HOST_MODULES, pagesBuildId } from '../vite.config';
 
 const require = createRequire(import.meta.url);

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { PagesModule } from './load-pages';
-import { createPagesLoader, PAGES_PATH, type PagesState } from './pages-loader';
+import { PAGES_PATH } from './pages-configmap';
+import { createPagesLoader, type PagesState } from './pages-loader';
 
 const BUILD = 'a'.repeat(64);
 const fakePages = { marker: 'pages' } as unknown as PagesModule;

@@ -2,17 +2,8 @@
 // harbor-connect-pages, and the first render of a page of ours GETs that ConfigMap through the console's API proxy
 // (every signed-in user may: the chart's role template aggregates into KubeSphere's `authenticated` role) and
 // evaluates it once. docs/architecture.md "Two files" says why and what it costs.
-import { DEFAULT_EXTENSION_NAMESPACE } from '../domain/record/namespace';
 import type { PagesModule, PagesSource } from './load-pages';
-
-export const PAGES_CONFIGMAP = 'harbor-connect-pages';
-/** Always the host cluster (no /clusters/ prefix): the extension's frontend is installed there only. */
-export const PAGES_PATH = `/api/v1/namespaces/${DEFAULT_EXTENSION_NAMESPACE}/configmaps/${PAGES_CONFIGMAP}`;
-/** The ConfigMap's keys (extension/charts/frontend/templates/configmap-pages.yaml). */
-export const PAGES_CODE_KEY = 'pages.js';
-export const PAGES_BUILD_KEY = 'build';
-/** A cluster that has not answered in this time is reported, not waited for. */
-export const PAGES_TIMEOUT_MS = 60_000;
+import { PAGES_BUILD_KEY, PAGES_CODE_KEY, PAGES_PATH, PAGES_TIMEOUT_MS } from './pages-configmap';
 
 export type PagesFailure =
   /** 401: the console session ended. */
