@@ -523,6 +523,12 @@ func TestConformanceBehaviours(t *testing.T) {
 		{"a member's 401 relayed as 511", "proxyfilters.go", "pkg/apiserver/filters/multicluster.go", `http.StatusNetworkAuthenticationRequired`},
 		{"the registry verify failing: its error text", "handlers.go", "pkg/kapis/resources/v1alpha3/handler.go", `fmt.Errorf("registry auth failed with err: %s", err)`},
 		{"a pull secret without credentials for the registry", "handlers.go", "pkg/models/registries/v2/secret_authenticator.go", `not found valid auth in secret, %v`},
+		// The role-template stand-in's aggregate(): which roles, which templates, what is appended.
+		{"only roles annotated auto-aggregate take part", "types.go", "pkg/controller/roletemplate/roletemplate_controller.go", `"iam.kubesphere.io/auto-aggregate"`},
+		{"a role's own roleSelector chooses (none: no template)", "roletemplates.go", "pkg/controller/roletemplate/roletemplate_controller.go", `metav1.LabelSelectorAsSelector(aggregation.RoleSelector)`},
+		{"matched against the template's labels", "roletemplates.go", "pkg/controller/roletemplate/roletemplate_controller.go", `selector.Matches(labels.Set(roleTemplate.Labels))`},
+		{"the template's rules appended whole (when not covered)", "roletemplates.go", "pkg/controller/roletemplate/roletemplate_controller.go", `, roleTemplate.Spec.Rules...)`},
+		{"the template's name appended to templateNames", "roletemplates.go", "pkg/controller/roletemplate/roletemplate_controller.go", `aggregation.TemplateNames = append(aggregation.TemplateNames, roleTemplate.Name)`},
 	} {
 		ours, err := os.ReadFile(b.ours)
 		if err != nil {

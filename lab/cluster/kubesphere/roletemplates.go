@@ -107,14 +107,14 @@ func (c *roleTemplateController) processNext(ctx context.Context) bool {
 // index on that annotation). The first failed update ends the pass; the whole template is retried (the roles
 // already done then skip it by name).
 func (c *roleTemplateController) reconcile(ctx context.Context, name string) error {
-	tmpl, err := getAs[RoleTemplate](c.store, gvrRoleTemplate, "", name)
+	roleTemplate, err := getAs[RoleTemplate](c.store, gvrRoleTemplate, "", name)
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	gvr, ok := roleGVRByScope[tmpl.Labels[labelScope]]
+	gvr, ok := roleGVRByScope[roleTemplate.Labels[labelScope]]
 	if !ok {
 		return nil
 	}
@@ -126,7 +126,7 @@ func (c *roleTemplateController) reconcile(ctx context.Context, name string) err
 		if u.GetAnnotations()[annotationAutoAggregate] != "true" {
 			continue
 		}
-		changed, err := aggregateRoleTemplate(u, tmpl)
+		changed, err := aggregateRoleTemplate(u, roleTemplate)
 		if err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func (c *roleTemplateController) reconcile(ctx context.Context, name string) err
 		if _, err := c.store.update(ctx, gvr, u); err != nil {
 			return err
 		}
-		klog.Infof("stand-in roletemplate controller: RoleTemplate %s aggregated into %s %s", tmpl.Name, kindOf[gvr], cache.MetaObjectToName(u))
+		klog.Infof("stand-in roletemplate controller: RoleTemplate %s aggregated into %s %s", roleTemplate.Name, kindOf[gvr], cache.MetaObjectToName(u))
 	}
 	return nil
 }
@@ -145,13 +145,13 @@ func (c *roleTemplateController) reconcile(ctx context.Context, name string) err
 // one that already names the template, or whose roleSelector (none: selects nothing) does not match the template's
 // labels is left alone; otherwise the template's rules are appended unless the role's rules already cover them
 // (rbachelper.Covers, a copy of k8s' validation.Covers used here), and its name is appended to templateNames.
-func aggregateRoleTemplate(u *unstructured.Unstructured, tmpl *RoleTemplate) (bool, error) {
+func aggregateRoleTemplate(u *unstructured.Unstructured, roleTemplate *RoleTemplate) (bool, error) {
 	role, err := decodeInto[Role](u)
 	if err != nil {
 		return false, err
 	}
 	aggregation := role.AggregationRoleTemplates
-	if aggregation == nil || slices.Contains(aggregation.TemplateNames, tmpl.Name) {
+	if aggregation == nil || slices.Contains(aggregation.TemplateNames, roleTemplate.Name) {
 		return false, nil
 	}
 	selector, err := metav1.LabelSelectorAsSelector(aggregation.RoleSelector)
@@ -159,20 +159,20 @@ func aggregateRoleTemplate(u *unstructured.Unstructured, tmpl *RoleTemplate) (bo
 		klog.V(4).Infof("stand-in roletemplate controller: role %s: failed to parse role selector: %v", role.Name, err)
 		return false, nil
 	}
-	if !selector.Matches(labels.Set(tmpl.Labels)) {
+	if !selector.Matches(labels.Set(roleTemplate.Labels)) {
 		return false, nil
 	}
-	if covered, _ := validation.Covers(role.Rules, tmpl.Spec.Rules); !covered {
+	if covered, _ := validation.Covers(role.Rules, roleTemplate.Spec.Rules); !covered {
 		rules, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&struct {
 			Rules []rbacv1.PolicyRule `json:"rules"`
-		}{append(role.Rules, tmpl.Spec.Rules...)})
+		}{append(role.Rules, roleTemplate.Spec.Rules...)})
 		if err != nil {
 			return false, err
 		}
 		u.Object["rules"] = rules["rules"]
 	}
-	names := append(aggregation.TemplateNames, tmpl.Name)
-	if err := unstructured.SetNestedStringSlice(u.Object, names, "aggregationRoleTemplates", "templateNames"); err != nil {
+	aggregation.TemplateNames = append(aggregation.TemplateNames, roleTemplate.Name)
+	if err := unstructured.SetNestedStringSlice(u.Object, aggregation.TemplateNames, "aggregationRoleTemplates", "templateNames"); err != nil {
 		return false, err
 	}
 	return true, nil
