@@ -413,8 +413,9 @@ func TestClustersAnswerWithoutKubeconfig(t *testing.T) {
 	}
 }
 
-// chartGlobalRole is a GlobalRole of the ks-core chart as its "ks.role" template writes it from files/roles.yaml.
-func chartGlobalRole(t *testing.T, name string) *unstructured.Unstructured {
+// chartRoles are the ks-core chart's roles as its "ks.role" template writes them from files/roles.yaml (the
+// workspace and project roles as built-in templates: unprefixed, without namespace or workspace label).
+func chartRoles(t *testing.T) map[schema.GroupVersionResource][]*unstructured.Unstructured {
 	t.Helper()
 	data, err := os.ReadFile("../ks-core/files/roles.yaml")
 	if err != nil {
@@ -424,31 +425,41 @@ func chartGlobalRole(t *testing.T, name string) *unstructured.Unstructured {
 	if err := yaml.Unmarshal(data, &file); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range file["globalRoles"] {
-		if r["name"] != name {
-			continue
-		}
-		u := obj(gvrGlobalRole, "", name, map[string]string{"kubesphere.io/managed": "true"}, map[string]interface{}{"rules": r["rules"]})
-		annotations := map[string]string{}
-		if a, ok := r["annotations"].(map[string]interface{}); ok {
-			for k, v := range a {
-				annotations[k] = fmt.Sprint(v)
+	out := map[schema.GroupVersionResource][]*unstructured.Unstructured{}
+	for key, gvr := range map[string]schema.GroupVersionResource{"globalRoles": gvrGlobalRole, "clusterRoles": gvrClusterRole, "workspaceRoles": gvrWorkspaceRole, "namespaceRoles": gvrRole} {
+		for _, r := range file[key] {
+			u := obj(gvr, "", fmt.Sprint(r["name"]), map[string]string{"kubesphere.io/managed": "true"}, map[string]interface{}{"rules": r["rules"]})
+			annotations := map[string]string{}
+			if a, ok := r["annotations"].(map[string]interface{}); ok {
+				for k, v := range a {
+					annotations[k] = fmt.Sprint(v)
+				}
 			}
-		}
-		if rego, ok := r["rego"].(string); ok {
-			annotations[annotationRego] = rego
-		}
-		u.SetAnnotations(annotations)
-		agg := map[string]interface{}{}
-		for _, k := range []string{"roleSelector", "templateNames"} {
-			if v, ok := r[k]; ok {
-				agg[k] = v
+			if rego, ok := r["rego"].(string); ok {
+				annotations[annotationRego] = rego
 			}
+			u.SetAnnotations(annotations)
+			agg := map[string]interface{}{}
+			for _, k := range []string{"roleSelector", "templateNames"} {
+				if v, ok := r[k]; ok {
+					agg[k] = v
+				}
+			}
+			if len(agg) > 0 {
+				u.Object["aggregationRoleTemplates"] = agg
+			}
+			out[gvr] = append(out[gvr], u)
 		}
-		if len(agg) > 0 {
-			u.Object["aggregationRoleTemplates"] = agg
+	}
+	return out
+}
+
+func chartGlobalRole(t *testing.T, name string) *unstructured.Unstructured {
+	t.Helper()
+	for _, u := range chartRoles(t)[gvrGlobalRole] {
+		if u.GetName() == name {
+			return u
 		}
-		return u
 	}
 	t.Fatalf("no GlobalRole %s in files/roles.yaml", name)
 	return nil

@@ -2,6 +2,7 @@ package kubesphere
 
 import (
 	"context"
+	"os"
 	"reflect"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/yaml"
 )
 
 // pagesTemplate is the RoleTemplate the product's chart ships: every signed-in user may GET the ConfigMap that holds
@@ -192,5 +194,49 @@ func TestRoleTemplateControllerOnEvents(t *testing.T) {
 		if r := live(u.gvr, u.name); len(r.Rules) != 1 || len(r.AggregationRoleTemplates.TemplateNames) != 0 {
 			t.Errorf("%s %s was changed: %v %v", kindOf[u.gvr], u.name, r.AggregationRoleTemplates.TemplateNames, r.Rules)
 		}
+	}
+}
+
+// The chart's roles are what the roletemplate controller leaves after aggregating the chart's own role templates:
+// the stand-in, which replays every template when it starts, changes none of them.
+func TestChartRolesAreAggregatedAlready(t *testing.T) {
+	data, err := os.ReadFile("../ks-core/files/roletemplates.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var templates []struct {
+		Name   string
+		Labels map[string]string
+		Rules  []rbacv1.PolicyRule
+	}
+	if err := yaml.Unmarshal(data, &templates); err != nil {
+		t.Fatal(err)
+	}
+	roles := chartRoles(t)
+	checked := 0
+	for _, tm := range templates {
+		roleTemplate := &RoleTemplate{ObjectMeta: metav1.ObjectMeta{Name: tm.Name, Labels: tm.Labels}}
+		roleTemplate.Spec.Rules = tm.Rules
+		gvr, ok := roleGVRByScope[tm.Labels[labelScope]]
+		if !ok {
+			t.Errorf("role template %s: scope %q", tm.Name, tm.Labels[labelScope])
+			continue
+		}
+		for _, u := range roles[gvr] {
+			if u.GetAnnotations()[annotationAutoAggregate] != "true" {
+				continue
+			}
+			changed, err := aggregateRoleTemplate(u.DeepCopy(), roleTemplate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if changed {
+				t.Errorf("the stand-in would aggregate role template %s into %s %s", tm.Name, kindOf[gvr], u.GetName())
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("nothing checked")
 	}
 }
