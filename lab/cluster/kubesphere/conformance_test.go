@@ -18,6 +18,7 @@ import (
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning"
 	apiservervalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/component-helpers/auth/rbac/validation"
@@ -161,10 +162,11 @@ type ksTemplate struct {
 }
 
 type ksRole struct {
-	Name      string
-	Rego      string
-	Rules     []rbacv1.PolicyRule
-	Templates []string
+	Name         string
+	Rego         string
+	Rules        []rbacv1.PolicyRule
+	Templates    []string
+	RoleSelector *metav1.LabelSelector
 }
 
 func theirTemplates(t *testing.T, show func(string) string) map[string]ksTemplate {
@@ -198,7 +200,7 @@ func theirRoles(t *testing.T, show func(string) string, templates map[string]ksT
 			}
 			AggregationRoleTemplates *struct {
 				TemplateNames []string
-				RoleSelector  *struct{ MatchLabels map[string]string }
+				RoleSelector  *metav1.LabelSelector
 			}
 			Rules []rbacv1.PolicyRule
 		}
@@ -206,6 +208,7 @@ func theirRoles(t *testing.T, show func(string) string, templates map[string]ksT
 		_ = yaml.Unmarshal(raw, &r)
 		role := ksRole{Name: r.Metadata.Name, Rego: r.Metadata.Annotations[annotationRego], Rules: r.Rules}
 		if a := r.AggregationRoleTemplates; a != nil {
+			role.RoleSelector = a.RoleSelector
 			var selected []ksTemplate
 			if a.RoleSelector != nil {
 				want := map[string]string{"iam.kubesphere.io/scope": scope}
@@ -261,7 +264,8 @@ type ourRole struct {
 	Name          string
 	Rego          string
 	Rules         []rbacv1.PolicyRule
-	TemplateNames []string `json:"templateNames"`
+	TemplateNames []string              `json:"templateNames"`
+	RoleSelector  *metav1.LabelSelector `json:"roleSelector"`
 }
 
 func ourRoles(t *testing.T) map[string]ourRole {
@@ -331,6 +335,11 @@ func TestConformanceRoles(t *testing.T) {
 		sort.Strings(sorted)
 		if their.Templates != nil && len(sorted)+len(their.Templates) > 0 && !reflect.DeepEqual(sorted, their.Templates) {
 			t.Errorf("%s: template names %v, KubeSphere aggregates %v", key, sorted, their.Templates)
+		}
+		// The selector decides which RoleTemplates created later (an extension's) the role-template controller, and
+		// the gateway's stand-in for it, aggregate into the role.
+		if !reflect.DeepEqual(ours.RoleSelector, their.RoleSelector) {
+			t.Errorf("%s: roleSelector %s, KubeSphere's %s", key, metav1.FormatLabelSelector(ours.RoleSelector), metav1.FormatLabelSelector(their.RoleSelector))
 		}
 		if (ours.Rego == "") != (their.Rego == "") {
 			t.Errorf("%s: rego override present in one only", key)
@@ -514,6 +523,12 @@ func TestConformanceBehaviours(t *testing.T) {
 		{"a member's 401 relayed as 511", "proxyfilters.go", "pkg/apiserver/filters/multicluster.go", `http.StatusNetworkAuthenticationRequired`},
 		{"the registry verify failing: its error text", "handlers.go", "pkg/kapis/resources/v1alpha3/handler.go", `fmt.Errorf("registry auth failed with err: %s", err)`},
 		{"a pull secret without credentials for the registry", "handlers.go", "pkg/models/registries/v2/secret_authenticator.go", `not found valid auth in secret, %v`},
+		// The role-template stand-in's aggregate(): which roles, which templates, what is appended.
+		{"only roles annotated auto-aggregate take part", "types.go", "pkg/controller/roletemplate/roletemplate_controller.go", `"iam.kubesphere.io/auto-aggregate"`},
+		{"a role's own roleSelector chooses (none: no template)", "roletemplates.go", "pkg/controller/roletemplate/roletemplate_controller.go", `metav1.LabelSelectorAsSelector(aggregation.RoleSelector)`},
+		{"matched against the template's labels", "roletemplates.go", "pkg/controller/roletemplate/roletemplate_controller.go", `selector.Matches(labels.Set(roleTemplate.Labels))`},
+		{"the template's rules appended whole (when not covered)", "roletemplates.go", "pkg/controller/roletemplate/roletemplate_controller.go", `, roleTemplate.Spec.Rules...)`},
+		{"the template's name appended to templateNames", "roletemplates.go", "pkg/controller/roletemplate/roletemplate_controller.go", `aggregation.TemplateNames = append(aggregation.TemplateNames, roleTemplate.Name)`},
 	} {
 		ours, err := os.ReadFile(b.ours)
 		if err != nil {

@@ -8,16 +8,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/version"
 	"k8s.io/apiserver/pkg/authentication/user"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/yaml"
 )
 
 func obj(gvr schema.GroupVersionResource, ns, name string, labels map[string]string, fields map[string]interface{}) *unstructured.Unstructured {
@@ -405,5 +410,136 @@ func TestClustersAnswerWithoutKubeconfig(t *testing.T) {
 	stored, _ := store.Get(gvrCluster, "", "m1")
 	if _, found, _ := unstructured.NestedFieldNoCopy(stored.Object, "spec", "connection", "kubeconfig"); !found {
 		t.Errorf("the stored object was changed")
+	}
+}
+
+// chartRoles are the ks-core chart's roles as its "ks.role" template writes them from files/roles.yaml (the
+// workspace and project roles as built-in templates: unprefixed, without namespace or workspace label).
+func chartRoles(t *testing.T) map[schema.GroupVersionResource][]*unstructured.Unstructured {
+	t.Helper()
+	data, err := os.ReadFile("../ks-core/files/roles.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file map[string][]map[string]interface{}
+	if err := yaml.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	out := map[schema.GroupVersionResource][]*unstructured.Unstructured{}
+	for key, gvr := range map[string]schema.GroupVersionResource{"globalRoles": gvrGlobalRole, "clusterRoles": gvrClusterRole, "workspaceRoles": gvrWorkspaceRole, "namespaceRoles": gvrRole} {
+		for _, r := range file[key] {
+			u := obj(gvr, "", fmt.Sprint(r["name"]), map[string]string{"kubesphere.io/managed": "true"}, map[string]interface{}{"rules": r["rules"]})
+			annotations := map[string]string{}
+			if a, ok := r["annotations"].(map[string]interface{}); ok {
+				for k, v := range a {
+					annotations[k] = fmt.Sprint(v)
+				}
+			}
+			if rego, ok := r["rego"].(string); ok {
+				annotations[annotationRego] = rego
+			}
+			u.SetAnnotations(annotations)
+			agg := map[string]interface{}{}
+			for _, k := range []string{"roleSelector", "templateNames"} {
+				if v, ok := r[k]; ok {
+					agg[k] = v
+				}
+			}
+			if len(agg) > 0 {
+				u.Object["aggregationRoleTemplates"] = agg
+			}
+			out[gvr] = append(out[gvr], u)
+		}
+	}
+	return out
+}
+
+func chartGlobalRole(t *testing.T, name string) *unstructured.Unstructured {
+	t.Helper()
+	for _, u := range chartRoles(t)[gvrGlobalRole] {
+		if u.GetName() == name {
+			return u
+		}
+	}
+	t.Fatalf("no GlobalRole %s in files/roles.yaml", name)
+	return nil
+}
+
+// The product's page code: a RoleTemplate labelled aggregate-to-authenticated, once the role-template stand-in has
+// aggregated it into the chart's GlobalRole authenticated, lets every signed-in user (here one with no role of its
+// own, only the group system:authenticated) GET the ConfigMap through the gateway's whole chain, and only that one.
+func TestRoleTemplateOpensThePagesConfigMapToEveryUser(t *testing.T) {
+	const pages = "/api/v1/namespaces/extension-harbor-connect/configmaps/harbor-connect-pages"
+	kube := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			t.Errorf("the user's token reached the kube-apiserver")
+		}
+		if r.URL.Path != pages {
+			w.WriteHeader(404)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"harbor-connect-pages","namespace":"extension-harbor-connect"},"data":{"pages.js":"x"}}`)
+	}))
+	defer kube.Close()
+	active := obj(gvrUser, "", "alice", nil, map[string]interface{}{"status": map[string]interface{}{"state": userActive}})
+	authenticated := obj(gvrGlobalRoleBinding, "", "authenticated", nil, map[string]interface{}{
+		"subjects": []interface{}{map[string]interface{}{"kind": "Group", "name": user.AllAuthenticated, "apiGroup": "iam.kubesphere.io"}},
+		"roleRef":  map[string]interface{}{"kind": "GlobalRole", "name": "authenticated", "apiGroup": "iam.kubesphere.io"},
+	})
+	store := testStore(t, chartGlobalRole(t, "authenticated"), authenticated, active,
+		obj(gvrNamespace, "", "extension-harbor-connect", nil, nil))
+	cfg, err := parseConfig([]byte("authentication: {issuer: {jwtSecret: s, accessTokenMaxAge: 1h}}\nmulticluster: {clusterRole: host, hostClusterName: host}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newGateway(cfg, store, &version.Info{})
+	h, err := g.handler(&rest.Config{Host: kube.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := g.tokens.IssueTo(&user.DefaultInfo{Name: "alice"}, accessToken, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(p string) (int, string) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", p, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		h.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	if code, body := get(pages); code != 403 || !strings.Contains(body, `User \"alice\" cannot get resource \"configmaps\" in API group \"\" in the namespace \"extension-harbor-connect\"`) {
+		t.Fatalf("before the RoleTemplate: %d %s", code, body)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := newRoleTemplateController(store)
+	go c.run(ctx)
+	c.resync()
+	start := time.Now()
+	if _, err := store.client.Resource(gvrRoleTemplate).Create(ctx, pagesTemplate(), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		code, body := get(pages)
+		if code == 200 {
+			if !strings.Contains(body, `"name":"harbor-connect-pages"`) {
+				t.Errorf("200 with %s", body)
+			}
+			break
+		}
+		if time.Since(start) > 2*time.Second {
+			t.Fatalf("still %d 2 s after the RoleTemplate was created: %s", code, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("200 %v after the RoleTemplate was created", time.Since(start).Round(time.Millisecond))
+	// resourceNames holds: no other ConfigMap of the namespace, no list.
+	for _, p := range []string{"/api/v1/namespaces/extension-harbor-connect/configmaps/other", "/api/v1/namespaces/extension-harbor-connect/configmaps"} {
+		if code, _ := get(p); code != 403 {
+			t.Errorf("GET %s: %d, want 403", p, code)
+		}
 	}
 }

@@ -15,18 +15,23 @@ import (
 	"k8s.io/klog/v2"
 )
 
-// Stand-ins for the two ks-controller-manager reconcilers whose output the console reads. Everything else
-// ks-controller-manager does (role aggregation, per-workspace/per-namespace role instantiation from BuiltinRoles,
-// bindings, password encryption) is done by the ks-core chart of this lab, written already reconciled.
+// Stand-ins for the ks-controller-manager reconcilers whose output the console or the product reads: cluster
+// status and user status here, role-template aggregation in roletemplates.go. Everything else
+// ks-controller-manager does (aggregation of the chart's own role templates, per-workspace/per-namespace role
+// instantiation from BuiltinRoles, bindings, password encryption) is done by the ks-core chart of this lab, written
+// already reconciled.
 
-// runStandIns reconciles every 15 s until ctx ends.
+// runStandIns reconciles every 15 s until ctx ends; RoleTemplates also on their watch events.
 func runStandIns(ctx context.Context, store *Store, clientset kubernetes.Interface, kubernetesVersion string) {
+	roleTemplates := newRoleTemplateController(store)
+	go roleTemplates.run(ctx)
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
 	for {
 		hostClusterStatus(ctx, store, clientset, kubernetesVersion)
 		memberClusterStatus(ctx, store)
 		userStatus(ctx, store)
+		roleTemplates.resync()
 		select {
 		case <-ctx.Done():
 			return

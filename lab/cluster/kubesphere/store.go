@@ -116,6 +116,17 @@ func (s *Store) informer(gvr schema.GroupVersionResource) (cache.SharedIndexInfo
 	return inf, nil
 }
 
+// AddEventHandler registers handler with the resource's shared informer (started and synced first). Handlers added
+// to a running informer are first told of every object already cached, as Add events.
+func (s *Store) AddEventHandler(gvr schema.GroupVersionResource, handler cache.ResourceEventHandler) error {
+	inf, err := s.informer(gvr)
+	if err != nil {
+		return err
+	}
+	_, err = inf.AddEventHandler(handler)
+	return err
+}
+
 // List answers the cached objects of a resource in a namespace ("" for all) that match the selector.
 func (s *Store) List(gvr schema.GroupVersionResource, namespace string, selector labels.Selector) ([]*unstructured.Unstructured, error) {
 	inf, err := s.informer(gvr)

@@ -16,6 +16,8 @@ const (
 	labelRoleRef            = "iam.kubesphere.io/role-ref"
 	labelHostCluster        = "cluster-role.kubesphere.io/host"
 	annotationRego          = "iam.kubesphere.io/rego-override"
+	annotationAutoAggregate = "iam.kubesphere.io/auto-aggregate"
+	labelScope              = "iam.kubesphere.io/scope"
 	annotationWorkspaceRole = "iam.kubesphere.io/workspacerole"
 	annotationRole          = "iam.kubesphere.io/role"
 	annotationClusterRole   = "iam.kubesphere.io/clusterrole"
@@ -40,6 +42,16 @@ type Role struct {
 	metav1.ObjectMeta        `json:"metadata,omitempty"`
 	AggregationRoleTemplates *AggregationRoleTemplates `json:"aggregationRoleTemplates,omitempty"`
 	Rules                    []rbacv1.PolicyRule       `json:"rules"`
+}
+
+// RoleTemplate is iam.kubesphere.io/v1beta1 RoleTemplate (cluster-scoped; its scope is the label
+// iam.kubesphere.io/scope: global, cluster, workspace or namespace).
+type RoleTemplate struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+	Spec              struct {
+		Rules []rbacv1.PolicyRule `json:"rules,omitempty"`
+	} `json:"spec"`
 }
 
 // Binding is the shape of the four iam.kubesphere.io/v1beta1 binding kinds.

@@ -22,9 +22,14 @@ metadata:
     {{- with .role.rego }}
     iam.kubesphere.io/rego-override: {{ . | quote }}
     {{- end }}
-{{- if hasKey .role "templateNames" }}
+{{- if or (hasKey .role "templateNames") (hasKey .role "roleSelector") }}
 aggregationRoleTemplates:
+  {{- with .role.roleSelector }}
+  roleSelector: {{ . | toJson }}
+  {{- end }}
+  {{- if hasKey .role "templateNames" }}
   templateNames: {{ .role.templateNames | toJson }}
+  {{- end }}
 {{- end }}
 rules: {{ .role.rules | toJson }}
 {{- end -}}
