@@ -1,8 +1,8 @@
 // A typed wrapper around the console's global t().
 //
-// Only the menu titles are registered with the console at start (src/i18n/start-locales.ts). The pages' strings
-// are in src/i18n/locales.ts, which the lazily evaluated page module (src/pages.ts) hands to setPageStrings when a
-// page of ours first mounts. tr() then resolves them itself, in the language the console's i18next resolved for
+// Only the menu titles and the page stand-ins' strings are registered with the console at start
+// (src/i18n/start-locales.ts). The pages' strings are in src/i18n/locales.ts, which the page module (src/pages.ts,
+// dist/pages.js, fetched on first use) hands to setPageStrings when it is evaluated. tr() then resolves them itself, in the language the console's i18next resolved for
 // the HARBOR_CONNECT_LANG key registered at start (so i18next's own fallback to en is followed), with the same
 // `{name}` interpolation as the console's i18next (prefix '{', suffix '}', no escaping, missing value -> '').
 
