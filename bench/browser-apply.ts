@@ -208,7 +208,10 @@ try {
   await page.getByPlaceholder('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Log In' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 120_000 });
-  await page.waitForLoadState('networkidle', { timeout: 120_000 });
+  // Not 'networkidle': the console keeps a request open. Its globals (user, ksConfig) say the page is up.
+  await page.waitForFunction(() => typeof globals !== 'undefined' && !!globals?.user && !!globals?.ksConfig, undefined, { timeout: 120_000 });
+  await page.waitForLoadState('load', { timeout: 120_000 });
+  await page.waitForTimeout(2000);
   const landed = new URL(page.url());
   if (landed.origin !== new URL(proxy.url).origin) throw new Error(`the console sent the browser to ${landed.origin}, not through the proxy`);
   console.log(`  logged in as ${USER} through the proxy, on ${landed.pathname} in ${fmtMs(performance.now() - t)} (${proxy.total()} requests; not measured)`);
