@@ -4,7 +4,7 @@
 // concurrency, and the apply against its round-trip bound at the concurrency the browser really gets (max in
 // flight at the proxy: 6 on HTTP/1.1). Printed as ratios within one run; exit code 1 when the goal is missed.
 //
-//   HC_LAB_DIR=/work/main/.lab npm run bench:browser-apply -- [--projects=100] [--latency-ms=100] [--verbose]
+//   npm run bench:browser-apply -- [--projects=100] [--latency-ms=100] [--verbose]
 //   env: HC_CONSOLE_URL (http://127.0.0.1:8000), HC_CONSOLE_USER (admin), HC_CONSOLE_PASSWORD (P@88w0rd),
 //        CHROMIUM_PATH (/usr/bin/chromium), HC_LAB_DIR (the running lab's .lab, for labApi's certificates)
 //
