@@ -33,6 +33,7 @@ import { registryRows } from '../src/domain/health';
 import type { StandinCounts } from './apply-plan/standin';
 import { startStandinProcess } from './apply-plan/standin-client';
 import { failures, writeMix } from './apply-plan/report';
+import { fmtMs } from './apply-bound.math';
 
 const arg = (k: string, d?: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d;
 const PROJECTS = Number(arg('projects', '1000'));
@@ -198,7 +199,6 @@ function applyWizardPlan(writes: readonly Write[], execute: WriteExecutor, concu
 
 // ---------- measuring ----------
 
-const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 function printCounts(c: Counts, indent = '    ') {
   for (const [k, n] of [...c.counts.entries()].sort((a, b) => b[1] - a[1])) console.log(`${indent}${String(n).padStart(5)}  ${k}`);
 }

@@ -1,35 +1,10 @@
 // The arithmetic of bench/browser-apply.ts, pure so that it is unit-tested (tests/browser-apply.test.ts): the
 // round-trip bound of a staged apply at the concurrency the browser really gets, and the printed summary.
 
+import { fmtMs, roundTripBoundMs, type StageCounts } from './apply-bound.math';
+
 /** Issue 15: the wizard's apply in the browser within 1.5x of its round-trip bound. */
 export const MAX_BOUND_RATIO = 1.5;
-
-/** Writes per stage (writeStage), in stage order: [[stage, writes], ...]. */
-export type StageCounts = Array<[number, number]>;
-
-/** [[stage, writes], ...] sorted by stage, from each write's stage number. */
-export function stageCounts(stages: readonly number[]): StageCounts {
-  const m = new Map<number, number>();
-  for (const s of stages) m.set(s, (m.get(s) ?? 0) + 1);
-  return [...m.entries()].sort((a, b) => a[0] - b[0]);
-}
-
-/** Round trips of a staged apply: a stage ends before the next starts, so sum over stages of ceil(writes / concurrency). */
-export function rounds(stages: StageCounts, concurrency: number): number {
-  if (!(concurrency >= 1)) throw new Error(`concurrency must be at least 1 (got ${concurrency})`);
-  return stages.reduce((a, [, n]) => a + Math.ceil(n / concurrency), 0);
-}
-
-/** The round-trip bound: rounds x (latency + server time per write; 0: latency only). */
-export function roundTripBoundMs(stages: StageCounts, concurrency: number, latencyMs: number, serverMs = 0): number {
-  return rounds(stages, concurrency) * (latencyMs + serverMs);
-}
-
-/** The q-quantile (nearest rank below) of xs; 0 for none. */
-export function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
-}
 
 export interface ApplyRun {
   /** Wall time of the apply in the page (performance.now around applyStaged). */
@@ -84,7 +59,6 @@ export function browserApplyReport(latencyMs: number, sequential: ApplyRun, boun
   };
 }
 
-export const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 const stagesText = (s: StageCounts) => s.map(([st, n]) => `${st}:${n}`).join(' ');
 
 /** The summary lines, in the style of bench/multicluster-apply.ts. */

@@ -30,7 +30,8 @@ import { DEFAULT_EXTENSION_NAMESPACE, recordSecretName } from '../src/domain/rec
 import { normalizeRegistryAddress } from '../src/domain/registry';
 import { APPLY_CONCURRENCY, registryIdOf } from '../src/domain/wizard/plan';
 import { startLatencyProxy, type LatencyProxy } from './apply-plan/proxy';
-import { browserApplyReport, fmtMs, formatReport, missed, quantile, stageCounts, type ApplyRun } from './browser-apply.math';
+import { fmtMs, quantile, stageCounts } from './apply-bound.math';
+import { browserApplyReport, formatReport, missed, type ApplyRun } from './browser-apply.math';
 import type { BenchApplyInput, BenchApplyResult } from './browser-apply/page';
 
 const arg = (k: string, d: string) => process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=').slice(1).join('=') ?? d;

@@ -33,6 +33,7 @@ import { loadCurrent } from '../src/features/wizard/load';
 import { startLatencyProxy, type LatencyProxy } from './apply-plan/proxy';
 import { startStandinProcess, type Standin } from './apply-plan/standin-client';
 import { failures, writeMix } from './apply-plan/report';
+import { fmtMs, quantile, roundTripBoundMs, stageCounts, type StageCounts } from './apply-bound.math';
 
 const arg = (k: string, d: string) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
 const CLUSTERS = arg('clusters', '4');
@@ -161,7 +162,7 @@ interface ClusterRun {
   cluster: string;
   plan: WizardPlan;
   /** Per stage (writeStage): writes. */
-  stages: Array<[number, number]>;
+  stages: StageCounts;
   /** Round trips at APPLY_CONCURRENCY x latency: sum over stages of ceil(writes / APPLY_CONCURRENCY) x latency. */
   boundMs: number;
   /** The same rounds x (latency + this cluster's median server time per write): what the servers here allow. */
@@ -189,7 +190,6 @@ interface Run {
   replan: Counts;
 }
 
-const fmtMs = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 /** `host 9, member-1 9, …` requests; with --verbose, each cluster's by method + kind on lines below. */
 function countsLine(c: Counts): string {
   const line = [...c].map(([cluster, m]) => `${cluster} ${sumOf(m)}`).join(', ');
@@ -253,12 +253,8 @@ async function run(label: string, fleet: Fleet, projects: string[]): Promise<Run
   const cpu1 = cpuSeconds();
   const applyCpu = { bench: cpu1.bench - cpu0.bench, servers: cpu1.servers - cpu0.servers };
   const apply = snapshot(proxy);
-  const pct = (xs: number[], q: number) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  };
   const serverMs = [...proxy.upstreamMs.values()].flat();
-  const serverMedianOf = (cluster: string) => pct(proxy.upstreamMs.get(cluster) ?? [], 0.5);
+  const serverMedianOf = (cluster: string) => quantile(proxy.upstreamMs.get(cluster) ?? [], 0.5);
   const inFlight = fleet.names.map((n) => proxy.maxInFlightOf(n));
 
   // Idempotence: the wizard again, from what is there now.
@@ -267,16 +263,13 @@ async function run(label: string, fleet: Fleet, projects: string[]): Promise<Run
   const replan = snapshot(proxy);
 
   const clusters: ClusterRun[] = planned.map(({ cluster, plan }, i) => {
-    const per = new Map<number, number>();
-    for (const w of plan.writes) per.set(writeStage(w), (per.get(writeStage(w)) ?? 0) + 1);
-    const stages = [...per.entries()].sort((a, b) => a[0] - b[0]);
-    const rounds = stages.reduce((a, [, n]) => a + Math.ceil(n / APPLY_CONCURRENCY), 0);
+    const stages = stageCounts(plan.writes.map(writeStage));
     return {
       cluster,
       plan,
       stages,
-      boundMs: rounds * LATENCY_MS,
-      boundWithServerMs: rounds * (LATENCY_MS + serverMedianOf(cluster)),
+      boundMs: roundTripBoundMs(stages, APPLY_CONCURRENCY, LATENCY_MS),
+      boundWithServerMs: roundTripBoundMs(stages, APPLY_CONCURRENCY, LATENCY_MS, serverMedianOf(cluster)),
       applyMs: applied[i].ms,
       outcomes: applied[i].outcomes,
       maxInFlight: inFlight[i],
@@ -299,7 +292,7 @@ async function run(label: string, fleet: Fleet, projects: string[]): Promise<Run
   for (const c of clusters) for (const line of failures(c.outcomes).slice(0, 3)) console.log(`      FAILED ${c.cluster}: ${line}`);
   console.log(
     `      CPU meanwhile: bench (client + proxy) ${applyCpu.bench.toFixed(2)} s, API servers ${applyCpu.servers.toFixed(2)} s, on ${CORES} cores; ` +
-      `server time per write median ${pct(serverMs, 0.5).toFixed(1)} ms, p90 ${pct(serverMs, 0.9).toFixed(1)} ms`,
+      `server time per write median ${quantile(serverMs, 0.5).toFixed(1)} ms, p90 ${quantile(serverMs, 0.9).toFixed(1)} ms`,
   );
   console.log(`    plan again: writes ${each((c) => String(c.replanWrites))}`);
   return r;

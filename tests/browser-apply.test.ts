@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { browserApplyReport, formatReport, missed, quantile, rounds, roundTripBoundMs, stageCounts, type ApplyRun } from '../bench/browser-apply.math';
+import { quantile, rounds, roundTripBoundMs, stageCounts } from '../bench/apply-bound.math';
+import { browserApplyReport, formatReport, missed, type ApplyRun } from '../bench/browser-apply.math';
 
 const run = (over: Partial<ApplyRun>): ApplyRun => ({
   applyMs: 1000,
