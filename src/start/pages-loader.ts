@@ -35,6 +35,8 @@ export interface PagesLoader {
 
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 export function createPagesLoader(source: PagesSource, fetchPages: Fetch = (url, init) => fetch(url, init)): PagesLoader {
   let state: PagesState = 'linked' in source ? { status: 'ready', pages: source.linked } : { status: 'idle' };
   const listeners = new Set<() => void>();
@@ -57,7 +59,7 @@ export function createPagesLoader(source: PagesSource, fetchPages: Fetch = (url,
       });
       body = res.ok ? await res.json() : undefined;
     } catch (e) {
-      const detail = abort.signal.aborted ? `no answer in ${PAGES_TIMEOUT_MS / 1000} s` : e instanceof Error ? e.message : String(e);
+      const detail = abort.signal.aborted ? `no answer in ${PAGES_TIMEOUT_MS / 1000} s` : messageOf(e);
       return { status: 'failed', failure: { kind: 'unreachable', detail } };
     } finally {
       clearTimeout(timer);
@@ -73,7 +75,7 @@ export function createPagesLoader(source: PagesSource, fetchPages: Fetch = (url,
     try {
       return { status: 'ready', pages: built.evaluate(code) };
     } catch (e) {
-      return { status: 'failed', failure: { kind: 'broken', detail: e instanceof Error ? e.message : String(e) } };
+      return { status: 'failed', failure: { kind: 'broken', detail: messageOf(e) } };
     }
   }
 

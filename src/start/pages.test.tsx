@@ -25,6 +25,16 @@ async function settled(loader: ReturnType<typeof createPagesLoader>) {
   await vi.waitFor(() => expect(['ready', 'failed']).toContain(loader.state().status));
 }
 
+/** The stand-in in `strings`' language, rendered once (which starts the load) and again once `fetchPages` answered. */
+async function renderAfterLoad(strings: Record<string, string>, fetchPages: () => Promise<Response>): Promise<string> {
+  vi.stubGlobal('t', (key: string) => strings[key] ?? key);
+  const loader = createPagesLoader({ build: BUILD, evaluate: () => pages }, fetchPages);
+  const Page = lazyPage('RegistriesPage', loader);
+  render(Page);
+  await settled(loader);
+  return render(Page);
+}
+
 describe('lazyPage', () => {
   it('shows the spinner and starts loading on its first render, then renders the real page', async () => {
     const loader = createPagesLoader({ build: BUILD, evaluate: () => pages }, answer(200, { build: BUILD, 'pages.js': 'x' }));
@@ -39,12 +49,7 @@ describe('lazyPage', () => {
     ['en', en],
     ['zh', zh],
   ] as const)('explains a refused read in %s, with the ConfigMap and the role template to check, and offers to try again', async (lang, strings) => {
-    vi.stubGlobal('t', (key: string) => (strings as Record<string, string>)[key] ?? key);
-    const loader = createPagesLoader({ build: BUILD, evaluate: () => pages }, answer(403));
-    const Page = lazyPage('RegistriesPage', loader);
-    render(Page);
-    await settled(loader);
-    const html = render(Page);
+    const html = await renderAfterLoad(strings, answer(403));
     expect(html).toContain('data-failure="forbidden"');
     expect(html).toContain(strings.HARBOR_CONNECT_PAGES_FAILED);
     expect(html).toContain(strings.HARBOR_CONNECT_PAGES_FORBIDDEN);
@@ -53,12 +58,7 @@ describe('lazyPage', () => {
   });
 
   it('asks for a reload when the cluster has pages of another version', async () => {
-    vi.stubGlobal('t', (key: string) => (en as Record<string, string>)[key] ?? key);
-    const loader = createPagesLoader({ build: BUILD, evaluate: () => pages }, answer(200, { build: '0'.repeat(64), 'pages.js': 'x' }));
-    const Page = lazyPage('RegistriesPage', loader);
-    render(Page);
-    await settled(loader);
-    const html = render(Page);
+    const html = await renderAfterLoad(en, answer(200, { build: '0'.repeat(64), 'pages.js': 'x' }));
     expect(html).toContain('data-failure="stale"');
     expect(html).toContain(en.HARBOR_CONNECT_PAGES_STALE);
     expect(html).toContain(en.HARBOR_CONNECT_PAGES_RELOAD);
